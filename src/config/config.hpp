@@ -1,0 +1,72 @@
+#pragma once
+// The configuration as plain values. Loaded from TOML by load.hpp; every other stage
+// receives the parts it needs by value and never sees TOML.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/topics.hpp"
+#include "model/time.hpp"
+
+namespace reelfeed::config {
+
+struct SourceConfig {
+  std::string name;                  ///< unique; the source's key in the store
+  std::string url;                   ///< http, https or file
+  std::optional<Seconds> interval;   ///< overrides [poll] interval
+  bool enabled = true;
+  std::vector<std::string> tags;     ///< e.g. "entertainment", "tech": filter priors
+};
+
+struct StorageConfig {
+  std::filesystem::path path = "reelfeed.db"; ///< resolved against the config's folder
+  Seconds retain = std::chrono::days{90};
+  int max_entries_per_source = 2000;
+};
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;         ///< 0 = any free port (tests)
+  std::string base_url;              ///< public URL for self links; default http://host:port
+};
+
+struct PollConfig {
+  Seconds interval = std::chrono::minutes{30};
+  Seconds min_interval = std::chrono::minutes{5};   ///< feed hints never go below this
+  Seconds max_interval = std::chrono::hours{24};    ///< nor above this
+  Seconds timeout = std::chrono::seconds{30};       ///< total per transfer
+  Seconds connect_timeout = std::chrono::seconds{10};
+  std::uint64_t max_body_bytes = 16ull << 20;       ///< after decompression
+  int max_concurrent = 32;
+  int max_per_host = 4;
+  int max_redirects = 5;
+  bool retry_after_per_host = false;                ///< Retry-After scope: source (default) or host
+  std::string user_agent;                           ///< default names reelfeed + version + URL
+};
+
+struct OutputConfig {
+  std::string title = "AI in Hollywood";
+  int max_items = 100;
+  Seconds max_age = std::chrono::days{30};
+};
+
+struct DedupConfig {
+  Seconds window = std::chrono::days{3};   ///< near-duplicates only join within this window
+  double similarity = 0.6;                 ///< Jaccard estimate over title+lede shingles
+};
+
+struct Config {
+  std::filesystem::path file;        ///< where it was loaded from
+  StorageConfig storage;
+  ServerConfig server;
+  PollConfig poll;
+  OutputConfig output;
+  DedupConfig dedup;
+  std::vector<SourceConfig> sources;
+  std::vector<TopicConfig> topics;   ///< the first topic is served at /feed.atom
+};
+
+} // namespace reelfeed::config

@@ -1,0 +1,32 @@
+#pragma once
+// Pure helpers for item identity and story clustering: URL canonicalisation, title
+// normalisation (outlet decorations removed) and near-duplicate signatures.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/entry.hpp"
+
+namespace reelfeed::dedup {
+
+/// Lower-case scheme/host, no default port/fragment, tracking parameters removed,
+/// trailing slash and AMP variants normalised, https preferred. Returns the input
+/// unchanged when it is not an absolute http(s) URL.
+[[nodiscard]] std::string canonical_url(std::string_view url);
+
+/// Title without outlet decorations ("EXCLUSIVE:", "| Variety", "UPDATED:"), case-folded,
+/// punctuation removed, whitespace collapsed.
+[[nodiscard]] std::string normalise_title(std::string_view title);
+
+/// Near-duplicate signature of title + lede (MinHash over word shingles).
+struct Signature {
+  static constexpr std::size_t k_size = 32;
+  std::array<std::uint32_t, k_size> minhash{};
+};
+[[nodiscard]] Signature signature(const Entry& entry);
+/// Estimated Jaccard similarity in [0, 1].
+[[nodiscard]] double similarity(const Signature& a, const Signature& b);
+
+} // namespace reelfeed::dedup

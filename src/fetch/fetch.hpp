@@ -1,0 +1,57 @@
+#pragma once
+// HTTP(S)/file fetching: libcurl's multi interface driven by an Asio io_context
+// (socket + timer callbacks, no thread per transfer). Everything here runs on the
+// io_context's thread; completions are posted to it, never run inline.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "model/fetch_result.hpp"
+
+namespace reelfeed::fetch {
+
+struct Limits {
+  int max_concurrent = 32;            ///< transfers in flight overall
+  int max_per_host = 4;               ///< transfers in flight per host
+  int max_redirects = 5;
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds timeout{30};   ///< total per transfer
+  long low_speed_bytes = 64;          ///< abort when slower than this ...
+  std::chrono::seconds low_speed_time{20}; ///< ... for this long
+  std::uint64_t max_body_bytes = 16ull << 20; ///< decompressed
+  std::string user_agent;             ///< empty = "reelfeed/VERSION (+URL)"
+};
+
+struct Request {
+  std::string url;
+  Validators validators;              ///< sent as If-None-Match / If-Modified-Since
+};
+
+class Fetcher {
+public:
+  Fetcher(boost::asio::io_context& io, Limits limits);
+  ~Fetcher();
+  Fetcher(const Fetcher&) = delete;
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  /// Starts a transfer (or queues it behind the concurrency limits). `done` is called
+  /// exactly once on the io_context thread, also when the Fetcher is destroyed first
+  /// (with network_error "cancelled").
+  void fetch(Request request, std::function<void(FetchResult)> done);
+
+  /// Cancels every queued and running transfer (shutdown).
+  void cancel_all();
+
+  [[nodiscard]] std::size_t in_flight() const;
+
+private:
+  class Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace reelfeed::fetch

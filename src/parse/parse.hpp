@@ -1,0 +1,30 @@
+#pragma once
+// Bytes -> Feed. Detects the dialect from the content (RSS 0.9x/1.0/2.0, Atom 0.3/1.0,
+// JSON Feed 1.0/1.1), transcodes to UTF-8, recovers from common breakage (recorded in
+// Feed::warnings) and never loads a DTD or external entity. Pure and thread-safe.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "model/entry.hpp"
+
+namespace reelfeed::parse {
+
+struct Options {
+  std::string content_type; ///< HTTP Content-Type, for its charset (RFC 7303 precedence)
+  std::string base_url;     ///< document URL: base for relative links
+};
+
+/// Thrown when the bytes are not a feed at all (HTML page, empty, unrecoverable).
+class Error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+[[nodiscard]] Feed parse_feed(std::string_view bytes, const Options& options = {});
+
+/// The normalised JSON of shared/tools/FEED_JSON.md (used by `reelfeed parse`).
+[[nodiscard]] std::string to_feed_json(const Feed& feed);
+
+} // namespace reelfeed::parse

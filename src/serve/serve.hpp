@@ -1,0 +1,55 @@
+#pragma once
+// The HTTP server (Boost.Beast) for the output feeds. Serves immutable snapshots of
+// pre-rendered bodies (plain and gzip) with ETag / If-None-Match -> 304 and
+// Last-Modified; runs entirely on the io_context's thread.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "model/time.hpp"
+
+namespace reelfeed::serve {
+
+struct Resource {
+  std::string content_type;
+  std::string body;
+  std::string gzip_body;   ///< precompressed once when published
+  std::string etag;        ///< strong, quoted
+  Timestamp last_modified{};
+};
+
+/// Builds a Resource: compresses the body and derives its ETag from the content.
+[[nodiscard]] Resource make_resource(std::string content_type, std::string body,
+                                     Timestamp last_modified);
+
+/// Path ("/feed.atom") -> resource; replaced whole when the published set changes.
+using Snapshot = std::map<std::string, Resource, std::less<>>;
+
+class Server {
+public:
+  /// Binds and listens immediately (throws boost::system::system_error on failure);
+  /// port 0 picks a free port.
+  Server(boost::asio::io_context& io, const std::string& host, std::uint16_t port);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const;
+  /// Call on the io thread. Requests already being answered keep the old snapshot.
+  void publish(std::shared_ptr<const Snapshot> snapshot);
+  /// Dynamic endpoints (/healthz, /metrics): body generated on the io thread per request.
+  void set_handler(std::string path, std::function<Resource()> handler);
+  /// Stops accepting and closes idle connections.
+  void stop();
+
+private:
+  class Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace reelfeed::serve

@@ -1,0 +1,57 @@
+#pragma once
+// An in-process HTTP/1.1 server on 127.0.0.1 for tests, on its own thread. Each test
+// scripts the replies (including misbehaviours) and inspects the requests it saw.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace reelfeed::test {
+
+struct HttpRequest {
+  std::string method;
+  std::string target;                          ///< path + query
+  std::map<std::string, std::string> headers;  ///< names lower-cased
+};
+
+struct HttpReply {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  /// Misbehaviours.
+  std::chrono::milliseconds drip{0}; ///< send the body one byte per interval
+  bool reset = false;                ///< close the connection without answering
+  bool endless = false;              ///< stream `body` forever (no Content-Length)
+  bool no_content_length = false;    ///< close-delimited body
+};
+
+using Handler = std::function<HttpReply(const HttpRequest&)>;
+
+class HttpServer {
+public:
+  explicit HttpServer(Handler handler);
+  ~HttpServer();  ///< stops the thread; any dripping/endless reply is cut off
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const;
+  [[nodiscard]] std::string url(const std::string& path) const; ///< "http://127.0.0.1:PORT/path"
+  [[nodiscard]] std::vector<HttpRequest> requests() const;      ///< copies, in arrival order
+  void set_handler(Handler handler);
+
+private:
+  class Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+/// A handler serving the files of `root` (Content-Type from the extension, strong ETag
+/// from the content, 304 on a matching If-None-Match).
+[[nodiscard]] Handler serve_directory(std::filesystem::path root);
+
+} // namespace reelfeed::test
