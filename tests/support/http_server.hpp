@@ -16,8 +16,8 @@ namespace reelfeed::test {
 
 struct HttpRequest {
   std::string method;
-  std::string target;                          ///< path + query
-  std::map<std::string, std::string> headers;  ///< names lower-cased
+  std::string target;                         ///< path + query
+  std::map<std::string, std::string> headers; ///< names lower-cased
 };
 
 struct HttpReply {
@@ -25,24 +25,31 @@ struct HttpReply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   /// Misbehaviours.
-  std::chrono::milliseconds drip{0}; ///< send the body one byte per interval
-  bool reset = false;                ///< close the connection without answering
-  bool endless = false;              ///< stream `body` forever (no Content-Length)
-  bool no_content_length = false;    ///< close-delimited body
+  std::chrono::milliseconds drip{0};  ///< send the body one byte per interval
+  bool reset = false;                 ///< close the connection without answering
+  bool endless = false;               ///< stream `body` forever (no Content-Length)
+  bool no_content_length = false;     ///< close-delimited body
+  std::chrono::milliseconds delay{0}; ///< wait this long before answering (concurrency tests)
 };
 
 using Handler = std::function<HttpReply(const HttpRequest&)>;
 
+/// The handler runs on the server's thread; it must not block for long. A handler that
+/// throws produces a 500. The destructor closes every connection and joins the thread.
 class HttpServer {
 public:
   explicit HttpServer(Handler handler);
-  ~HttpServer();  ///< stops the thread; any dripping/endless reply is cut off
+  ~HttpServer(); ///< stops the thread; any dripping/endless reply is cut off
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   [[nodiscard]] std::uint16_t port() const;
   [[nodiscard]] std::string url(const std::string& path) const; ///< "http://127.0.0.1:PORT/path"
   [[nodiscard]] std::vector<HttpRequest> requests() const;      ///< copies, in arrival order
+  /// Highest number of requests that were being answered at the same time.
+  [[nodiscard]] int max_concurrent() const;
+  /// Connections accepted so far (keep-alive reuse shows as fewer connections than requests).
+  [[nodiscard]] int connections() const;
   void set_handler(Handler handler);
 
 private:
