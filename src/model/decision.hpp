@@ -7,7 +7,7 @@
 namespace reelfeed {
 
 struct RuleHit {
-  std::string concept;  ///< concept group name, e.g. "ai"
+  std::string concept_name; ///< concept group name, e.g. "ai" (`concept` is a C++20 keyword)
   std::string term;     ///< the term, phrase or regex that fired
   std::string field;    ///< title, summary, content, categories, source
   double weight = 0;    ///< contribution to the concept's score
