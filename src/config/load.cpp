@@ -1,0 +1,283 @@
+#include "config/load.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include <toml++/toml.h>
+
+#include "config/reader.hpp"
+#include "config/sections.hpp"
+#include "config/topics_toml.hpp"
+#include "config/values.hpp"
+
+namespace reelfeed::config {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::add_error;
+using detail::Reader;
+
+constexpr int k_max_include_depth = 8;
+// A config is a hand-written text file; anything bigger is a mistake (or /dev/zero).
+constexpr std::uintmax_t k_max_file_bytes = 4u << 20;
+
+bool read_text(const fs::path& path, std::string& text, std::string& error) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    error = "is a directory";
+    return false;
+  }
+  const auto size = fs::file_size(path, ec);
+  if (ec) {
+    error = ec.message();
+    return false;
+  }
+  if (size > k_max_file_bytes) {
+    error = "file is larger than 4 MB";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open file";
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  text = std::move(buffer).str();
+  return true;
+}
+
+std::string where(const std::string& file, const toml::source_region& r) {
+  return file + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+}
+
+class Loader {
+public:
+  LoadResult run(std::string_view text, const std::string& name, const fs::path& base_dir) {
+    std::error_code ec;
+    const auto base = fs::absolute(base_dir, ec);
+    m_config.file = (ec ? base_dir : base) / name;
+    document(text, name, ec ? base_dir : base, 0);
+    return finish();
+  }
+
+  LoadResult run_file(const fs::path& path) {
+    std::error_code ec;
+    const auto absolute = fs::absolute(path, ec);
+    m_config.file = ec ? path : absolute;
+    std::string text;
+    std::string error;
+    if (!read_text(path, text, error)) {
+      m_errors.push_back(Error{path.string(), 0, 0, "cannot read config file: " + error});
+      return finish();
+    }
+    m_visited.insert(fs::weakly_canonical(m_config.file, ec).string());
+    document(text, path.string(), m_config.file.parent_path(), 0);
+    return finish();
+  }
+
+private:
+  LoadResult finish() {
+    // toml++ tables iterate in key order, not file order: sort so errors read top-down,
+    // the main file first, then includes in the order they were named.
+    const auto rank = [this](const Error& e) {
+      const auto it = std::find(m_files.begin(), m_files.end(), e.file);
+      return std::tuple(it - m_files.begin(), e.line, e.column);
+    };
+    std::stable_sort(m_errors.begin(), m_errors.end(),
+                     [&](const Error& a, const Error& b) { return rank(a) < rank(b); });
+    LoadResult result;
+    if (m_errors.empty()) {
+      result.config = std::move(m_config);
+    }
+    result.errors = std::move(m_errors);
+    return result;
+  }
+
+  void
+  document(std::string_view text, const std::string& name, const fs::path& base_dir, int depth) {
+    m_files.push_back(name);
+    toml::table root;
+    try {
+      root = toml::parse(text, name);
+    } catch (const toml::parse_error& e) {
+      add_error(m_errors, name, e.source(), std::string(e.description()));
+      return;
+    }
+    Reader top(root, "", name, m_errors);
+    if (depth == 0) {
+      top.check_keys(
+          {"include", "storage", "server", "poll", "output", "dedup", "source", "topic"});
+      detail::parse_sections(root, name, base_dir, m_config, m_errors);
+    } else {
+      for (const auto& [key, value] : root) {
+        if (key != "include" && key != "source" && key != "topic") {
+          add_error(m_errors, name, key.source(),
+                    "'" + std::string(key.str()) +
+                        "' is not allowed in an included file (only include, source, topic)");
+        }
+      }
+    }
+    sources(root.get("source"), name, base_dir);
+    parse_topics(root.get("topic"), name, m_config.topics, m_errors);
+    includes(top, root.get("include"), name, base_dir, depth);
+  }
+
+  void includes(Reader& top,
+                const toml::node* node,
+                const std::string& name,
+                const fs::path& base_dir,
+                int depth) {
+    if (node == nullptr) {
+      return;
+    }
+    std::vector<const toml::node*> items;
+    if (node->is_string()) {
+      items.push_back(node);
+    } else if (const auto* arr = node->as_array()) {
+      for (const auto& item : *arr) {
+        items.push_back(&item);
+      }
+    } else {
+      top.error(*node, "include",
+                "expected an array of file names, got " + std::string(detail::type_name(*node)));
+      return;
+    }
+    for (const auto* item : items) {
+      const auto* s = item->as_string();
+      if (s == nullptr || s->get().empty()) {
+        top.error(*item, "include",
+                  s == nullptr
+                      ? "expected a file name, got " + std::string(detail::type_name(*item))
+                      : std::string("file name is empty"));
+        continue;
+      }
+      if (depth + 1 > k_max_include_depth) {
+        top.error(*item, "include", "includes are nested deeper than 8 levels");
+        continue;
+      }
+      const fs::path relative{s->get()};
+      const fs::path path = (base_dir / relative).lexically_normal();
+      const std::string display =
+          relative.is_absolute()
+              ? relative.string()
+              : (fs::path(name).parent_path() / relative).lexically_normal().string();
+      std::error_code ec;
+      if (!m_visited.insert(fs::weakly_canonical(path, ec).string()).second) {
+        top.error(*item, "include", "\"" + s->get() + "\" is included twice (or includes itself)");
+        continue;
+      }
+      std::string text;
+      std::string error;
+      if (!read_text(path, text, error)) {
+        top.error(*item, "include", "cannot read \"" + display + "\": " + error);
+        continue;
+      }
+      document(text, display, path.parent_path(), depth + 1);
+    }
+  }
+
+  void sources(const toml::node* node, const std::string& file, const fs::path& base_dir) {
+    if (node == nullptr) {
+      return;
+    }
+    const auto* arr = node->as_array();
+    if (arr == nullptr || !arr->is_array_of_tables()) {
+      add_error(m_errors, file, node->source(),
+                "source: expected [[source]] tables (an array of tables), got " +
+                    std::string(detail::type_name(*node)));
+      return;
+    }
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      source(*arr->get(i)->as_table(), file, base_dir, i);
+    }
+  }
+
+  void source(const toml::table& table,
+              const std::string& file,
+              const fs::path& base_dir,
+              std::size_t index) {
+    Reader r(table, "source[" + std::to_string(index) + "]", file, m_errors);
+    r.check_keys({"name", "url", "interval", "enabled", "tags"});
+    SourceConfig s;
+    bool ok = true;
+    if (r.node("name") == nullptr) {
+      add_error(m_errors, file, table.source(),
+                r.path("name") + ": missing (every source needs a unique name)");
+      ok = false;
+    } else if (r.get("name", s.name, false)) {
+      const auto& at = *r.node("name");
+      const auto [it, inserted] = m_names.emplace(s.name, where(file, at.source()));
+      if (!inserted) {
+        r.error(at, "name",
+                "duplicate source name \"" + s.name + "\" (first used at " + it->second + ")");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    std::string url;
+    if (r.node("url") == nullptr) {
+      add_error(m_errors, file, table.source(), r.path("url") + ": missing");
+      ok = false;
+    } else if (r.get("url", url, false)) {
+      std::string error;
+      const auto& at = *r.node("url");
+      if (auto resolved = detail::resolve_source_url(url, base_dir, error)) {
+        s.url = std::move(*resolved);
+        const auto [it, inserted] = m_urls.emplace(s.url, where(file, at.source()));
+        if (!inserted) {
+          r.error(at, "url", "duplicate URL \"" + url + "\" (first used at " + it->second + ")");
+          ok = false;
+        }
+      } else {
+        r.error(at, "url", error);
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    Seconds interval{};
+    if (r.get_duration("interval", interval)) {
+      s.interval = interval;
+    }
+    r.get("enabled", s.enabled);
+    r.get("tags", s.tags);
+    if (ok) {
+      m_config.sources.push_back(std::move(s));
+    }
+  }
+
+  Config m_config;
+  std::vector<Error> m_errors;
+  std::vector<std::string> m_files;           ///< display names, in load order
+  std::set<std::string> m_visited;            ///< canonical paths: no include cycles
+  std::map<std::string, std::string> m_names; ///< source name -> FILE:LINE:COL
+  std::map<std::string, std::string> m_urls;  ///< resolved URL -> FILE:LINE:COL
+};
+
+} // namespace
+
+LoadResult load_file(const std::filesystem::path& path) {
+  try {
+    return Loader{}.run_file(path);
+  } catch (const std::exception& e) {
+    // Only resource exhaustion gets here; bad input is always an Error above.
+    return LoadResult{std::nullopt, {Error{path.string(), 0, 0, e.what()}}};
+  }
+}
+
+LoadResult
+load_string(std::string_view toml, const std::string& name, const std::filesystem::path& base_dir) {
+  try {
+    return Loader{}.run(toml, name, base_dir);
+  } catch (const std::exception& e) {
+    return LoadResult{std::nullopt, {Error{name, 0, 0, e.what()}}};
+  }
+}
+
+} // namespace reelfeed::config

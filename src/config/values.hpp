@@ -1,0 +1,37 @@
+#pragma once
+// Internal to config/: parsers for the small string formats used in the config (sizes,
+// listen addresses, URLs) and the key-suggestion helper. Pure functions, no TOML.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace reelfeed::config::detail {
+
+/// "16MB", "512KB", "1GiB", "1048576" -> bytes (KB = 1024). nullopt when malformed or zero.
+[[nodiscard]] std::optional<std::uint64_t> parse_size(std::string_view s);
+
+struct Listen {
+  std::string host; ///< without brackets, e.g. "::1"
+  std::uint16_t port = 0;
+};
+/// "127.0.0.1:8080", "[::1]:8080", "localhost:0" -> host + port; an error message otherwise.
+/// Only IP literals and "localhost" are accepted: the server binds before any resolver runs.
+[[nodiscard]] std::optional<Listen> parse_listen(std::string_view s, std::string& error);
+
+/// Validates a source URL and resolves relative file URLs ("file:samples/x.xml") against
+/// `base_dir`. Returns the absolute URL, or nullopt with `error` set.
+[[nodiscard]] std::optional<std::string>
+resolve_source_url(std::string_view url, const std::filesystem::path& base_dir, std::string& error);
+
+/// Validates an http(s) URL used as the public base URL; strips a trailing '/'.
+[[nodiscard]] std::optional<std::string> check_base_url(std::string_view url, std::string& error);
+
+/// The known key closest to `key` when it is a plausible typo, else empty.
+[[nodiscard]] std::string_view suggest(std::string_view key,
+                                       std::span<const std::string_view> known);
+
+} // namespace reelfeed::config::detail
