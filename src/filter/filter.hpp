@@ -4,7 +4,9 @@
 // Immutable after construction and thread-safe to evaluate.
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/topics.hpp"
@@ -23,12 +25,22 @@ public:
   Rules& operator=(Rules&&) noexcept;
 
   [[nodiscard]] std::vector<std::string> topic_names() const;
+  /// Index of the topic called `name` in topic_names(), if any.
+  [[nodiscard]] std::optional<std::size_t> find_topic(std::string_view name) const;
   /// The decision of topic number `topic` (index into topic_names()) for this story.
+  /// Throws std::out_of_range for a bad index.
   [[nodiscard]] Decision evaluate(std::size_t topic, const Story& story) const;
+  /// One decision per topic, in topic_names() order.
+  [[nodiscard]] std::vector<Decision> evaluate_all(const Story& story) const;
 
 private:
   class Impl;
   std::unique_ptr<Impl> m_impl;
 };
+
+/// A decision as text for `reelfeed explain` and `reelfeed rules test`: a headline
+/// ("ai-hollywood: published, score 7.5 >= 3.0"), the reason, then one line per hit
+/// (concept, field, weight, term). Ends with a newline.
+[[nodiscard]] std::string format_decision(const Decision& d);
 
 } // namespace reelfeed::filter

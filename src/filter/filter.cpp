@@ -1,0 +1,224 @@
+// Scoring: each concept sums the weights of its terms that fired (once per field, times the
+// field's weight), minus its negative terms, plus the priors of the story's source tags.
+// A concept fires at its min_score; the topic's rule (all/any/not or `when`) says which
+// concepts must fire, and the summed score of its non-negated concepts must reach the
+// threshold.
+
+#include "filter/filter.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "filter/matcher.hpp"
+#include "filter/text.hpp"
+
+namespace reelfeed::filter {
+namespace {
+
+std::string num(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g", d);
+  if (d >= 10 || d <= -10)
+    std::snprintf(buf, sizeof buf, "%.1f", d);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f", d);
+  return buf;
+}
+
+/// Concepts that count towards the score: those reached without a negation.
+void positive_concepts(const config::Expr& e, bool negated, std::vector<std::string>& pos,
+                       std::vector<std::string>& neg) {
+  if (e.kind == config::Expr::Kind::Concept) {
+    auto& list = negated ? neg : pos;
+    for (const auto& s : list)
+      if (s == e.name)
+        return;
+    list.push_back(e.name);
+    return;
+  }
+  for (const auto& c : e.children)
+    positive_concepts(c, negated != (e.kind == config::Expr::Kind::Not), pos, neg);
+}
+
+} // namespace
+
+struct CompiledTopic {
+  config::TopicConfig config;
+  config::Expr rule;
+  std::string rule_text;
+  std::vector<std::size_t> positive; ///< concept indices
+  std::vector<std::size_t> negated;
+  std::unique_ptr<TopicMatcher> matcher;
+
+  [[nodiscard]] std::size_t concept_index(const std::string& name) const {
+    for (std::size_t i = 0; i < config.concepts.size(); ++i)
+      if (config.concepts[i].name == name)
+        return i;
+    throw std::invalid_argument("topic '" + config.name + "': unknown concept '" + name + "'");
+  }
+
+  [[nodiscard]] bool eval(const config::Expr& e, const std::vector<char>& fired) const {
+    switch (e.kind) {
+    case config::Expr::Kind::Concept:
+      return fired[concept_index(e.name)] != 0;
+    case config::Expr::Kind::Not:
+      return !eval(e.children.front(), fired);
+    case config::Expr::Kind::And:
+      for (const auto& c : e.children)
+        if (!eval(c, fired))
+          return false;
+      return true;
+    case config::Expr::Kind::Or:
+      for (const auto& c : e.children)
+        if (eval(c, fired))
+          return true;
+      return false;
+    }
+    return false;
+  }
+};
+
+class Rules::Impl {
+public:
+  std::vector<CompiledTopic> topics;
+};
+
+Rules::Rules(const std::vector<config::TopicConfig>& topics) : m_impl(std::make_unique<Impl>()) {
+  for (const auto& t : topics) {
+    CompiledTopic ct;
+    ct.config = t;
+    ct.rule = config::topic_rule(t);
+    ct.rule_text = config::expr_str(ct.rule);
+    std::vector<std::string> pos;
+    std::vector<std::string> neg;
+    positive_concepts(ct.rule, false, pos, neg);
+    for (const auto& n : pos)
+      ct.positive.push_back(ct.concept_index(n));
+    for (const auto& n : neg)
+      ct.negated.push_back(ct.concept_index(n));
+    for (const auto& p : t.priors)
+      (void)ct.concept_index(p.concept_name);
+    ct.matcher = std::make_unique<TopicMatcher>(t);
+    m_impl->topics.push_back(std::move(ct));
+  }
+}
+
+Rules::~Rules() = default;
+Rules::Rules(Rules&&) noexcept = default;
+Rules& Rules::operator=(Rules&&) noexcept = default;
+
+std::vector<std::string> Rules::topic_names() const {
+  std::vector<std::string> out;
+  for (const auto& t : m_impl->topics)
+    out.push_back(t.config.name);
+  return out;
+}
+
+std::optional<std::size_t> Rules::find_topic(std::string_view name) const {
+  for (std::size_t i = 0; i < m_impl->topics.size(); ++i)
+    if (m_impl->topics[i].config.name == name)
+      return i;
+  return std::nullopt;
+}
+
+Decision Rules::evaluate(std::size_t topic, const Story& story) const {
+  const auto& t = m_impl->topics.at(topic);
+  const auto& cfg = t.config;
+  Decision d;
+  d.topic = cfg.name;
+  d.threshold = cfg.threshold;
+
+  std::vector<std::string_view> one(1);
+  auto field = [&](const std::string& html, const char* name, double weight) {
+    if (html.empty() || weight <= 0)
+      return;
+    auto text = strip_html(html);
+    one[0] = text;
+    t.matcher->match_field(one, name, weight, d.hits);
+  };
+  field(story.title, "title", cfg.weight_title);
+  field(story.summary, "summary", cfg.weight_summary);
+  if (story.content != story.summary) // many feeds repeat the summary as content
+    field(story.content, "content", cfg.weight_content);
+  if (!story.categories.empty() && cfg.weight_categories > 0) {
+    std::vector<std::string> stripped;
+    stripped.reserve(story.categories.size());
+    for (const auto& c : story.categories)
+      stripped.push_back(strip_html(c));
+    std::vector<std::string_view> segs(stripped.begin(), stripped.end());
+    t.matcher->match_field(segs, "categories", cfg.weight_categories, d.hits);
+  }
+  for (const auto& p : cfg.priors)
+    for (const auto& tag : story.source_tags)
+      if (tag == p.tag) {
+        d.hits.push_back({p.concept_name, "tag:" + tag, "source", p.score});
+        break;
+      }
+
+  const auto n = cfg.concepts.size();
+  std::vector<double> score(n, 0.0);
+  for (const auto& h : d.hits)
+    score[t.concept_index(h.concept_name)] += h.weight;
+  std::vector<char> fired(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    fired[i] = score[i] > 0 && score[i] >= cfg.concepts[i].min_score;
+    if (fired[i])
+      d.concepts_matched.push_back(cfg.concepts[i].name);
+  }
+  for (auto i : t.positive)
+    d.score += score[i];
+  const bool rule_ok = t.eval(t.rule, fired);
+  d.published = rule_ok && d.score >= cfg.threshold;
+
+  std::string scores;
+  for (auto i : t.positive) {
+    if (!scores.empty())
+      scores += ", ";
+    scores += cfg.concepts[i].name + " " + num(score[i]) + "/" + num(cfg.concepts[i].min_score);
+  }
+  if (d.published) {
+    d.reason = "published: " + scores + "; score " + num(d.score) + " >= " + num(cfg.threshold);
+  } else if (!rule_ok) {
+    std::string why;
+    for (auto i : t.negated)
+      if (fired[i])
+        why += (why.empty() ? "" : "; ") + std::string("excluded by ") + cfg.concepts[i].name +
+               " " + num(score[i]) + "/" + num(cfg.concepts[i].min_score);
+    for (auto i : t.positive)
+      if (!fired[i])
+        why += (why.empty() ? "" : "; ") + std::string("missing ") + cfg.concepts[i].name + " " +
+               num(score[i]) + "/" + num(cfg.concepts[i].min_score);
+    d.reason = "not published: " + why + " (rule " + t.rule_text + "; " + scores + ")";
+  } else {
+    d.reason = "not published: score " + num(d.score) + " < threshold " + num(cfg.threshold) +
+               " (" + scores + ")";
+  }
+  return d;
+}
+
+std::vector<Decision> Rules::evaluate_all(const Story& story) const {
+  std::vector<Decision> out;
+  for (std::size_t i = 0; i < m_impl->topics.size(); ++i)
+    out.push_back(evaluate(i, story));
+  return out;
+}
+
+std::string format_decision(const Decision& d) {
+  std::string out = d.topic + ": " + (d.published ? "published" : "not published") + ", score " +
+                    num(d.score) + (d.score >= d.threshold ? " >= " : " < ") + "threshold " +
+                    num(d.threshold) + "\n  " + d.reason + "\n";
+  if (!d.concepts_matched.empty()) {
+    out += "  concepts:";
+    for (const auto& c : d.concepts_matched)
+      out += " " + c;
+    out += "\n";
+  }
+  for (const auto& h : d.hits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%+.2f", h.weight);
+    out += "  " + h.concept_name + " " + buf + " " + h.field + ": " + h.term + "\n";
+  }
+  return out;
+}
+
+} // namespace reelfeed::filter

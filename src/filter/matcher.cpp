@@ -1,0 +1,147 @@
+#include "filter/matcher.hpp"
+
+#include <re2/re2.h>
+
+#include <stdexcept>
+
+namespace reelfeed::filter {
+
+TopicMatcher::TopicMatcher(const config::TopicConfig& topic) {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_case_sensitive(false);
+  m_regexes = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
+  for (std::size_t c = 0; c < topic.concepts.size(); ++c) {
+    const auto& cc = topic.concepts[c];
+    m_concepts.push_back(cc.name);
+    for (const auto& p : cc.patterns)
+      add(p, c, PatternRole::Positive);
+    for (const auto& p : cc.negative)
+      add(p, c, PatternRole::Negative);
+    for (const auto& p : cc.ignore)
+      add(p, c, PatternRole::Ignore);
+  }
+  if (m_regex_patterns.empty())
+    m_regexes.reset();
+  else if (!m_regexes->Compile())
+    throw std::invalid_argument("topic '" + topic.name + "': regexes do not compile together");
+}
+
+void TopicMatcher::add(const config::PatternConfig& p, std::size_t concept_idx, PatternRole role) {
+  CompiledPattern cp;
+  cp.concept_idx = concept_idx;
+  cp.role = role;
+  cp.text = p.text;
+  cp.case_sensitive = p.case_sensitive;
+  cp.is_regex = p.is_regex;
+  cp.weight = p.weight;
+  auto id = static_cast<std::uint32_t>(m_patterns.size());
+  if (p.is_regex) {
+    if (role == PatternRole::Ignore)
+      throw std::invalid_argument("ignore patterns must be terms: " + p.text);
+    std::string err;
+    if (m_regexes->Add(p.text, &err) < 0)
+      throw std::invalid_argument("invalid regex '" + p.text + "': " + err);
+    m_regex_patterns.push_back(id);
+  } else {
+    cp.words = term_words(p.text, p.case_sensitive);
+    if (cp.words.empty())
+      throw std::invalid_argument("term without words: '" + p.text + "'");
+    (p.case_sensitive ? m_by_cased : m_by_folded)[cp.words.front()].push_back(id);
+  }
+  m_patterns.push_back(std::move(cp));
+}
+
+namespace {
+
+struct Match {
+  std::uint32_t pattern;
+  std::uint32_t start;
+  std::uint32_t len;
+};
+
+} // namespace
+
+void TopicMatcher::match_field(const std::vector<std::string_view>& segments, const char* field,
+                               double field_weight, std::vector<RuleHit>& hits) const {
+  // Per-thread scratch: evaluate() is called for every stored story, so no allocation churn.
+  thread_local TokenList tokens;
+  thread_local std::vector<Match> matches;
+  thread_local std::vector<char> masked;
+  thread_local std::vector<char> seen;
+  tokens.clear();
+  matches.clear();
+  for (auto seg : segments)
+    tokens.add_segment(seg);
+  const auto& toks = tokens.tokens();
+
+  auto try_candidates = [&](const std::vector<std::uint32_t>& ids, std::size_t i) {
+    for (auto id : ids) {
+      const auto& p = m_patterns[id];
+      if (i + p.words.size() > toks.size())
+        continue;
+      bool ok = true;
+      for (std::size_t k = 1; k < p.words.size() && ok; ++k) {
+        const auto& t = toks[i + k];
+        ok = t.segment == toks[i].segment &&
+             (p.case_sensitive ? tokens.cased(t) : tokens.folded(t)) == p.words[k];
+      }
+      if (ok)
+        matches.push_back({id, static_cast<std::uint32_t>(i),
+                           static_cast<std::uint32_t>(p.words.size())});
+    }
+  };
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    if (auto it = m_by_folded.find(tokens.folded(toks[i])); it != m_by_folded.end())
+      try_candidates(it->second, i);
+    if (!m_by_cased.empty())
+      if (auto it = m_by_cased.find(tokens.cased(toks[i])); it != m_by_cased.end())
+        try_candidates(it->second, i);
+  }
+
+  // "Ignore" terms hide what they cover, for every concept: "Ai Weiwei" is not "AI".
+  masked.assign(toks.size(), 0);
+  bool any_mask = false;
+  for (const auto& m : matches)
+    if (m_patterns[m.pattern].role == PatternRole::Ignore) {
+      any_mask = true;
+      for (std::uint32_t k = m.start; k < m.start + m.len; ++k)
+        masked[k] = 1;
+    }
+  seen.assign(m_patterns.size(), 0);
+  for (const auto& m : matches) {
+    const auto& p = m_patterns[m.pattern];
+    if (p.role == PatternRole::Ignore || seen[m.pattern])
+      continue;
+    bool hidden = false;
+    for (std::uint32_t k = m.start; any_mask && k < m.start + m.len && !hidden; ++k)
+      hidden = masked[k] != 0;
+    if (hidden)
+      continue;
+    seen[m.pattern] = 1;
+    double w = p.weight * field_weight;
+    hits.push_back({m_concepts[p.concept_idx], p.text, field,
+                    p.role == PatternRole::Negative ? -w : w});
+  }
+
+  if (m_regexes) {
+    thread_local std::vector<int> found;
+    found.clear();
+    for (auto seg : segments) {
+      auto folded = fold(seg);
+      if (m_regexes->Match(folded, &found))
+        for (int idx : found) {
+          auto id = m_regex_patterns[static_cast<std::size_t>(idx)];
+          if (seen[id])
+            continue;
+          seen[id] = 1;
+          const auto& p = m_patterns[id];
+          double w = p.weight * field_weight;
+          hits.push_back({m_concepts[p.concept_idx], "/" + p.text + "/", field,
+                          p.role == PatternRole::Negative ? -w : w});
+        }
+    }
+  }
+}
+
+} // namespace reelfeed::filter
