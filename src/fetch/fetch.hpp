@@ -16,20 +16,20 @@
 namespace reelfeed::fetch {
 
 struct Limits {
-  int max_concurrent = 32;            ///< transfers in flight overall
-  int max_per_host = 4;               ///< transfers in flight per host
+  int max_concurrent = 32; ///< transfers in flight overall
+  int max_per_host = 4;    ///< transfers in flight per host
   int max_redirects = 5;
   std::chrono::seconds connect_timeout{10};
-  std::chrono::seconds timeout{30};   ///< total per transfer
-  long low_speed_bytes = 64;          ///< abort when slower than this ...
-  std::chrono::seconds low_speed_time{20}; ///< ... for this long
+  std::chrono::seconds timeout{30};           ///< total per transfer
+  long low_speed_bytes = 64;                  ///< abort when slower than this ...
+  std::chrono::seconds low_speed_time{20};    ///< ... for this long
   std::uint64_t max_body_bytes = 16ull << 20; ///< decompressed
-  std::string user_agent;             ///< empty = "reelfeed/VERSION (+URL)"
+  std::string user_agent;                     ///< empty = "reelfeed/VERSION (+URL)"
 };
 
 struct Request {
   std::string url;
-  Validators validators;              ///< sent as If-None-Match / If-Modified-Since
+  Validators validators; ///< sent as If-None-Match / If-Modified-Since
 };
 
 class Fetcher {

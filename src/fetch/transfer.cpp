@@ -1,0 +1,246 @@
+#include "fetch/transfer.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include <strings.h>
+
+#include "fetch/url.hpp"
+
+namespace reelfeed::fetch {
+
+namespace {
+
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+bool is_success(long status) {
+  return status == 0 || (status >= 200 && status < 300);
+}
+
+long to_ms(std::chrono::milliseconds d) {
+  return static_cast<long>(std::max<long long>(1, d.count()));
+}
+
+} // namespace
+
+Transfer::Transfer(Request request, std::function<void(FetchResult)> done, const Limits& limits)
+    : m_request(std::move(request)), m_done(std::move(done)), m_limits(limits),
+      m_url(m_request.url), m_host(host_key(m_url)), m_started(std::chrono::steady_clock::now()) {
+  m_visited.insert(m_url);
+}
+
+CURL* Transfer::prepare_hop() {
+  m_easy.reset(curl_easy_init());
+  m_headers_out.reset();
+  m_headers = ResponseHeaders{};
+  m_body.clear();
+  m_status = 0;
+  m_too_large = false;
+  m_errbuf[0] = '\0';
+  CURL* e = m_easy.get();
+  if (e == nullptr) {
+    return nullptr;
+  }
+  curl_slist* list = nullptr;
+  if (!m_request.validators.etag.empty()) {
+    list = curl_slist_append(list, ("If-None-Match: " + m_request.validators.etag).c_str());
+  }
+  if (!m_request.validators.last_modified.empty()) {
+    list = curl_slist_append(list,
+                             ("If-Modified-Since: " + m_request.validators.last_modified).c_str());
+  }
+  m_headers_out.reset(list);
+  // The total timeout covers every hop of the fetch, not each hop afresh.
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - m_started);
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_limits.timeout) - spent;
+  const std::string& ua =
+      m_limits.user_agent.empty() ? std::string(k_default_user_agent) : m_limits.user_agent;
+
+  curl_easy_setopt(e, CURLOPT_URL, m_url.c_str());
+  curl_easy_setopt(e, CURLOPT_PRIVATE, this);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_errbuf);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_headers_out.get());
+  curl_easy_setopt(e, CURLOPT_USERAGENT, ua.c_str());
+  // Redirects are followed here, hop by hop, so that each one is checked and recorded;
+  // curl's own protocol lists stay as a second fence.
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); // everything this libcurl can decode
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L); // prefer multiplexing over a new connection
+  curl_easy_setopt(
+      e, CURLOPT_CONNECTTIMEOUT_MS,
+      to_ms(std::chrono::duration_cast<std::chrono::milliseconds>(m_limits.connect_timeout)));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, to_ms(left));
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, m_limits.low_speed_bytes);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_limits.low_speed_time.count()));
+  return e;
+}
+
+std::size_t Transfer::on_header(char* data, std::size_t size, std::size_t n, void* user) noexcept {
+  auto* self = static_cast<Transfer*>(user);
+  const std::size_t len = size * n;
+  try {
+    const std::string_view line(data, len);
+    if (line.starts_with("HTTP/")) {
+      const auto sp = line.find(' ');
+      long code = 0;
+      if (sp != std::string_view::npos) {
+        std::from_chars(line.data() + sp + 1, line.data() + line.size(), code);
+      }
+      self->m_status = code;
+    }
+    self->m_headers.add_line(line);
+    if (is_success(self->m_status) && line.size() > 15 &&
+        strncasecmp(line.data(), "content-length:", 15) == 0) {
+      // Refuse early: no need to download what will be thrown away.
+      std::uint64_t length = 0;
+      const auto v = line.substr(15);
+      const auto first = v.find_first_not_of(" \t");
+      if (first != std::string_view::npos) {
+        std::from_chars(v.data() + first, v.data() + v.size(), length);
+      }
+      if (length > self->m_limits.max_body_bytes) {
+        self->m_too_large = true;
+        return 0;
+      }
+      self->m_body.reserve(static_cast<std::size_t>(length));
+    }
+    return len;
+  } catch (...) {
+    return 0;
+  }
+}
+
+std::size_t Transfer::on_write(char* data, std::size_t size, std::size_t n, void* user) noexcept {
+  auto* self = static_cast<Transfer*>(user);
+  const std::size_t len = size * n;
+  if (!is_success(self->m_status)) {
+    return len; // redirect and error bodies are drained, not kept
+  }
+  // `data` is already decoded (gzip, br...), so the cap bounds what we hold in memory and
+  // cuts a compression bomb at the cap instead of at its inflated size.
+  if (self->m_body.size() + len > self->m_limits.max_body_bytes) {
+    self->m_too_large = true;
+    return 0;
+  }
+  try {
+    self->m_body.append(data, len);
+  } catch (...) {
+    return 0;
+  }
+  return len;
+}
+
+bool Transfer::finish_hop(CURLcode code) {
+  long status = 0;
+  curl_easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &status);
+  curl_off_t body_bytes = 0;
+  long header_bytes = 0;
+  curl_easy_getinfo(m_easy.get(), CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
+  curl_easy_getinfo(m_easy.get(), CURLINFO_HEADER_SIZE, &header_bytes);
+  m_wire_bytes += static_cast<std::uint64_t>(body_bytes) + static_cast<std::uint64_t>(header_bytes);
+  if (code == CURLE_OK && is_redirect(status) && m_headers.get("location") != nullptr) {
+    return follow(status);
+  }
+  build_result(code, status);
+  return false;
+}
+
+bool Transfer::follow(long status) {
+  const auto target = resolve_url(m_url, *m_headers.get("location"));
+  if (!target) {
+    finalize(FetchOutcome::bad_redirect, "unparsable Location: " + *m_headers.get("location"));
+    return false;
+  }
+  m_result.redirects.push_back(Redirect{status, m_url, *target});
+  const std::string scheme = url_scheme(*target);
+  if (scheme != "http" && scheme != "https") {
+    finalize(FetchOutcome::bad_redirect, "redirect to a refused scheme: " + *target);
+    return false;
+  }
+  if (!m_visited.insert(*target).second) {
+    finalize(FetchOutcome::bad_redirect, "redirect loop at " + *target);
+    return false;
+  }
+  if (static_cast<int>(m_result.redirects.size()) > m_limits.max_redirects) {
+    finalize(FetchOutcome::bad_redirect,
+             "more than " + std::to_string(m_limits.max_redirects) + " redirects");
+    return false;
+  }
+  m_url = *target;
+  m_host = host_key(m_url);
+  return true;
+}
+
+void Transfer::finalize(FetchOutcome outcome, std::string error) {
+  m_result.outcome = outcome;
+  m_result.error = std::move(error);
+  m_result.body.clear();
+  m_result.effective_url = m_url;
+  m_result.bytes = m_wire_bytes;
+  m_result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - m_started);
+}
+
+void Transfer::build_result(CURLcode code, long status) {
+  FetchResult& r = m_result;
+  r.status = status;
+  const Timestamp now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
+  const std::string* date = m_headers.get("date");
+  if (const std::string* ra = m_headers.get("retry-after")) {
+    r.retry_after = parse_retry_after(*ra, date, now);
+  }
+  if (m_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    finalize(FetchOutcome::too_large,
+             "body larger than " + std::to_string(m_limits.max_body_bytes) + " bytes");
+    return;
+  }
+  if (code != CURLE_OK) {
+    finalize(FetchOutcome::network_error,
+             m_errbuf[0] != '\0' ? std::string(m_errbuf) : std::string(curl_easy_strerror(code)));
+    return;
+  }
+  if (status == 304 || is_success(status)) {
+    if (const std::string* etag = m_headers.get("etag")) {
+      r.validators.etag = *etag;
+    }
+    if (const std::string* lm = m_headers.get("last-modified")) {
+      r.validators.last_modified = *lm;
+    }
+    r.max_age =
+        parse_freshness(m_headers.get("cache-control"), m_headers.get("expires"), date, now);
+  }
+  if (status == 304) {
+    // A 304 need not repeat the validators; the ones we sent are still current.
+    if (r.validators.etag.empty()) {
+      r.validators.etag = m_request.validators.etag;
+    }
+    if (r.validators.last_modified.empty()) {
+      r.validators.last_modified = m_request.validators.last_modified;
+    }
+    finalize(FetchOutcome::not_modified, {});
+    return;
+  }
+  if (!is_success(status)) {
+    finalize(FetchOutcome::http_error, "HTTP " + std::to_string(status));
+    return;
+  }
+  const char* ct = nullptr;
+  curl_easy_getinfo(m_easy.get(), CURLINFO_CONTENT_TYPE, &ct);
+  r.content_type = ct != nullptr ? ct : "";
+  finalize(FetchOutcome::ok, {});
+  r.body = std::move(m_body);
+}
+
+} // namespace reelfeed::fetch
