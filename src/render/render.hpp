@@ -13,15 +13,15 @@ namespace reelfeed::render {
 
 struct FeedInfo {
   std::string title;
-  std::string id;        ///< stable feed id, e.g. "urn:reelfeed:topic:ai-hollywood"
-  std::string self_url;  ///< absolute URL of this document
-  std::string home_url;  ///< absolute URL of the server's root
-  Timestamp updated{};   ///< newest story's updated time
+  std::string id;       ///< stable feed id, e.g. "urn:reelfeed:topic:ai-hollywood"
+  std::string self_url; ///< absolute URL of this document
+  std::string home_url; ///< absolute URL of the server's root
+  Timestamp updated{};  ///< newest story's updated time
 };
 
 struct Item {
   Story story;
-  Decision decision;     ///< topic + matched concepts become categories; may be empty (--all)
+  Decision decision; ///< topic + matched concepts become categories; may be empty (--all)
 };
 
 [[nodiscard]] std::string atom(const FeedInfo& info, std::span<const Item> items);

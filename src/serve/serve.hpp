@@ -20,10 +20,12 @@ struct Resource {
   std::string body;
   std::string gzip_body;   ///< precompressed once when published
   std::string etag;        ///< strong, quoted
+  std::string gzip_etag;   ///< strong, quoted; the gzip representation's own tag (RFC 9110 8.8.3)
   Timestamp last_modified{};
 };
 
-/// Builds a Resource: compresses the body and derives its ETag from the content.
+/// Builds a Resource: compresses the body (gzip) and derives both strong ETags from the
+/// content (xxh3), so the same bytes always get the same tag across restarts.
 [[nodiscard]] Resource make_resource(std::string content_type, std::string body,
                                      Timestamp last_modified);
 
@@ -44,7 +46,10 @@ public:
   void publish(std::shared_ptr<const Snapshot> snapshot);
   /// Dynamic endpoints (/healthz, /metrics): body generated on the io thread per request.
   void set_handler(std::string path, std::function<Resource()> handler);
-  /// Stops accepting and closes idle connections.
+  /// Stops accepting and closes idle connections; a response being written is finished,
+  /// then its connection is closed. Idempotent. Call on the io thread, or when the
+  /// io_context is not running. Once every connection is gone the server holds no work,
+  /// so io_context::run() returns.
   void stop();
 
 private:

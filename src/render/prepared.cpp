@@ -1,0 +1,113 @@
+#include "render/prepared.hpp"
+
+#include "render/sanitize.hpp"
+#include "render/text.hpp"
+
+#include <algorithm>
+
+namespace reelfeed::render {
+
+namespace {
+
+void add_unique(std::vector<std::string>& out, const std::string& raw) {
+  std::string value = clean_text(raw);
+  if (value.empty() || std::find(out.begin(), out.end(), value) != out.end()) {
+    return;
+  }
+  out.push_back(std::move(value));
+}
+
+std::string safe_link(const std::string& url) {
+  std::string clean = clean_text(url);
+  return safe_url(clean) ? clean : std::string{};
+}
+
+/// "<p>Also covered by: <a href=...>Deadline</a>, ...</p>" naming every other outlet once;
+/// empty when the story was seen only at its representative's outlet.
+std::string also_covered(const std::vector<PreparedOutlet>& outlets) {
+  if (outlets.size() < 2) {
+    return {};
+  }
+  std::vector<std::string> seen{outlets.front().source};
+  std::string links;
+  for (std::size_t i = 1; i < outlets.size(); ++i) {
+    const PreparedOutlet& o = outlets[i];
+    if (std::find(seen.begin(), seen.end(), o.source) != seen.end()) {
+      continue;
+    }
+    seen.push_back(o.source);
+    if (!links.empty()) {
+      links += ", ";
+    }
+    const std::string& name = o.source.empty() ? o.link : o.source;
+    if (o.link.empty()) {
+      append_html_escaped(links, name, false);
+    } else {
+      links += "<a href=\"";
+      append_html_escaped(links, o.link, true);
+      links += "\">";
+      append_html_escaped(links, name, false);
+      links += "</a>";
+    }
+  }
+  return links.empty() ? std::string{} : "<p>Also covered by: " + links + "</p>";
+}
+
+} // namespace
+
+Prepared prepare(const Item& item) {
+  const Story& s = item.story;
+  Prepared p;
+  p.id = clean_text(s.uid);
+  if (p.id.empty()) {
+    p.id = "urn:reelfeed:story:" + std::to_string(s.id);
+  }
+  p.title = html_to_text(s.title.empty() ? s.link : s.title);
+  p.link = safe_link(s.link);
+  for (const Outlet& o : s.outlets) {
+    p.outlets.push_back({clean_text(o.source), safe_link(o.link), html_to_text(o.title)});
+  }
+  p.author = html_to_text(s.author);
+  if (p.author.empty() && !p.outlets.empty()) {
+    p.author = p.outlets.front().source;
+  }
+  p.summary_html = sanitize_html(s.summary);
+  p.summary_text = html_to_text(s.summary);
+  p.content_html = s.content.empty() ? p.summary_html : sanitize_html(s.content);
+  p.content_html += also_covered(p.outlets);
+
+  add_unique(p.categories, item.decision.topic);
+  for (const std::string& c : item.decision.concepts_matched) {
+    add_unique(p.categories, c);
+  }
+  for (const std::string& c : s.categories) {
+    add_unique(p.categories, c);
+  }
+  for (const Enclosure& e : s.enclosures) {
+    Enclosure clean{safe_link(e.url), clean_text(e.type), e.length};
+    if (!clean.url.empty()) {
+      p.enclosures.push_back(std::move(clean));
+    }
+  }
+  p.published = s.published == Timestamp{} ? s.updated : s.published;
+  p.updated = std::max(s.updated, p.published);
+  p.topic = clean_text(item.decision.topic);
+  p.score = item.decision.score;
+  for (const std::string& c : item.decision.concepts_matched) {
+    p.concepts.push_back(clean_text(c));
+  }
+  return p;
+}
+
+Timestamp feed_updated(const FeedInfo& info, const std::vector<Prepared>& items) {
+  if (info.updated != Timestamp{}) {
+    return info.updated;
+  }
+  Timestamp newest{};
+  for (const Prepared& p : items) {
+    newest = std::max(newest, p.updated);
+  }
+  return newest;
+}
+
+} // namespace reelfeed::render

@@ -1,0 +1,42 @@
+#pragma once
+// What all three writers need from an Item, computed once: cleaned text, sanitised HTML,
+// the "Also covered by" paragraph, categories and the dates to publish.
+
+#include <string>
+#include <vector>
+
+#include "model/time.hpp"
+#include "render/render.hpp"
+
+namespace reelfeed::render {
+
+struct PreparedOutlet {
+  std::string source;
+  std::string link;
+  std::string title;
+};
+
+struct Prepared {
+  std::string id;           ///< Story::uid, or urn:reelfeed:story:<id> when it is empty
+  std::string title;        ///< plain text
+  std::string link;         ///< safe URL or empty
+  std::string author;       ///< plain text; the representative outlet's name as fallback
+  std::string summary_html; ///< sanitised
+  std::string summary_text; ///< plain text of the summary
+  std::string content_html; ///< sanitised content (or summary) + "Also covered by" paragraph
+  std::vector<std::string> categories; ///< topic, matched concepts, story categories; unique
+  std::vector<PreparedOutlet> outlets; ///< every sighting, representative first
+  std::vector<Enclosure> enclosures;   ///< only those with safe URLs
+  Timestamp published{};
+  Timestamp updated{}; ///< never before published
+  std::string topic;
+  double score = 0;
+  std::vector<std::string> concepts;
+};
+
+[[nodiscard]] Prepared prepare(const Item& item);
+
+/// The feed's updated time: info.updated, else the newest item's, else the epoch.
+[[nodiscard]] Timestamp feed_updated(const FeedInfo& info, const std::vector<Prepared>& items);
+
+} // namespace reelfeed::render

@@ -1,0 +1,23 @@
+#pragma once
+// HTML from feeds is republished only after it went through an HTML5 parser (gumbo) and an
+// allowlist: scripts, styles, frames, plugins, forms, event-handler attributes and
+// non-http(s)/mailto URLs never reach a subscriber's reader.
+
+#include <string>
+#include <string_view>
+
+namespace reelfeed::render {
+
+/// Parses `html` as a fragment and re-serialises the allowed subset: ordinary markup
+/// (p, a, img, lists, tables, emphasis, headings...) with a few safe attributes.
+/// Elements that can run code or submit data are dropped with their content; unknown
+/// elements are unwrapped (their text kept). Pure; never throws on bad input.
+[[nodiscard]] std::string sanitize_html(std::string_view html);
+
+/// The text of an HTML fragment, whitespace collapsed (for plain-text fields).
+[[nodiscard]] std::string html_to_text(std::string_view html);
+
+/// True if `url` is safe to put in an href/src: relative, or http, https, mailto.
+[[nodiscard]] bool safe_url(std::string_view url);
+
+} // namespace reelfeed::render
