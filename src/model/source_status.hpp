@@ -31,6 +31,9 @@ struct SourceStatus {
   std::string pending_move_to;
   int pending_move_count = 0;
   int parse_warnings = 0;               ///< problems recovered in the last parsed body
+  /// Poll interval the feed itself last asked for (max of RSS ttl, sy:updatePeriod), 0 = none.
+  /// Kept so that polls answered 304 (not parsed) still honour it. Set by sched/.
+  Seconds hinted_interval{0};
 };
 
 } // namespace reelfeed
