@@ -30,12 +30,18 @@ struct ClusterOptions {
   double similarity = 0.6;
 };
 
+/// How a process uses the database. `read_only` is for `reelfeed status/explain/render`
+/// running beside the daemon: it never writes or migrates (WAL lets it read while the
+/// daemon writes) and fails clearly if the file is missing or has another schema version.
+enum class Access { read_write, read_only };
+
 struct IngestResult {
   int new_entries = 0;
-  int updated_entries = 0;   ///< content changed
+  int updated_entries = 0; ///< content changed
   int unchanged_entries = 0;
   int new_stories = 0;
-  int joined_stories = 0;    ///< new entries that joined an existing story
+  int joined_stories = 0;  ///< new entries that joined an existing story
+  int skipped_entries = 0; ///< tombstoned (pruned earlier) or repeated within the feed
   [[nodiscard]] bool changed() const { return new_entries + updated_entries > 0; }
 };
 
@@ -45,15 +51,17 @@ struct Explanation {
   std::string source;
   Entry entry;
   Story story;
-  std::vector<std::string> join_reasons;      ///< per outlet: "same canonical URL", "similarity 0.82"
-  std::vector<Decision> decisions;            ///< latest decision per topic
+  std::vector<std::string> join_reasons; ///< per outlet: "same canonical URL", "similarity 0.82"
+  std::vector<Decision> decisions;       ///< latest decision per topic
 };
 
 class Store {
 public:
   /// Opens (creating if needed) and migrates. Throws std::runtime_error with a clear
   /// message if the file is not a reelfeed database or cannot be opened.
-  explicit Store(const std::filesystem::path& path, ClusterOptions options = {});
+  explicit Store(const std::filesystem::path& path,
+                 ClusterOptions options = {},
+                 Access access = Access::read_write);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -65,8 +73,8 @@ public:
   void save_status(const SourceStatus& status);
 
   /// Stores one parsed feed of one source, and its status, in one transaction.
-  IngestResult ingest(const std::string& source, const Feed& feed, const SourceStatus& status,
-                      Timestamp now);
+  IngestResult
+  ingest(const std::string& source, const Feed& feed, const SourceStatus& status, Timestamp now);
 
   /// Stories with any sighting published (or first seen) at or after `since`, newest
   /// first, at most `limit`.

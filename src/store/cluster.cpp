@@ -1,0 +1,130 @@
+// Story clustering of a new sighting: the same canonical URL joins that URL's story
+// (any age); otherwise the LSH band table proposes entries whose signatures share a band
+// within the time window, and the most similar one at or above ClusterOptions::similarity
+// wins. Cost per sighting is a few indexed look-ups, independent of how many stories are
+// stored (only bucket sizes matter).
+
+#include <cmath>
+#include <cstdio>
+#include <unordered_set>
+
+#include <xxhash.h>
+
+#include "store/store_impl.hpp"
+
+namespace reelfeed::store {
+
+std::vector<std::uint64_t> band_keys(const dedup::Signature& sig) {
+  std::vector<std::uint64_t> keys;
+  keys.reserve(k_bands);
+  for (std::size_t b = 0; b < k_bands; ++b) {
+    // A band of an empty signature (no words) would collide with every other one.
+    if (sig.minhash[b * k_rows] == UINT32_MAX)
+      return {};
+    const auto h = XXH3_64bits(&sig.minhash[b * k_rows], k_rows * sizeof(std::uint32_t));
+    // Band number in the top byte, 55 bits of hash below: fits a positive int64.
+    keys.push_back((static_cast<std::uint64_t>(b) << 56) | (h & 0x007FFFFFFFFFFFFFULL));
+  }
+  return keys;
+}
+
+void Store::Impl::index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t) {
+  for (const auto key : band_keys(sig)) {
+    Use q(stmt("INSERT OR IGNORE INTO lsh(key, entry_id, t) VALUES (?, ?, ?)"));
+    q->bind(1, static_cast<std::int64_t>(key));
+    q->bind(2, entry_id);
+    q->bind(3, to_db(t));
+    q->exec();
+  }
+}
+
+void Store::Impl::unindex_signature(std::int64_t entry_id, const dedup::Signature& sig) {
+  for (const auto key : band_keys(sig)) {
+    Use q(stmt("DELETE FROM lsh WHERE key = ? AND entry_id = ?"));
+    q->bind(1, static_cast<std::int64_t>(key));
+    q->bind(2, entry_id);
+    q->exec();
+  }
+}
+
+bool Store::Impl::tombstoned_url(const std::string& canon) {
+  Use q(stmt("SELECT 1 FROM url_tombstones WHERE canonical_url = ?"));
+  q->bind(1, canon);
+  return q->executeStep();
+}
+
+std::int64_t
+Store::Impl::create_story(const std::string& link, Timestamp published, Timestamp updated) {
+  // uid is derived from the AUTOINCREMENT id, which SQLite never hands out twice.
+  Use q(stmt("INSERT INTO stories(uid, link, published, updated, last_activity) "
+             "VALUES ('', ?1, ?2, ?3, ?2)"));
+  q->bind(1, link);
+  q->bind(2, to_db(published));
+  q->bind(3, to_db(updated));
+  q->exec();
+  const auto id = m_db.getLastInsertRowid();
+  Use u(stmt("UPDATE stories SET uid = ? WHERE id = ?"));
+  u->bind(1, std::string(k_uid_prefix) + std::to_string(id));
+  u->bind(2, id);
+  u->exec();
+  return id;
+}
+
+std::optional<Store::Impl::Placement>
+Store::Impl::place(const std::string& canon, const dedup::Signature& sig, Timestamp t) {
+  Placement p;
+  if (!canon.empty()) {
+    {
+      Use q(stmt("SELECT story_id, id FROM entries WHERE canonical_url = ? LIMIT 1"));
+      q->bind(1, canon);
+      if (q->executeStep()) {
+        p.story_id = q->getColumn(0).getInt64();
+        p.joined_entry = q->getColumn(1).getInt64();
+        p.joined = true;
+        p.reason = "same canonical URL";
+        p.score = 1.0;
+        return p;
+      }
+    }
+    if (tombstoned_url(canon))
+      return std::nullopt; // its story was pruned: not new
+  }
+
+  const auto window = to_db(Timestamp{m_options.window});
+  const auto lo = to_db(t) - window;
+  const auto hi = to_db(t) + window;
+  std::unordered_set<std::int64_t> candidates;
+  for (const auto key : band_keys(sig)) {
+    Use q(stmt("SELECT entry_id FROM lsh WHERE key = ? AND t BETWEEN ? AND ?"));
+    q->bind(1, static_cast<std::int64_t>(key));
+    q->bind(2, lo);
+    q->bind(3, hi);
+    while (q->executeStep())
+      candidates.insert(q->getColumn(0).getInt64());
+  }
+  double best = 0;
+  for (const auto id : candidates) {
+    Use q(stmt("SELECT sig, story_id FROM entries WHERE id = ?"));
+    q->bind(1, id);
+    if (!q->executeStep())
+      continue;
+    const auto other = sig_from_blob(q->getColumn(0).getBlob(), q->getColumn(0).getBytes());
+    const double s = dedup::similarity(sig, other);
+    if (s > best || (s == best && id < p.joined_entry)) {
+      best = s;
+      p.story_id = q->getColumn(1).getInt64();
+      p.joined_entry = id;
+    }
+  }
+  if (best >= m_options.similarity && p.joined_entry != 0) {
+    p.joined = true;
+    p.score = best;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "similarity %.2f", best);
+    p.reason = buf;
+    return p;
+  }
+  return Placement{};
+}
+
+} // namespace reelfeed::store

@@ -1,0 +1,356 @@
+// Ingest of one parsed feed: item identity per source (adaptive, after FreshRSS) and the
+// insert/update of sightings. Clustering of new sightings is in cluster.cpp.
+//
+// Identity: an item is keyed by its guid while the feed's guids are sound. A feed whose
+// guids are missing or repeated for more than 5% of its items (or that reuses a guid for
+// a different item: other link, title and date) switches, for good, to "link" mode:
+// canonical link + published date, then a content hash when the link is missing or
+// repeated too. Keys are per source, so a guid shared by two feeds never moves an item.
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+#include <xxhash.h>
+
+#include "store/store_impl.hpp"
+
+namespace reelfeed::store {
+namespace {
+
+using nlohmann::json;
+
+std::uint64_t hash_fields(std::initializer_list<std::string_view> fields) {
+  XXH3_state_t* st = XXH3_createState();
+  XXH3_64bits_reset(st);
+  for (auto f : fields) {
+    XXH3_64bits_update(st, f.data(), f.size());
+    XXH3_64bits_update(st, "\x1f", 1); // field separator: ("ab","c") != ("a","bc")
+  }
+  const auto h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+
+std::string hex(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v)
+    out += s + '\x1e';
+  return out;
+}
+
+std::string enclosures_json(const std::vector<Enclosure>& encs) {
+  json a = json::array();
+  for (const auto& e : encs) {
+    json o{{"url", e.url}, {"type", e.type}};
+    if (e.length)
+      o["length"] = *e.length;
+    a.push_back(std::move(o));
+  }
+  return a.dump();
+}
+
+struct Keys {
+  std::string guid;    ///< "g:..." or empty
+  std::string link;    ///< "l:canonical|date" or empty
+  std::string content; ///< "h:..."
+};
+
+struct Existing {
+  std::int64_t id = 0;
+  std::int64_t story_id = 0;
+  std::uint64_t content_hash = 0;
+  std::string canonical_url;
+  std::string title;
+  std::optional<std::int64_t> published;
+  dedup::Signature sig;
+};
+
+} // namespace
+
+SourceRow Store::Impl::source_row(const std::string& name, const std::string& url_if_new) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    {
+      Use q(stmt("SELECT id, identity_mode, last_fetch_id FROM sources WHERE name = ?"));
+      q->bind(1, name);
+      if (q->executeStep()) {
+        SourceRow r;
+        r.id = q->getColumn(0).getInt64();
+        r.identity_mode = q->getColumn(1).getString();
+        if (!q->getColumn(2).isNull())
+          r.last_fetch_id = q->getColumn(2).getInt64();
+        return r;
+      }
+    }
+    // Not in the config (yet): store it anyway rather than lose the feed.
+    Use ins(stmt("INSERT INTO sources(name, url) VALUES (?, ?)"));
+    ins->bind(1, name);
+    ins->bind(2, url_if_new);
+    ins->exec();
+  }
+  throw std::runtime_error("cannot create source " + name);
+}
+
+IngestResult Store::Impl::ingest(const std::string& source,
+                                 const Feed& feed,
+                                 const SourceStatus& status,
+                                 Timestamp now) {
+  require_writable("ingest");
+  IngestResult result;
+  SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  SourceRow src = source_row(source, status.url);
+
+  std::int64_t fetch_id = 0;
+  {
+    Use q(stmt("INSERT INTO fetches(source_id, at, http_status, entries) VALUES (?,?,?,?)"));
+    q->bind(1, src.id);
+    q->bind(2, to_db(now));
+    q->bind(3, static_cast<std::int64_t>(status.last_status));
+    q->bind(4, static_cast<std::int64_t>(feed.entries.size()));
+    q->exec();
+    fetch_id = m_db.getLastInsertRowid();
+  }
+
+  // Feed-level soundness of guids and links.
+  const auto n = feed.entries.size();
+  std::vector<std::string> canon(n);
+  std::unordered_map<std::string, int> guid_count;
+  std::unordered_map<std::string, int> link_count;
+  std::vector<Keys> keys(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Entry& e = feed.entries[i];
+    canon[i] = dedup::canonical_url(e.link);
+    if (!e.id.empty())
+      keys[i].guid = "g:" + e.id;
+    if (!canon[i].empty())
+      keys[i].link = "l:" + canon[i] + "|" +
+                     (e.published ? std::to_string(to_db(*e.published)) : std::string());
+    keys[i].content = "h:" + hex(hash_fields({e.title, canon[i], e.summary, e.content}));
+    ++guid_count[keys[i].guid];
+    ++link_count[keys[i].link];
+  }
+  std::size_t bad_guids = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (keys[i].guid.empty() || guid_count[keys[i].guid] > 1)
+      ++bad_guids;
+  const auto tolerance = n / 20; // FreshRSS: up to 5% bad guids is noise, not a pattern
+  bool degrade = src.identity_mode == "guid" && bad_guids > tolerance;
+  std::size_t reused_guids = 0;
+
+  std::set<std::string> seen_keys;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Entry& e = feed.entries[i];
+    const bool guid_mode = src.identity_mode == "guid" && !degrade;
+    const bool guid_ok = guid_mode && !keys[i].guid.empty() && guid_count[keys[i].guid] == 1;
+    const auto content_hash = hash_fields({e.title, e.link, e.author, e.summary, e.content,
+                                           joined(e.categories), enclosures_json(e.enclosures)});
+    const auto find = [&](const std::string& key) -> std::optional<Existing> {
+      Use q(stmt("SELECT id, story_id, content_hash, canonical_url, title, published, sig "
+                 "FROM entries WHERE source_id = ? AND identity = ?"));
+      q->bind(1, src.id);
+      q->bind(2, key);
+      if (!q->executeStep())
+        return std::nullopt;
+      Existing x;
+      x.id = q->getColumn(0).getInt64();
+      x.story_id = q->getColumn(1).getInt64();
+      x.content_hash = static_cast<std::uint64_t>(q->getColumn(2).getInt64());
+      x.canonical_url = q->getColumn(3).getString();
+      x.title = q->getColumn(4).getString();
+      if (!q->getColumn(5).isNull())
+        x.published = q->getColumn(5).getInt64();
+      x.sig = sig_from_blob(q->getColumn(6).getBlob(), q->getColumn(6).getBytes());
+      return x;
+    };
+
+    std::string primary;
+    std::optional<Existing> row;
+    if (guid_ok) {
+      row = find(keys[i].guid);
+      const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
+      // Same guid, but another link, title and date: the feed recycles guids.
+      if (row && row->canonical_url != canon[i] &&
+          dedup::normalise_title(row->title) != dedup::normalise_title(e.title) &&
+          row->published.value_or(INT64_MIN) != pub) {
+        ++reused_guids;
+        row.reset();
+      } else {
+        primary = keys[i].guid;
+      }
+    }
+    if (primary.empty()) {
+      if (!keys[i].link.empty() && link_count[keys[i].link] == 1) {
+        primary = keys[i].link;
+        row = find(primary);
+        if (!row && !guid_ok && !keys[i].guid.empty())
+          row = find(keys[i].guid); // pre-degrade row
+      } else {
+        primary = keys[i].content;
+        row = find(primary);
+      }
+    }
+    if (!seen_keys.insert(primary).second) {
+      ++result.skipped_entries; // the same item twice in one document
+      continue;
+    }
+
+    const Timestamp t = std::min(e.published.value_or(now), now); // future dates clamp to now
+    const auto sig = dedup::signature(e);
+    if (row) {
+      if (row->content_hash == content_hash) {
+        Use q(stmt("UPDATE entries SET last_seen = ?, last_fetch_id = ? WHERE id = ?"));
+        q->bind(1, to_db(now));
+        q->bind(2, fetch_id);
+        q->bind(3, row->id);
+        q->exec();
+        ++result.unchanged_entries;
+        continue;
+      }
+      // An edit: same row, new content. The story keeps its id and link.
+      unindex_signature(row->id, row->sig);
+      {
+        Use q(stmt("UPDATE entries SET title=?, link=?, canonical_url=?, author=?, summary=?, "
+                   "content=?, categories=?, enclosures=?, published=?, updated=?, last_seen=?, "
+                   "sort_time=?, last_fetch_id=?, content_hash=?, sig=? WHERE id=?"));
+        q->bind(1, e.title);
+        q->bind(2, e.link);
+        q->bind(3, canon[i]);
+        q->bind(4, e.author);
+        q->bind(5, e.summary);
+        q->bind(6, e.content);
+        q->bind(7, json(e.categories).dump());
+        q->bind(8, enclosures_json(e.enclosures));
+        if (e.published)
+          q->bind(9, to_db(*e.published));
+        if (e.updated)
+          q->bind(10, to_db(*e.updated));
+        q->bind(11, to_db(now));
+        q->bind(12, to_db(t));
+        q->bind(13, fetch_id);
+        q->bind(14, static_cast<std::int64_t>(content_hash));
+        const auto blob = sig_to_blob(sig);
+        q->bind(15, blob.data(), static_cast<int>(blob.size()));
+        q->bind(16, row->id);
+        q->exec();
+      }
+      index_signature(row->id, sig, t);
+      {
+        // Material change = the representative's text changed; a supporting outlet's
+        // edit does not touch the story's `updated`.
+        Use q(stmt("UPDATE stories SET updated = max(updated, ?) WHERE id = ? AND "
+                   "rep_entry_id = ?"));
+        q->bind(1, to_db(std::max(e.updated.value_or(now), now)));
+        q->bind(2, row->story_id);
+        q->bind(3, row->id);
+        q->exec();
+      }
+      ++result.updated_entries;
+      continue;
+    }
+
+    {
+      Use q(stmt("SELECT 1 FROM tombstones WHERE source_id = ? AND identity IN (?, ?)"));
+      q->bind(1, src.id);
+      q->bind(2, primary);
+      q->bind(3, keys[i].guid);
+      if (q->executeStep()) {
+        ++result.skipped_entries; // pruned earlier: never new again
+        continue;
+      }
+    }
+    auto placement = place(canon[i], sig, t);
+    if (!placement) {
+      ++result.skipped_entries;
+      continue;
+    }
+    if (!placement->joined)
+      placement->story_id = create_story(canon[i].empty() ? e.link : canon[i], t,
+                                         std::max(t, std::min(e.updated.value_or(t), now)));
+    std::int64_t entry_id = 0;
+    {
+      Use q(stmt("INSERT INTO entries(source_id, story_id, identity, guid, link, canonical_url, "
+                 "title, author, summary, content, categories, enclosures, published, updated, "
+                 "first_seen, last_seen, sort_time, last_fetch_id, content_hash, sig, "
+                 "join_reason, join_score, join_entry_id) VALUES "
+                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      q->bind(1, src.id);
+      q->bind(2, placement->story_id);
+      q->bind(3, primary);
+      q->bind(4, e.id);
+      q->bind(5, e.link);
+      q->bind(6, canon[i]);
+      q->bind(7, e.title);
+      q->bind(8, e.author);
+      q->bind(9, e.summary);
+      q->bind(10, e.content);
+      q->bind(11, json(e.categories).dump());
+      q->bind(12, enclosures_json(e.enclosures));
+      if (e.published)
+        q->bind(13, to_db(*e.published));
+      if (e.updated)
+        q->bind(14, to_db(*e.updated));
+      q->bind(15, to_db(now));
+      q->bind(16, to_db(now));
+      q->bind(17, to_db(t));
+      q->bind(18, fetch_id);
+      q->bind(19, static_cast<std::int64_t>(content_hash));
+      const auto blob = sig_to_blob(sig);
+      q->bind(20, blob.data(), static_cast<int>(blob.size()));
+      q->bind(21, placement->reason);
+      q->bind(22, placement->score);
+      if (placement->joined_entry != 0)
+        q->bind(23, placement->joined_entry);
+      q->exec();
+      entry_id = m_db.getLastInsertRowid();
+    }
+    index_signature(entry_id, sig, t);
+    if (placement->joined) {
+      Use q(stmt("UPDATE stories SET last_activity = max(last_activity, ?1), "
+                 "published = min(published, ?1) WHERE id = ?2"));
+      q->bind(1, to_db(t));
+      q->bind(2, placement->story_id);
+      q->exec();
+      ++result.joined_stories;
+    } else {
+      Use q(stmt("UPDATE stories SET rep_entry_id = ? WHERE id = ?"));
+      q->bind(1, entry_id);
+      q->bind(2, placement->story_id);
+      q->exec();
+      ++result.new_stories;
+    }
+    ++result.new_entries;
+  }
+
+  if (src.identity_mode == "guid" && (degrade || reused_guids > tolerance)) {
+    Use q(stmt("UPDATE sources SET identity_mode = 'link' WHERE id = ?"));
+    q->bind(1, src.id);
+    q->exec();
+  }
+  {
+    Use q(stmt("UPDATE fetches SET new_entries = ?, updated_entries = ? WHERE id = ?"));
+    q->bind(1, result.new_entries);
+    q->bind(2, result.updated_entries);
+    q->bind(3, fetch_id);
+    q->exec();
+  }
+  {
+    Use q(stmt("UPDATE sources SET last_fetch_id = ?, status = ? WHERE id = ?"));
+    q->bind(1, fetch_id);
+    q->bind(2, status_json(status));
+    q->bind(3, src.id);
+    q->exec();
+  }
+  tx.commit();
+  return result;
+}
+
+} // namespace reelfeed::store

@@ -1,0 +1,114 @@
+// Retention: entries older than a cut-off, and beyond a per-source count, are deleted,
+// except those in their source's latest parsed fetch (still in the feed: deleting them
+// would make them come back as new, FreshRSS's lastSeen rule). Every deleted sighting
+// leaves a tombstone; a story left without sightings is deleted and its URL tombstoned.
+
+#include <set>
+
+#include "store/store_impl.hpp"
+
+namespace reelfeed::store {
+
+void Store::Impl::prune(Timestamp older_than, int max_per_source) {
+  const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
+  {
+    SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::set<std::int64_t> doomed;
+    {
+      Use q(stmt("SELECT e.id FROM entries e JOIN sources s ON s.id = e.source_id "
+                 "WHERE e.sort_time < ? AND e.last_fetch_id IS NOT s.last_fetch_id"));
+      q->bind(1, to_db(older_than));
+      while (q->executeStep())
+        doomed.insert(q->getColumn(0).getInt64());
+    }
+    if (max_per_source > 0) {
+      Use q(stmt("SELECT e.id FROM sources s JOIN entries e ON e.id IN ("
+                 "  SELECT id FROM entries WHERE source_id = s.id "
+                 "  ORDER BY sort_time DESC, id DESC LIMIT -1 OFFSET ?) "
+                 "WHERE e.last_fetch_id IS NOT s.last_fetch_id"));
+      q->bind(1, max_per_source);
+      while (q->executeStep())
+        doomed.insert(q->getColumn(0).getInt64());
+    }
+
+    std::set<std::int64_t> stories;
+    for (const auto id : doomed) {
+      std::int64_t source_id = 0;
+      std::string identity;
+      std::string canon;
+      dedup::Signature sig;
+      {
+        Use q(stmt("SELECT source_id, identity, canonical_url, story_id, sig FROM entries "
+                   "WHERE id = ?"));
+        q->bind(1, id);
+        if (!q->executeStep())
+          continue;
+        source_id = q->getColumn(0).getInt64();
+        identity = q->getColumn(1).getString();
+        canon = q->getColumn(2).getString();
+        stories.insert(q->getColumn(3).getInt64());
+        sig = sig_from_blob(q->getColumn(4).getBlob(), q->getColumn(4).getBytes());
+      }
+      {
+        Use q(stmt("INSERT OR REPLACE INTO tombstones(source_id, identity, deleted_at) "
+                   "VALUES (?, ?, ?)"));
+        q->bind(1, source_id);
+        q->bind(2, identity);
+        q->bind(3, to_db(now));
+        q->exec();
+      }
+      if (!canon.empty()) {
+        // A later sighting of this URL joins a surviving story first (place() checks
+        // entries before tombstones), so the tombstone only stops resurrections.
+        Use q(stmt("INSERT OR REPLACE INTO url_tombstones(canonical_url, story_uid, deleted_at) "
+                   "SELECT ?, uid, ? FROM stories WHERE id = (SELECT story_id FROM entries "
+                   "WHERE id = ?)"));
+        q->bind(1, canon);
+        q->bind(2, to_db(now));
+        q->bind(3, id);
+        q->exec();
+      }
+      unindex_signature(id, sig);
+      Use q(stmt("DELETE FROM entries WHERE id = ?"));
+      q->bind(1, id);
+      q->exec();
+    }
+
+    for (const auto story : stories) {
+      std::optional<std::int64_t> first;
+      {
+        Use q(stmt("SELECT id FROM entries WHERE story_id = ? ORDER BY sort_time, id LIMIT 1"));
+        q->bind(1, story);
+        if (q->executeStep())
+          first = q->getColumn(0).getInt64();
+      }
+      if (!first) {
+        Use q(stmt("DELETE FROM stories WHERE id = ?")); // decisions cascade
+        q->bind(1, story);
+        q->exec();
+        continue;
+      }
+      // The representative went: the earliest remaining sighting takes over (the only
+      // case in which a story's link changes).
+      Use q(stmt("UPDATE stories SET rep_entry_id = ?1, updated = ?2, "
+                 "link = (SELECT CASE canonical_url WHEN '' THEN link ELSE canonical_url END "
+                 "        FROM entries WHERE id = ?1) "
+                 "WHERE id = ?3 AND rep_entry_id IS NOT ?1 AND NOT EXISTS "
+                 "(SELECT 1 FROM entries WHERE id = stories.rep_entry_id)"));
+      q->bind(1, *first);
+      q->bind(2, to_db(now));
+      q->bind(3, story);
+      q->exec();
+    }
+    {
+      Use q(stmt("DELETE FROM fetches WHERE at < ? AND id NOT IN "
+                 "(SELECT last_fetch_id FROM sources WHERE last_fetch_id IS NOT NULL)"));
+      q->bind(1, to_db(older_than));
+      q->exec();
+    }
+    tx.commit();
+  }
+  m_db.exec("PRAGMA incremental_vacuum");
+}
+
+} // namespace reelfeed::store

@@ -1,0 +1,154 @@
+// Schema and migrations. Each migration runs in its own transaction together with the
+// PRAGMA user_version bump, so a crash mid-migration leaves the previous version intact.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "store/store_impl.hpp"
+
+namespace reelfeed::store {
+namespace {
+
+// Index i migrates version i to version i + 1. Append only; never edit a shipped entry.
+const std::vector<const char*> k_migrations = {
+    // 0 -> 1: the first schema.
+    R"sql(
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL DEFAULT '',
+  tags TEXT NOT NULL DEFAULT '[]',          -- JSON array, from the config
+  enabled INTEGER NOT NULL DEFAULT 1,
+  identity_mode TEXT NOT NULL DEFAULT 'guid',
+  last_fetch_id INTEGER,                    -- latest parsed fetch: its entries are never pruned
+  status TEXT NOT NULL DEFAULT '{}'         -- JSON of SourceStatus
+);
+CREATE TABLE fetches (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  at INTEGER NOT NULL,
+  http_status INTEGER NOT NULL DEFAULT 0,
+  entries INTEGER NOT NULL DEFAULT 0,
+  new_entries INTEGER NOT NULL DEFAULT 0,
+  updated_entries INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX fetches_source_at ON fetches(source_id, at);
+CREATE TABLE stories (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,     -- AUTOINCREMENT: ids of pruned stories never reused
+  uid TEXT NOT NULL UNIQUE,
+  rep_entry_id INTEGER,
+  link TEXT NOT NULL DEFAULT '',            -- fixed at creation: stable output link
+  published INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  last_activity INTEGER NOT NULL            -- newest sighting time, for stories(since)
+);
+CREATE INDEX stories_activity ON stories(last_activity);
+CREATE TABLE entries (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  story_id INTEGER NOT NULL REFERENCES stories(id),
+  identity TEXT NOT NULL,                   -- g:<guid> | l:<canonical link>|<date> | h:<hash>
+  guid TEXT NOT NULL DEFAULT '',
+  link TEXT NOT NULL DEFAULT '',
+  canonical_url TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  summary TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL DEFAULT '',
+  categories TEXT NOT NULL DEFAULT '[]',
+  enclosures TEXT NOT NULL DEFAULT '[]',
+  published INTEGER,
+  updated INTEGER,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  sort_time INTEGER NOT NULL,               -- published, else first seen
+  last_fetch_id INTEGER,
+  content_hash INTEGER NOT NULL,
+  sig BLOB NOT NULL,
+  join_reason TEXT NOT NULL DEFAULT '',
+  join_score REAL NOT NULL DEFAULT 0,
+  join_entry_id INTEGER,
+  UNIQUE (source_id, identity)
+);
+CREATE INDEX entries_canonical ON entries(canonical_url);
+CREATE INDEX entries_story ON entries(story_id);
+CREATE INDEX entries_guid ON entries(guid);
+CREATE INDEX entries_source_time ON entries(source_id, sort_time);
+-- LSH band table over entry signatures: key = band << 56 | band hash.
+CREATE TABLE lsh (
+  key INTEGER NOT NULL,
+  entry_id INTEGER NOT NULL,
+  t INTEGER NOT NULL,
+  PRIMARY KEY (key, entry_id)
+) WITHOUT ROWID;
+CREATE TABLE decisions (
+  story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+  topic TEXT NOT NULL,
+  published INTEGER NOT NULL,
+  score REAL NOT NULL,
+  threshold REAL NOT NULL,
+  reason TEXT NOT NULL,
+  concepts TEXT NOT NULL,                   -- JSON array
+  hits TEXT NOT NULL,                       -- JSON array of {concept, term, field, weight}
+  decided_at INTEGER NOT NULL,
+  PRIMARY KEY (story_id, topic)
+) WITHOUT ROWID;
+-- Pruned sightings and URLs: an item seen again after pruning is not new.
+CREATE TABLE tombstones (
+  source_id INTEGER NOT NULL,
+  identity TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (source_id, identity)
+) WITHOUT ROWID;
+CREATE TABLE url_tombstones (
+  canonical_url TEXT PRIMARY KEY,
+  story_uid TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+} // namespace
+
+void Store::Impl::configure_and_migrate() {
+  const bool read_only = m_access == Access::read_only;
+  const auto app_id = m_db.execAndGet("PRAGMA application_id").getInt64();
+  int version = m_db.execAndGet("PRAGMA user_version").getInt();
+  const auto tables = m_db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+  if ((app_id != 0 && app_id != k_application_id) || (app_id == 0 && tables > 0))
+    throw std::runtime_error(m_db.getFilename() + ": not a reelfeed database");
+  if (version > k_schema_version)
+    throw std::runtime_error(m_db.getFilename() + ": schema version " + std::to_string(version) +
+                             " is newer than this reelfeed (" + std::to_string(k_schema_version) +
+                             ")");
+  if (read_only) {
+    if (version != k_schema_version)
+      throw std::runtime_error(m_db.getFilename() + ": schema version " + std::to_string(version) +
+                               ", expected " + std::to_string(k_schema_version) +
+                               " (start the daemon once to migrate)");
+    return;
+  }
+  m_db.exec("PRAGMA journal_mode = WAL");
+  m_db.exec("PRAGMA synchronous = NORMAL"); // WAL + NORMAL: durable across process crashes
+  if (tables == 0) {
+    // Must precede the first CREATE TABLE; later prune() gives pages back incrementally.
+    m_db.exec("PRAGMA auto_vacuum = INCREMENTAL");
+    m_db.exec("VACUUM");
+  }
+  while (version < k_schema_version) {
+    SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    version = m_db.execAndGet("PRAGMA user_version").getInt();
+    if (version >= k_schema_version)
+      break;
+    m_db.exec(k_migrations.at(static_cast<std::size_t>(version)));
+    m_db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    m_db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+    tx.commit();
+    ++version;
+  }
+}
+
+} // namespace reelfeed::store

@@ -1,0 +1,248 @@
+// Store: opening, sources and their polling status, decisions; forwards the rest to Impl.
+
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "store/store_impl.hpp"
+
+namespace reelfeed::store {
+namespace {
+
+using nlohmann::json;
+
+int open_flags(Access access) {
+  return access == Access::read_only ? SQLite::OPEN_READONLY
+                                     : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+}
+
+std::string checked_path(const std::filesystem::path& path, Access access) {
+  if (access == Access::read_only && !std::filesystem::exists(path))
+    throw std::runtime_error(path.string() + ": no such database (has the daemon run yet?)");
+  return path.string();
+}
+
+SourceState state_from(const std::string& s) {
+  for (auto st : {SourceState::ok, SourceState::backing_off, SourceState::gone, SourceState::moved,
+                  SourceState::disabled})
+    if (s == to_string(st))
+      return st;
+  return SourceState::ok;
+}
+
+json opt_time(const std::optional<Timestamp>& t) {
+  return t ? json(to_db(*t)) : json(nullptr);
+}
+
+std::optional<Timestamp> opt_time(const json& j) {
+  if (!j.is_number_integer())
+    return std::nullopt;
+  return from_db(j.get<std::int64_t>());
+}
+
+SourceStatus status_from(const std::string& name, const std::string& url, const std::string& text) {
+  SourceStatus s;
+  s.name = name;
+  s.url = url;
+  const json j = json::parse(text, nullptr, false);
+  if (!j.is_object())
+    return s;
+  s.effective_url = j.value("effective_url", "");
+  s.state = state_from(j.value("state", "ok"));
+  if (j.contains("last_attempt"))
+    s.last_attempt = opt_time(j["last_attempt"]);
+  if (j.contains("last_success"))
+    s.last_success = opt_time(j["last_success"]);
+  s.last_status = j.value("last_status", 0L);
+  s.last_bytes = j.value("last_bytes", std::uint64_t{0});
+  s.error_count = j.value("error_count", 0);
+  s.last_error = j.value("last_error", "");
+  s.next_due = from_db(j.value("next_due", std::int64_t{0}));
+  s.validators.etag = j.value("etag", "");
+  s.validators.last_modified = j.value("last_modified", "");
+  s.pending_move_to = j.value("pending_move_to", "");
+  s.pending_move_count = j.value("pending_move_count", 0);
+  s.parse_warnings = j.value("parse_warnings", 0);
+  return s;
+}
+
+} // namespace
+
+std::string status_json(const SourceStatus& s) {
+  return json{{"effective_url", s.effective_url},
+              {"state", to_string(s.state)},
+              {"last_attempt", opt_time(s.last_attempt)},
+              {"last_success", opt_time(s.last_success)},
+              {"last_status", s.last_status},
+              {"last_bytes", s.last_bytes},
+              {"error_count", s.error_count},
+              {"last_error", s.last_error},
+              {"next_due", to_db(s.next_due)},
+              {"etag", s.validators.etag},
+              {"last_modified", s.validators.last_modified},
+              {"pending_move_to", s.pending_move_to},
+              {"pending_move_count", s.pending_move_count},
+              {"parse_warnings", s.parse_warnings}}
+      .dump();
+}
+
+std::int64_t to_db(Timestamp t) {
+  return t.time_since_epoch().count();
+}
+Timestamp from_db(std::int64_t v) {
+  return Timestamp{Seconds{v}};
+}
+
+std::string sig_to_blob(const dedup::Signature& sig) {
+  std::string out(sizeof(sig.minhash), '\0');
+  std::memcpy(out.data(), sig.minhash.data(), sizeof(sig.minhash));
+  return out;
+}
+
+dedup::Signature sig_from_blob(const void* data, int size) {
+  dedup::Signature sig;
+  if (data != nullptr && static_cast<std::size_t>(size) == sizeof(sig.minhash))
+    std::memcpy(sig.minhash.data(), data, sizeof(sig.minhash));
+  return sig;
+}
+
+Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Access access)
+    : m_db(checked_path(path, access), open_flags(access), 5000), m_options(options),
+      m_access(access) {
+  m_db.exec("PRAGMA foreign_keys = ON");
+  configure_and_migrate();
+}
+
+SQLite::Statement& Store::Impl::stmt(const std::string& sql) {
+  auto& slot = m_stmts[sql];
+  if (!slot)
+    slot = std::make_unique<SQLite::Statement>(m_db, sql);
+  return *slot;
+}
+
+void Store::Impl::require_writable(const char* what) const {
+  if (m_access == Access::read_only)
+    throw std::logic_error(std::string("store opened read-only: cannot ") + what);
+}
+
+Store::Store(const std::filesystem::path& path, ClusterOptions options, Access access) try
+    : m_impl(std::make_unique<Impl>(path, options, access)) {
+} catch (const SQLite::Exception& e) {
+  throw std::runtime_error(path.string() + ": " + e.what());
+}
+
+Store::~Store() = default;
+
+void Store::sync_sources(const std::vector<SourceDef>& sources) {
+  m_impl->require_writable("sync sources");
+  SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  // Sources gone from the config keep their entries; they are only marked disabled.
+  m_impl->m_db.exec("UPDATE sources SET enabled = 0");
+  for (const auto& def : sources) {
+    Use q(m_impl->stmt("INSERT INTO sources(name, url, tags, enabled) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(name) DO UPDATE SET url = excluded.url, tags = excluded.tags, "
+                       "enabled = excluded.enabled"));
+    q->bind(1, def.name);
+    q->bind(2, def.url);
+    q->bind(3, json(def.tags).dump());
+    q->bind(4, def.enabled ? 1 : 0);
+    q->exec();
+  }
+  tx.commit();
+}
+
+std::vector<SourceStatus> Store::statuses() {
+  std::vector<SourceStatus> out;
+  Use q(m_impl->stmt("SELECT name, url, status, enabled FROM sources ORDER BY name"));
+  while (q->executeStep()) {
+    auto s = status_from(q->getColumn(0).getString(), q->getColumn(1).getString(),
+                         q->getColumn(2).getString());
+    if (q->getColumn(3).getInt() == 0)
+      s.state = SourceState::disabled;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void Store::save_status(const SourceStatus& status) {
+  m_impl->require_writable("save a status");
+  SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  const auto src = m_impl->source_row(status.name, status.url);
+  std::optional<Timestamp> previous_attempt;
+  {
+    Use q(m_impl->stmt("SELECT status FROM sources WHERE id = ?"));
+    q->bind(1, src.id);
+    if (q->executeStep())
+      previous_attempt = status_from("", "", q->getColumn(0).getString()).last_attempt;
+  }
+  if (status.last_attempt && status.last_attempt != previous_attempt) {
+    // A poll that stored nothing (304, error): still part of the fetch history.
+    Use q(m_impl->stmt("INSERT INTO fetches(source_id, at, http_status, error) VALUES (?,?,?,?)"));
+    q->bind(1, src.id);
+    q->bind(2, to_db(*status.last_attempt));
+    q->bind(3, static_cast<std::int64_t>(status.last_status));
+    q->bind(4, status.last_error);
+    q->exec();
+  }
+  Use q(m_impl->stmt("UPDATE sources SET status = ? WHERE id = ?"));
+  q->bind(1, status_json(status));
+  q->bind(2, src.id);
+  q->exec();
+  tx.commit();
+}
+
+IngestResult Store::ingest(const std::string& source,
+                           const Feed& feed,
+                           const SourceStatus& status,
+                           Timestamp now) {
+  return m_impl->ingest(source, feed, status, now);
+}
+
+std::vector<Story> Store::stories(Timestamp since, int limit) {
+  return m_impl->stories(since, limit);
+}
+
+void Store::save_decisions(const std::vector<std::pair<std::int64_t, Decision>>& decisions) {
+  m_impl->require_writable("save decisions");
+  SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
+  for (const auto& [story_id, d] : decisions) {
+    json hits = json::array();
+    for (const auto& h : d.hits)
+      hits.push_back({{"concept", h.concept_name},
+                      {"term", h.term},
+                      {"field", h.field},
+                      {"weight", h.weight}});
+    // A story pruned since it was evaluated simply gets no decision row.
+    Use q(m_impl->stmt(
+        "INSERT OR REPLACE INTO decisions(story_id, topic, published, score, threshold, reason, "
+        "concepts, hits, decided_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
+        "WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?1)"));
+    q->bind(1, story_id);
+    q->bind(2, d.topic);
+    q->bind(3, d.published ? 1 : 0);
+    q->bind(4, d.score);
+    q->bind(5, d.threshold);
+    q->bind(6, d.reason);
+    q->bind(7, json(d.concepts_matched).dump());
+    q->bind(8, hits.dump());
+    q->bind(9, to_db(now));
+    q->exec();
+  }
+  tx.commit();
+}
+
+std::optional<Explanation> Store::explain(const std::string& url_or_id) {
+  return m_impl->explain(url_or_id);
+}
+
+void Store::prune(Timestamp older_than, int max_per_source) {
+  m_impl->require_writable("prune");
+  m_impl->prune(older_than, max_per_source);
+}
+
+} // namespace reelfeed::store

@@ -1,0 +1,109 @@
+#pragma once
+// Private to src/store: the Impl behind store::Store, split over several .cpp files
+// (schema, ingest/identity, clustering, queries, retention).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "dedup/dedup.hpp"
+#include "store/store.hpp"
+
+namespace reelfeed::store {
+
+inline constexpr int k_schema_version = 1;
+inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
+inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
+/// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
+/// candidate with p = 0.91, one with 0.3 with p = 0.24, 0.1 with p = 0.01; candidates are
+/// then checked with the full signature.
+inline constexpr std::size_t k_bands = 10;
+inline constexpr std::size_t k_rows = 3;
+
+/// Resets a cached statement when the use ends, so no statement keeps a read snapshot
+/// open (a reader would otherwise never see the daemon's new commits).
+class Use {
+public:
+  explicit Use(SQLite::Statement& s) : m_s(s) {}
+  ~Use() {
+    m_s.tryReset();
+    try {
+      m_s.clearBindings();
+    } catch (const SQLite::Exception&) { // cannot fail after a reset; never throw here
+    }
+  }
+  Use(const Use&) = delete;
+  Use& operator=(const Use&) = delete;
+  SQLite::Statement* operator->() { return &m_s; }
+  SQLite::Statement& operator*() { return m_s; }
+
+private:
+  SQLite::Statement& m_s;
+};
+
+struct SourceRow {
+  std::int64_t id = 0;
+  std::string identity_mode; ///< "guid" or "link" (sticky once a feed's guids proved unsound)
+  std::optional<std::int64_t> last_fetch_id;
+};
+
+std::vector<std::uint64_t> band_keys(const dedup::Signature& sig);
+std::string sig_to_blob(const dedup::Signature& sig);
+dedup::Signature sig_from_blob(const void* data, int size);
+std::int64_t to_db(Timestamp t);
+std::string status_json(const SourceStatus& status);
+Timestamp from_db(std::int64_t v);
+
+class Store::Impl {
+public:
+  Impl(const std::filesystem::path& path, ClusterOptions options, Access access);
+
+  SQLite::Statement& stmt(const std::string& sql);
+  void require_writable(const char* what) const;
+
+  // schema.cpp
+  void configure_and_migrate();
+
+  // ingest.cpp
+  IngestResult
+  ingest(const std::string& source, const Feed& feed, const SourceStatus& status, Timestamp now);
+  SourceRow source_row(const std::string& name, const std::string& url_if_new);
+
+  // cluster.cpp
+  struct Placement {
+    std::int64_t story_id = 0;
+    bool joined = false;
+    std::string reason;
+    double score = 0;
+    std::int64_t joined_entry = 0;
+  };
+  std::optional<Placement>
+  place(const std::string& canon, const dedup::Signature& sig, Timestamp t);
+  std::int64_t create_story(const std::string& link, Timestamp published, Timestamp updated);
+  void index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
+  void unindex_signature(std::int64_t entry_id, const dedup::Signature& sig);
+  bool tombstoned_url(const std::string& canon);
+
+  // query.cpp
+  std::optional<Story> load_story(std::int64_t story_id);
+  std::vector<Story> stories(Timestamp since, int limit);
+  std::optional<Explanation> explain(const std::string& q);
+
+  // retention.cpp
+  void prune(Timestamp older_than, int max_per_source);
+
+  SQLite::Database m_db;
+  ClusterOptions m_options;
+  Access m_access;
+
+private:
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_stmts;
+};
+
+} // namespace reelfeed::store
