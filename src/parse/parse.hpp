@@ -3,6 +3,7 @@
 // JSON Feed 1.0/1.1), transcodes to UTF-8, recovers from common breakage (recorded in
 // Feed::warnings) and never loads a DTD or external entity. Pure and thread-safe.
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -23,6 +24,11 @@ public:
 };
 
 [[nodiscard]] Feed parse_feed(std::string_view bytes, const Options& options = {});
+
+/// Parses a feed date the way feedparser does: W3C-DTF / RFC 3339 / ISO 8601, RFC 822 and
+/// its sloppy variants (named zones, 2-digit years, missing seconds or weekday), asctime.
+/// Dates without a zone are UTC. nullopt when unparseable (never "now", never 1970).
+[[nodiscard]] std::optional<Timestamp> parse_date(std::string_view text);
 
 /// The normalised JSON of shared/tools/FEED_JSON.md (used by `reelfeed parse`).
 [[nodiscard]] std::string to_feed_json(const Feed& feed);

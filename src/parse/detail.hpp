@@ -1,0 +1,69 @@
+#pragma once
+// Internal helpers of the parse stage (not part of the public API). All functions are pure.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/entry.hpp"
+#include "parse/parse.hpp"
+
+namespace reelfeed::parse::detail {
+
+// ---- text.cpp: feedparser's text rules -------------------------------------------------
+/// Appends the UTF-8 encoding of code point cp.
+void append_utf8(std::string& out, char32_t cp);
+/// Code point of an HTML 4 named entity (the set feedparser knows), or 0.
+char32_t html_entity(std::string_view name);
+/// Python str.split()-join: runs of Unicode whitespace -> one space, trimmed.
+std::string collapse_ws(std::string_view s);
+/// Strip ASCII whitespace at both ends (Python str.strip() for the common case).
+std::string_view trim(std::string_view s);
+/// HTML-typed title -> text: tags removed (no space), script/style dropped, entities decoded.
+std::string html_to_text(std::string_view s);
+/// feedparser's looks_like_html for plain-text values of non-Atom feeds.
+bool looks_like_html(std::string_view s);
+/// "&" "<" ">" escaped (Python html.escape(quote=False) / saxutils.escape).
+std::string html_escape(std::string_view s);
+void html_escape_append(std::string& out, std::string_view s);
+/// Undo double encoding: a value of only U+0000-U+00FF whose bytes are valid UTF-8.
+void repair_mojibake(std::string& s);
+/// U+0080-U+009F -> their windows-1252 characters.
+void map_cp1252(std::string& s);
+/// Decode invalid UTF-8 sequences to U+FFFD (so every output is valid UTF-8).
+bool valid_utf8(std::string_view s);
+
+// ---- url.cpp ---------------------------------------------------------------------------
+/// Python urllib.parse.urljoin after feedparser's "scheme:///x" -> "scheme://x" fix.
+std::string urljoin(std::string_view base, std::string_view ref);
+/// feedparser's make_safe_absolute_uri: "" when the result has an unacceptable scheme.
+std::string safe_absolute_uri(std::string_view base, std::string_view ref);
+
+// ---- encoding.cpp ----------------------------------------------------------------------
+struct Decoded {
+  std::string text;       ///< UTF-8, BOM removed
+  bool utf8 = true;       ///< the document's encoding was UTF-8 (enables mojibake repair)
+  bool borrowed = false;  ///< text is empty: the input from `offset` on is valid UTF-8
+  std::size_t offset = 0; ///< bytes of BOM to skip when borrowed
+};
+/// Bytes -> UTF-8 by BOM, HTTP charset (content_type), XML declaration (RFC 7303 order),
+/// then feedparser's fallbacks (utf-8, windows-1252, iso-8859-2).
+Decoded decode_xml(std::string_view bytes,
+                   std::string_view content_type,
+                   std::vector<std::string>& warnings);
+
+// ---- repair.cpp ------------------------------------------------------------------------
+/// Makes common breakage well-formed enough for pugixml: undefined HTML entities become
+/// character references, bare '&' becomes "&amp;", XML-invalid control characters are
+/// dropped, junk before the first '<' is removed. Returns false (and leaves out untouched)
+/// when nothing needed fixing.
+bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>& warnings);
+
+// ---- xml_feed.cpp / json_feed.cpp -------------------------------------------------------
+Feed parse_xml(std::string_view utf8,
+               bool doc_utf8,
+               const Options& options,
+               std::vector<std::string> warnings);
+Feed parse_json(std::string_view bytes);
+
+} // namespace reelfeed::parse::detail

@@ -1,0 +1,27 @@
+// Entry point: JSON or XML by content, then the encoding pipeline for XML.
+#include "parse/parse.hpp"
+
+#include "parse/detail.hpp"
+
+namespace reelfeed::parse {
+
+Feed parse_feed(std::string_view bytes, const Options& options) {
+  std::string_view head = bytes.substr(0, 64);
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") {
+    head.remove_prefix(3);
+  }
+  head = detail::trim(head);
+  if (!head.empty() && head.front() == '{') {
+    return detail::parse_json(bytes);
+  }
+  if (detail::trim(bytes).empty()) {
+    throw Error("not a feed: empty document");
+  }
+  std::vector<std::string> warnings;
+  detail::Decoded dec = detail::decode_xml(bytes, options.content_type, warnings);
+  const std::string_view text =
+      dec.borrowed ? bytes.substr(dec.offset) : std::string_view(dec.text);
+  return detail::parse_xml(text, dec.utf8, options, std::move(warnings));
+}
+
+} // namespace reelfeed::parse

@@ -1,0 +1,185 @@
+// Pre-pass that turns the breakage real feeds contain into well-formed XML before pugixml
+// sees it. pugixml stops at the first structural error and keeps undefined entities as
+// literal text, whereas feedparser (the reference) decodes HTML entities and tolerates bare
+// '&'. Only one linear scan; the input is copied only when something is fixed.
+#include <array>
+#include <cstdio>
+#include <cstring>
+
+#include "parse/detail.hpp"
+
+namespace reelfeed::parse::detail {
+namespace {
+
+constexpr std::array<bool, 256> make_special() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) {
+    t[static_cast<std::size_t>(c)] = c != '\t' && c != '\n' && c != '\r';
+  }
+  t['&'] = true;
+  t['<'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> k_special = make_special();
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
+}
+
+/// Length of a valid XML reference at s[i] == '&' (including ';'), or 0.
+std::size_t xml_ref_len(std::string_view s, std::size_t i) {
+  std::size_t j = i + 1;
+  if (j < s.size() && s[j] == '#') {
+    ++j;
+    const bool hex = j < s.size() && s[j] == 'x';
+    if (hex) {
+      ++j;
+    }
+    const std::size_t start = j;
+    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) != 0
+                                : (s[j] >= '0' && s[j] <= '9'))) {
+      ++j;
+    }
+    return (j > start && j < s.size() && s[j] == ';' && j - start < 9) ? j + 1 - i : 0;
+  }
+  while (j < s.size() && is_name_char(s[j])) {
+    ++j;
+  }
+  if (j == i + 1 || j >= s.size() || s[j] != ';') {
+    return 0;
+  }
+  const std::string_view name = s.substr(i + 1, j - i - 1);
+  if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") {
+    return j + 1 - i;
+  }
+  return 0;
+}
+
+class Fixer {
+public:
+  Fixer(std::string_view in, std::string& out) : m_in(in), m_out(out) {}
+  void replace(std::size_t from, std::size_t to, std::string_view with) {
+    if (!m_changed) {
+      m_out.clear();
+      m_out.reserve(m_in.size() + 64);
+      m_changed = true;
+    }
+    m_out.append(m_in.substr(m_copied, from - m_copied));
+    m_out.append(with);
+    m_copied = to;
+  }
+  bool finish() {
+    if (m_changed) {
+      m_out.append(m_in.substr(m_copied));
+    }
+    return m_changed;
+  }
+
+private:
+  std::string_view m_in;
+  std::string& m_out;
+  std::size_t m_copied = 0;
+  bool m_changed = false;
+};
+
+} // namespace
+
+bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>& warnings) {
+  Fixer fix(in, out);
+  std::size_t problems = 0;
+  std::size_t i = 0;
+  // Junk before the first markup (a PHP notice, a blank line before <?xml ...>).
+  const auto first = in.find('<');
+  if (first == std::string_view::npos) {
+    return false;
+  }
+  if (first > 0) {
+    fix.replace(0, first, {});
+    if (!trim(in.substr(0, first)).empty()) {
+      ++problems;
+    }
+    i = first;
+  }
+  while (i < in.size()) {
+    // Fast skip over ordinary bytes.
+    while (i < in.size() && !k_special[static_cast<unsigned char>(in[i])]) {
+      ++i;
+    }
+    if (i >= in.size()) {
+      break;
+    }
+    const char c = in[i];
+    if (c == '<') {
+      if (in.compare(i, 9, "<![CDATA[") == 0) {
+        const auto e = in.find("]]>", i + 9);
+        if (e == std::string_view::npos) { // unclosed CDATA: close it at the end
+          fix.replace(in.size(), in.size(), "]]>");
+          ++problems;
+          i = in.size();
+        } else {
+          i = e + 3;
+        }
+      } else if (in.compare(i, 4, "<!--") == 0) {
+        const auto e = in.find("-->", i + 4);
+        i = e == std::string_view::npos ? in.size() : e + 3;
+      } else if (in.compare(i, 9, "<!DOCTYPE") == 0) {
+        // Skip the DTD (never loaded); an internal subset ends with "]>".
+        const auto gt = in.find('>', i);
+        const auto br = in.find('[', i);
+        std::size_t e = gt;
+        if (br != std::string_view::npos && br < gt) {
+          e = in.find("]>", br);
+          e = e == std::string_view::npos ? gt : e + 1;
+        }
+        i = e == std::string_view::npos ? in.size() : e + 1;
+      } else {
+        const char n = i + 1 < in.size() ? in[i + 1] : ' ';
+        const bool markup = (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '_' ||
+                            n == ':' || n == '/' || n == '!' || n == '?' ||
+                            static_cast<unsigned char>(n) >= 0x80;
+        if (!markup) { // a stray '<' in text ("a < b") would end pugixml's parse
+          fix.replace(i, i + 1, "&lt;");
+          ++problems;
+        }
+        ++i;
+      }
+      continue;
+    }
+    if (c == '&') {
+      const std::size_t n = xml_ref_len(in, i);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      // An HTML entity undefined in XML: replace by a character reference.
+      std::size_t j = i + 1;
+      while (j < in.size() && is_name_char(in[j])) {
+        ++j;
+      }
+      const char32_t cp =
+          (j < in.size() && in[j] == ';') ? html_entity(in.substr(i + 1, j - i - 1)) : 0;
+      if (cp != 0) {
+        char buf[16];
+        const int len = std::snprintf(buf, sizeof buf, "&#%u;", static_cast<unsigned>(cp));
+        fix.replace(i, j + 1, std::string_view(buf, static_cast<std::size_t>(len)));
+        i = j + 1;
+      } else {
+        fix.replace(i, i + 1, "&amp;");
+        ++i;
+      }
+      ++problems;
+      continue;
+    }
+    // A control character XML forbids.
+    fix.replace(i, i + 1, {});
+    ++problems;
+    ++i;
+  }
+  if (problems > 0) {
+    warnings.push_back("recovered from " + std::to_string(problems) + " XML problem(s)");
+  }
+  return fix.finish();
+}
+
+} // namespace reelfeed::parse::detail

@@ -1,0 +1,491 @@
+// Text rules copied from feedparser's behaviour, since conformance is measured against it.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "parse/detail.hpp"
+
+namespace reelfeed::parse::detail {
+namespace {
+
+struct NamedEntity {
+  std::string_view name;
+  char32_t cp;
+};
+constexpr NamedEntity k_entities[] = {
+#include "html_entities.inc"
+};
+
+/// Decodes one UTF-8 sequence at s[i]; returns the code point and advances i.
+/// Invalid bytes yield U+FFFD and advance by one.
+char32_t next_cp(std::string_view s, std::size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  int n = 0;
+  char32_t cp = 0;
+  if ((c & 0xE0) == 0xC0) {
+    n = 1;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 2;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 3;
+    cp = c & 0x07;
+  } else {
+    ++i;
+    return 0xFFFD;
+  }
+  if (i + static_cast<std::size_t>(n) >= s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  for (int k = 1; k <= n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+    if ((cc & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  i += static_cast<std::size_t>(n) + 1;
+  return cp;
+}
+
+bool is_py_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_word(char c) {
+  return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
+}
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool acceptable_element(std::string_view tag) {
+  static constexpr std::array<std::string_view, 107> k_ok = {"a",
+                                                             "abbr",
+                                                             "acronym",
+                                                             "address",
+                                                             "area",
+                                                             "article",
+                                                             "aside",
+                                                             "audio",
+                                                             "b",
+                                                             "big",
+                                                             "blockquote",
+                                                             "br",
+                                                             "button",
+                                                             "canvas",
+                                                             "caption",
+                                                             "center",
+                                                             "cite",
+                                                             "code",
+                                                             "col",
+                                                             "colgroup",
+                                                             "command",
+                                                             "datagrid",
+                                                             "datalist",
+                                                             "dd",
+                                                             "del",
+                                                             "details",
+                                                             "dfn",
+                                                             "dialog",
+                                                             "dir",
+                                                             "div",
+                                                             "dl",
+                                                             "dt",
+                                                             "em",
+                                                             "event-source",
+                                                             "fieldset",
+                                                             "figcaption",
+                                                             "figure",
+                                                             "font",
+                                                             "footer",
+                                                             "form",
+                                                             "h1",
+                                                             "h2",
+                                                             "h3",
+                                                             "h4",
+                                                             "h5",
+                                                             "h6",
+                                                             "header",
+                                                             "hr",
+                                                             "i",
+                                                             "img",
+                                                             "input",
+                                                             "ins",
+                                                             "kbd",
+                                                             "keygen",
+                                                             "label",
+                                                             "legend",
+                                                             "li",
+                                                             "m",
+                                                             "map",
+                                                             "menu",
+                                                             "meter",
+                                                             "multicol",
+                                                             "nav",
+                                                             "nextid",
+                                                             "noscript",
+                                                             "ol",
+                                                             "optgroup",
+                                                             "option",
+                                                             "output",
+                                                             "p",
+                                                             "pre",
+                                                             "progress",
+                                                             "q",
+                                                             "s",
+                                                             "samp",
+                                                             "section",
+                                                             "select",
+                                                             "small",
+                                                             "sound",
+                                                             "source",
+                                                             "spacer",
+                                                             "span",
+                                                             "strike",
+                                                             "strong",
+                                                             "sub",
+                                                             "sup",
+                                                             "table",
+                                                             "tbody",
+                                                             "td",
+                                                             "textarea",
+                                                             "tfoot",
+                                                             "th",
+                                                             "thead",
+                                                             "time",
+                                                             "tr",
+                                                             "tt",
+                                                             "u",
+                                                             "ul",
+                                                             "var",
+                                                             "video",
+                                                             "",
+                                                             "",
+                                                             "",
+                                                             "",
+                                                             ""};
+  std::string low(tag);
+  std::transform(low.begin(), low.end(), low.begin(), lower);
+  if (low.empty()) {
+    return false;
+  }
+  return std::find(k_ok.begin(), k_ok.end(), std::string_view(low)) != k_ok.end();
+}
+
+/// Decodes an entity/char reference starting at s[i] == '&' (HTML rules, ';' required for
+/// names). Returns false when it is not one.
+bool decode_ref(std::string_view s, std::size_t& i, std::string& out) {
+  std::size_t j = i + 1;
+  if (j < s.size() && s[j] == '#') {
+    ++j;
+    const bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
+    if (hex) {
+      ++j;
+    }
+    std::uint32_t v = 0;
+    const std::size_t start = j;
+    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) != 0
+                                : (s[j] >= '0' && s[j] <= '9'))) {
+      const char c = lower(s[j]);
+      v = v * (hex ? 16U : 10U) + static_cast<std::uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+      v = std::min<std::uint32_t>(v, 0x110000);
+      ++j;
+    }
+    if (j == start) {
+      return false;
+    }
+    if (j < s.size() && s[j] == ';') {
+      ++j;
+    }
+    if (v == 0 || v >= 0x110000 || (v >= 0xD800 && v <= 0xDFFF)) {
+      v = 0xFFFD;
+    }
+    append_utf8(out, static_cast<char32_t>(v));
+    i = j;
+    return true;
+  }
+  while (j < s.size() && is_word(s[j])) {
+    ++j;
+  }
+  if (j == i + 1 || j >= s.size() || s[j] != ';') {
+    return false;
+  }
+  const char32_t cp = html_entity(s.substr(i + 1, j - i - 1));
+  if (cp == 0) {
+    return false;
+  }
+  append_utf8(out, cp);
+  i = j + 1;
+  return true;
+}
+
+} // namespace
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+char32_t html_entity(std::string_view name) {
+  const auto* it =
+      std::lower_bound(std::begin(k_entities), std::end(k_entities), name,
+                       [](const NamedEntity& e, std::string_view n) { return e.name < n; });
+  return (it != std::end(k_entities) && it->name == name) ? it->cp : 0;
+}
+
+std::string_view trim(std::string_view s) {
+  auto sp = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
+  while (!s.empty() && sp(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && sp(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string collapse_ws(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending = false;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t start = i;
+    const char32_t cp = next_cp(s, i);
+    if (is_py_space(cp)) {
+      pending = !out.empty();
+      continue;
+    }
+    if (pending) {
+      out += ' ';
+      pending = false;
+    }
+    if (cp == 0xFFFD && i - start != 3) {
+      append_utf8(out, cp); // invalid byte
+    } else {
+      out.append(s.substr(start, i - start));
+    }
+  }
+  return out;
+}
+
+std::string html_to_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '<' && i + 1 < s.size() &&
+        (is_alpha(s[i + 1]) || s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?')) {
+      if (s.compare(i, 4, "<!--") == 0) {
+        const auto e = s.find("-->", i + 4);
+        i = e == std::string_view::npos ? s.size() : e + 3;
+        continue;
+      }
+      const auto e = s.find('>', i);
+      if (e == std::string_view::npos) {
+        break; // an unterminated tag is dropped, as html.parser does at close()
+      }
+      std::size_t n = i + 1;
+      while (n < e && (is_alpha(s[n]) || (s[n] >= '0' && s[n] <= '9'))) {
+        ++n;
+      }
+      std::string name(s.substr(i + 1, n - i - 1));
+      std::transform(name.begin(), name.end(), name.begin(), lower);
+      i = e + 1;
+      if (name == "script" || name == "style") {
+        const std::string close = "</" + name;
+        std::size_t k = i;
+        while (k < s.size()) {
+          k = s.find("</", k);
+          if (k == std::string_view::npos) {
+            break;
+          }
+          std::string cand(s.substr(k, close.size()));
+          std::transform(cand.begin(), cand.end(), cand.begin(), lower);
+          if (cand == close) {
+            break;
+          }
+          k += 2;
+        }
+        if (k == std::string_view::npos || k >= s.size()) {
+          i = s.size();
+        } else {
+          const auto ce = s.find('>', k);
+          i = ce == std::string_view::npos ? s.size() : ce + 1;
+        }
+      }
+      continue;
+    }
+    if (c == '&' && decode_ref(s, i, out)) {
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return collapse_ws(out);
+}
+
+bool looks_like_html(std::string_view s) {
+  bool signal = false;
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] == '<' && s[i + 1] == '/') {
+      std::size_t j = i + 2;
+      while (j < s.size() && is_word(s[j])) {
+        ++j;
+      }
+      if (j > i + 2 && j < s.size() && s[j] == '>') {
+        signal = true;
+      }
+    } else if (s[i] == '&') {
+      std::size_t j = i + 1;
+      if (j < s.size() && s[j] == '#') {
+        ++j;
+      }
+      const std::size_t w = j;
+      while (j < s.size() && is_word(s[j])) {
+        ++j;
+      }
+      if (j > w && j < s.size() && s[j] == ';') {
+        signal = true;
+      }
+    }
+  }
+  if (!signal) {
+    return false;
+  }
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] == '<') {
+      std::size_t j = i + 1;
+      if (s[j] == '/') {
+        ++j;
+      }
+      const std::size_t w = j;
+      while (j < s.size() && is_word(s[j])) {
+        ++j;
+      }
+      if (j > w && !acceptable_element(s.substr(w, j - w))) {
+        return false;
+      }
+    } else if (s[i] == '&' && is_word(s[i + 1])) {
+      std::size_t j = i + 1;
+      while (j < s.size() && is_word(s[j])) {
+        ++j;
+      }
+      if (j < s.size() && s[j] == ';' && html_entity(s.substr(i + 1, j - i - 1)) == 0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+void html_escape_append(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    default:
+      out += c;
+    }
+  }
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  html_escape_append(out, s);
+  return out;
+}
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t start = i;
+    const char32_t cp = next_cp(s, i);
+    if (cp == 0xFFFD && i - start != 3) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void repair_mojibake(std::string& s) {
+  bool high = false;
+  std::string bytes;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char32_t cp = next_cp(s, i);
+    if (cp > 0xFF) {
+      return;
+    }
+    high |= cp >= 0x80;
+    bytes += static_cast<char>(cp);
+  }
+  if (high && valid_utf8(bytes)) {
+    s = std::move(bytes);
+  }
+}
+
+void map_cp1252(std::string& s) {
+  // U+0080-U+009F are encoded as C2 80..C2 9F.
+  if (s.find('\xC2') == std::string::npos) {
+    return;
+  }
+  static constexpr std::array<char16_t, 32> k_map = {
+      0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0x8D,   0x017D, 0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0xC2 && i + 1 < s.size()) {
+      const auto d = static_cast<unsigned char>(s[i + 1]);
+      if (d >= 0x80 && d <= 0x9F) {
+        append_utf8(out, k_map[d - 0x80]);
+        ++i;
+        continue;
+      }
+    }
+    out += static_cast<char>(c);
+  }
+  s = std::move(out);
+}
+
+} // namespace reelfeed::parse::detail

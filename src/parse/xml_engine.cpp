@@ -1,0 +1,593 @@
+// Core of the feedparser state machine: DOM walk, namespaces, xml:base, push/pop.
+#include <algorithm>
+#include <array>
+
+#include "parse/detail.hpp"
+#include "parse/xml_engine.hpp"
+
+namespace reelfeed::parse::detail {
+namespace {
+
+constexpr std::string_view k_unknown = "\x01";
+
+struct KnownNs {
+  std::string_view uri, prefix;
+};
+// feedparser's namespace table (mixin.py), lower-cased URIs.
+constexpr std::array<KnownNs, 71> k_known_ns = {{
+    {"", ""},
+    {"http://backend.userland.com/rss", ""},
+    {"http://blogs.law.harvard.edu/tech/rss", ""},
+    {"http://purl.org/rss/1.0/", ""},
+    {"http://my.netscape.com/rdf/simple/0.9/", ""},
+    {"http://example.com/newformat#", ""},
+    {"http://example.com/necho", ""},
+    {"http://purl.org/echo/", ""},
+    {"uri/of/echo/namespace#", ""},
+    {"http://purl.org/pie/", ""},
+    {"http://purl.org/atom/ns#", ""},
+    {"http://www.w3.org/2005/atom", ""},
+    {"http://purl.org/rss/1.0/modules/rss091#", ""},
+    {"http://webns.net/mvcb/", "admin"},
+    {"http://purl.org/rss/1.0/modules/aggregation/", "ag"},
+    {"http://purl.org/rss/1.0/modules/annotate/", "annotate"},
+    {"http://media.tangent.org/rss/1.0/", "audio"},
+    {"http://backend.userland.com/blogchannelmodule", "blogChannel"},
+    {"http://creativecommons.org/ns#license", "cc"},
+    {"http://web.resource.org/cc/", "cc"},
+    {"http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html", "creativeCommons"},
+    {"http://backend.userland.com/creativecommonsrssmodule", "creativeCommons"},
+    {"http://purl.org/rss/1.0/modules/company", "co"},
+    {"http://purl.org/rss/1.0/modules/content/", "content"},
+    {"http://my.theinfo.org/changed/1.0/rss/", "cp"},
+    {"http://purl.org/dc/elements/1.1/", "dc"},
+    {"http://purl.org/dc/terms/", "dcterms"},
+    {"http://purl.org/rss/1.0/modules/email/", "email"},
+    {"http://purl.org/rss/1.0/modules/event/", "ev"},
+    {"http://rssnamespace.org/feedburner/ext/1.0", "feedburner"},
+    {"http://freshmeat.net/rss/fm/", "fm"},
+    {"http://xmlns.com/foaf/0.1/", "foaf"},
+    {"http://www.w3.org/2003/01/geo/wgs84_pos#", "geo"},
+    {"http://www.georss.org/georss", "georss"},
+    {"http://www.opengis.net/gml", "gml"},
+    {"http://postneo.com/icbm/", "icbm"},
+    {"http://purl.org/rss/1.0/modules/image/", "image"},
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "itunes"},
+    {"http://example.com/dtds/podcast-1.0.dtd", "itunes"},
+    {"http://purl.org/rss/1.0/modules/link/", "l"},
+    {"http://search.yahoo.com/mrss", "media"},
+    {"http://search.yahoo.com/mrss/", "media"},
+    {"http://madskills.com/public/xml/rss/module/pingback/", "pingback"},
+    {"http://prismstandard.org/namespaces/1.2/basic/", "prism"},
+    {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf"},
+    {"http://www.w3.org/2000/01/rdf-schema#", "rdfs"},
+    {"http://purl.org/rss/1.0/modules/reference/", "ref"},
+    {"http://purl.org/rss/1.0/modules/richequiv/", "reqv"},
+    {"http://purl.org/rss/1.0/modules/search/", "search"},
+    {"http://purl.org/rss/1.0/modules/slash/", "slash"},
+    {"http://schemas.xmlsoap.org/soap/envelope/", "soap"},
+    {"http://purl.org/rss/1.0/modules/servicestatus/", "ss"},
+    {"http://hacks.benhammersley.com/rss/streaming/", "str"},
+    {"http://purl.org/rss/1.0/modules/subscription/", "sub"},
+    {"http://purl.org/rss/1.0/modules/syndication/", "sy"},
+    {"http://schemas.pocketsoap.com/rss/mydescmodule/", "szf"},
+    {"http://purl.org/rss/1.0/modules/taxonomy/", "taxo"},
+    {"http://purl.org/rss/1.0/modules/threading/", "thr"},
+    {"http://purl.org/rss/1.0/modules/textinput/", "ti"},
+    {"http://madskills.com/public/xml/rss/module/trackback/", "trackback"},
+    {"http://wellformedweb.org/commentapi/", "wfw"},
+    {"http://purl.org/rss/1.0/modules/wiki/", "wiki"},
+    {"http://www.w3.org/1999/xhtml", "xhtml"},
+    {"http://www.w3.org/1999/xlink", "xlink"},
+    {"http://www.w3.org/xml/1998/namespace", "xml"},
+    {"http://podlove.org/simple-chapters", "psc"},
+    {"http://purl.org/syndication/thread/1.0", "thr"},
+    {"http://www.google.com/schemas/reader/atom/", "gr"},
+    {"http://purl.org/rss/2.0/modules/slash/", "slash"},
+    {"http://www.w3.org/2001/xmlschema-instance", "xsi"},
+    {"http://schemas.google.com/g/2005", "gd"},
+}};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+const KnownNs* find_ns(std::string_view lower_uri) {
+  for (const auto& k : k_known_ns) {
+    if (k.uri == lower_uri) {
+      return &k;
+    }
+  }
+  if (lower_uri.find("backend.userland.com/rss") != std::string_view::npos) {
+    return &k_known_ns[1];
+  }
+  return nullptr;
+}
+
+bool is_relative_uri_element(std::string_view e) {
+  return e == "link" || e == "id" || e == "href" || e == "url" || e == "comments" || e == "docs" ||
+         e == "icon" || e == "logo" || e == "wfw_comment" || e == "wfw_commentrss";
+}
+
+std::string map_content_type(std::string_view t) {
+  std::string l = lower(t);
+  if (l == "text" || l == "plain") {
+    return "text/plain";
+  }
+  if (l == "html") {
+    return "text/html";
+  }
+  if (l == "xhtml") {
+    return "application/xhtml+xml";
+  }
+  return l;
+}
+
+bool ends_with(std::string_view s, std::string_view suf) {
+  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+}
+
+/// feedparser strips a wrapping <div> of Atom xhtml content when it encloses everything.
+void unwrap_div(std::string& out) {
+  const std::string_view t = trim(out);
+  if (!(t.substr(0, 5) == "<div>" || t.substr(0, 5) == "<div ") || !ends_with(t, "</div>")) {
+    return;
+  }
+  int depth = 0;
+  std::size_t i = 0;
+  const std::size_t last = t.size() - 6;
+  while (i < last) {
+    const auto lt = t.find('<', i);
+    if (lt == std::string_view::npos || lt >= last) {
+      break;
+    }
+    const auto gt = t.find('>', lt);
+    if (gt == std::string_view::npos) {
+      break;
+    }
+    if (t[lt + 1] == '/') {
+      if (--depth == 0) {
+        return; // the first div closes before the end: not a wrapper
+      }
+    } else if (t[gt - 1] != '/') {
+      ++depth;
+    }
+    i = gt + 1;
+  }
+  const auto open_end = t.find('>');
+  out = std::string(t.substr(open_end + 1, last - open_end - 1));
+}
+
+std::string base64_decode(std::string_view in, bool& ok) {
+  std::string out;
+  unsigned buf = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v = -1;
+    if (c >= 'A' && c <= 'Z') {
+      v = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      v = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      v = c - '0' + 52;
+    } else if (c == '+') {
+      v = 62;
+    } else if (c == '/') {
+      v = 63;
+    } else if (c == '=') {
+      break;
+    }
+    if (v < 0) {
+      continue;
+    }
+    buf = (buf << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buf >> bits) & 0xFF);
+    }
+  }
+  ok = valid_utf8(out);
+  return out;
+}
+
+} // namespace
+
+std::optional<std::string> attr(const std::vector<Attr>& attrs, std::string_view name) {
+  for (const auto& a : attrs) {
+    if (a.name == name) {
+      return a.value;
+    }
+  }
+  return std::nullopt;
+}
+
+void Engine::run(const pugi::xml_document& doc) {
+  m_stack.reserve(32);
+  for (auto child = doc.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_element) {
+      element(child);
+    }
+  }
+}
+
+void Engine::track_namespace(std::string_view prefix, std::string_view uri) {
+  const std::string low = lower(uri);
+  if (version.empty()) {
+    if (prefix.empty() && low == "http://my.netscape.com/rdf/simple/0.9/") {
+      version = "rss090";
+    } else if (low == "http://purl.org/rss/1.0/") {
+      version = "rss10";
+    } else if (low == "http://www.w3.org/2005/atom") {
+      version = "atom10";
+    }
+  }
+  const KnownNs* k = find_ns(low);
+  m_ns.push_back(
+      {std::string(prefix), k ? std::string(k->prefix) : std::string(prefix), k != nullptr});
+}
+
+void Engine::element(const pugi::xml_node& node) {
+  const std::size_t ns_mark = m_ns.size();
+  std::vector<Attr> attrs;
+  for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
+    const std::string_view n = a.name();
+    if (n == "xmlns") {
+      if (*a.value()) {
+        track_namespace("", a.value());
+      }
+    } else if (n.substr(0, 6) == "xmlns:") {
+      if (*a.value()) {
+        track_namespace(n.substr(6), a.value());
+      }
+    }
+  }
+  auto canonical = [&](std::string_view prefix, bool& found) -> std::string_view {
+    for (auto it = m_ns.rbegin(); it != m_ns.rend(); ++it) {
+      if (it->prefix == prefix) {
+        found = true;
+        return it->canonical;
+      }
+    }
+    found = false;
+    return prefix;
+  };
+  for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
+    const std::string_view n = a.name();
+    if (n == "xmlns" || n.substr(0, 6) == "xmlns:") {
+      continue;
+    }
+    Attr at;
+    const auto colon = n.find(':');
+    if (colon != std::string_view::npos) {
+      bool found = false;
+      const std::string_view p = n.substr(0, colon);
+      const std::string_view c = p == "xml" ? "xml" : canonical(p, found);
+      at.name = lower(c.empty() ? n.substr(colon + 1)
+                                : std::string(c) + ":" + std::string(n.substr(colon + 1)));
+    } else {
+      at.name = lower(n);
+    }
+    at.value = a.value();
+    if (at.name == "rel" || at.name == "type") {
+      at.value = lower(at.value);
+    }
+    attrs.push_back(std::move(at));
+  }
+
+  const std::string_view qname = node.name();
+  const auto colon = qname.find(':');
+  bool found = false;
+  const std::string_view given =
+      colon == std::string_view::npos ? std::string_view{} : qname.substr(0, colon);
+  const std::string_view local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+  std::string_view pfx = canonical(given, found);
+  m_key.clear();
+  if (!pfx.empty()) {
+    m_key.append(pfx);
+    m_key += '_';
+  }
+  m_key.append(local);
+  for (char& c : m_key) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  const std::string key = m_key;
+  const std::string tag = lower(local);
+
+  // unknown_starttag: depth, xml:base, then dispatch.
+  ++m_depth;
+  auto base_attr = attr(attrs, "xml:base");
+  if (!base_attr) {
+    base_attr = attr(attrs, "base");
+  }
+  if (base_attr) {
+    if (!m_base.empty()) {
+      std::string nb = safe_absolute_uri(m_base, *base_attr);
+      if (!nb.empty()) {
+        m_base = std::move(nb);
+      }
+    } else {
+      m_base = urljoin(m_base, *base_attr);
+    }
+  }
+  m_base_stack.push_back(m_base);
+
+  bool serialized = false, skipped_div = false, pushed_unknown = false;
+  if (m_incontent > 0 && !ends_with(m_cp.type.empty() ? "xml" : m_cp.type, "xml")) {
+    if (tag == "div") {
+      skipped_div = true;
+    } else {
+      m_cp.type = "application/xhtml+xml";
+    }
+  }
+  if (!skipped_div && m_incontent > 0 && m_cp.type == "application/xhtml+xml") {
+    std::string open = "<" + tag;
+    for (const auto& a : attrs) {
+      open += ' ';
+      open += a.name;
+      open += "=\"";
+      for (char c : a.value) {
+        if (c == '"') {
+          open += "&quot;";
+        } else if (c == '&') {
+          open += "&amp;";
+        } else if (c == '<') {
+          open += "&lt;";
+        } else if (c == '>') {
+          open += "&gt;";
+        } else {
+          open += c;
+        }
+      }
+      open += '"';
+    }
+    open += '>';
+    handle_data(open, false);
+    serialized = true;
+  }
+  if (!skipped_div && !serialized) {
+    if (pfx.empty() && tag != "title" && tag != "link" && tag != "description" && tag != "name") {
+      m_intextinput = false;
+    }
+    if (pfx.empty() && tag != "title" && tag != "link" && tag != "description" && tag != "url" &&
+        tag != "href" && tag != "width" && tag != "height") {
+      m_inimage = false;
+    }
+    start(tag, key, attrs, pushed_unknown);
+  }
+
+  for (auto child = node.first_child(); child; child = child.next_sibling()) {
+    switch (child.type()) {
+    case pugi::node_element:
+      element(child);
+      break;
+    case pugi::node_pcdata:
+    case pugi::node_cdata:
+      handle_data(child.value());
+      break;
+    default:
+      break;
+    }
+  }
+
+  // unknown_endtag
+  if (!serialized && !skipped_div) {
+    end(key, pushed_unknown);
+  }
+  bool early = false;
+  if (m_incontent > 0 && !ends_with(m_cp.type.empty() ? "xml" : m_cp.type, "xml")) {
+    if (tag == "div") {
+      early = true; // feedparser returns before popping base/depth here
+    } else {
+      m_cp.type = "application/xhtml+xml";
+    }
+  }
+  if (!early) {
+    if (m_incontent > 0 && m_cp.type == "application/xhtml+xml") {
+      handle_data("</" + tag + ">", false);
+    }
+    if (!m_base_stack.empty()) {
+      m_base_stack.pop_back();
+      if (!m_base_stack.empty() && !m_base_stack.back().empty()) {
+        m_base = m_base_stack.back();
+      }
+    }
+    --m_depth;
+  }
+  m_ns.resize(ns_mark);
+}
+
+void Engine::handle_data(std::string_view text, bool escape) {
+  if (m_stack.empty()) {
+    return;
+  }
+  if (escape && m_cp.type == "application/xhtml+xml") {
+    html_escape_append(m_stack.back().text, text);
+  } else {
+    m_stack.back().text.append(text);
+  }
+}
+
+void Engine::push(std::string_view name, bool expecting) {
+  m_stack.push_back(Frame{name, expecting, {}});
+}
+
+std::string Engine::resolve(std::string_view uri) const {
+  return urljoin(m_base, uri);
+}
+
+Context& Engine::context() {
+  if (m_insource || (m_inimage && m_feed_has_image) || m_intextinput) {
+    return m_scratch;
+  }
+  if (m_inentry && !entries.empty()) {
+    return entries.back();
+  }
+  return feed;
+}
+
+std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
+  if (m_stack.empty() || m_stack.back().name != element) {
+    return std::nullopt;
+  }
+  Frame f = std::move(m_stack.back());
+  m_stack.pop_back();
+  std::string output = std::move(f.text);
+  if (version == "atom10" && m_cp.type == "application/xhtml+xml") {
+    unwrap_div(output);
+  }
+  if (strip) {
+    const std::string_view t = trim(output);
+    if (t.size() != output.size()) {
+      output = std::string(t);
+    }
+  }
+  if (!f.expecting_text) {
+    return output;
+  }
+  if (m_cp.base64) {
+    bool ok = false;
+    std::string dec = base64_decode(output, ok);
+    if (ok) {
+      output = std::move(dec);
+    }
+  }
+  if (is_relative_uri_element(element) && !output.empty() && (element != "id" || m_guidislink)) {
+    output = resolve(output);
+  }
+  if (version.substr(0, 4) != "atom" && m_cp.type == "text/plain" && looks_like_html(output)) {
+    m_cp.type = "text/html";
+  }
+  m_cp.base64 = false;
+  if (m_doc_utf8) {
+    repair_mojibake(output);
+  }
+  map_cp1252(output);
+  if (element == "category" || element == "tags" || element == "itunes_keywords") {
+    return output;
+  }
+  if (element == "title" && m_title_depth > -1 && m_title_depth <= m_depth) {
+    return output;
+  }
+  auto fix_link = [](std::string s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '&') {
+        std::size_t j = i + 1;
+        while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) {
+          ++j;
+        }
+        if (j > i + 1 && j < s.size() && s[j] == ';') {
+          out.append(s, i, j - i);
+          i = j;
+          continue;
+        }
+      }
+      out += s[i];
+    }
+    return out;
+  };
+  if (m_inentry && !m_insource && !entries.empty()) {
+    Context& e = entries.back();
+    if (element == "content") {
+      e.contents.push_back({m_cp.type, output});
+    } else if (element == "link") {
+      if (!m_inimage) {
+        std::string o;
+        for (std::size_t i = 0; i < output.size(); ++i) {
+          if (output.compare(i, 5, "&amp;") == 0) {
+            o += '&';
+            i += 4;
+          } else {
+            o += output[i];
+          }
+        }
+        o = fix_link(std::move(o));
+        e.link = o;
+        if (!e.links.empty()) {
+          e.links.back().href = o;
+        }
+      }
+    } else {
+      auto store = [&](std::optional<std::string>& field, int& depth) {
+        if (depth < 0 || m_depth <= depth) {
+          depth = m_depth;
+          field = output;
+        }
+      };
+      if (element == "title") {
+        store(e.title, e.title_depth);
+        if (m_incontent > 0) {
+          e.title_type = m_cp.type;
+        }
+      } else if (element == "id") {
+        store(e.id, e.id_depth);
+      } else if (element == "description" || element == "summary") {
+        store(e.summary, e.summary_depth);
+        if (m_incontent > 0) {
+          e.summary_type = m_cp.type;
+          e.has_summary_detail = true;
+        }
+      } else if (element == "author") {
+        store(e.author_text, e.author_depth);
+      }
+    }
+  } else if (m_infeed || m_insource) {
+    Context& c = context();
+    if (element == "title") {
+      c.title = output;
+      if (m_incontent > 0) {
+        c.title_type = m_cp.type;
+      }
+    } else if (element == "link") {
+      c.link = fix_link(output);
+      if (!c.links.empty()) {
+        c.links.back().href = *c.link;
+      }
+    } else if (element == "id") {
+      c.id = output;
+    } else if (element == "author") {
+      c.author_text = output;
+    }
+  }
+  return output;
+}
+
+void Engine::push_content(std::string_view tag,
+                          const std::vector<Attr>& attrs,
+                          std::string_view default_type,
+                          bool expecting) {
+  ++m_incontent;
+  m_cp = ContentParams{};
+  m_cp.active = true;
+  auto t = attr(attrs, "type");
+  m_cp.type = map_content_type(t ? std::string_view(*t) : default_type);
+  const auto mode = attr(attrs, "mode");
+  if (mode && *mode == "base64") {
+    m_cp.base64 = true;
+  } else if (m_cp.type.rfind("text/", 0) == 0 || ends_with(m_cp.type, "+xml") ||
+             ends_with(m_cp.type, "/xml")) {
+    m_cp.base64 = false;
+  } else {
+    m_cp.base64 = true;
+  }
+  push(tag, expecting);
+}
+
+std::optional<std::string> Engine::pop_content(std::string_view tag) {
+  auto v = pop(tag);
+  --m_incontent;
+  m_cp = ContentParams{};
+  return v;
+}
+
+} // namespace reelfeed::parse::detail

@@ -1,0 +1,141 @@
+#pragma once
+// A port of feedparser's element-stack machine (mixin.py + namespaces/*.py) driven by a
+// walk over a pugixml DOM. Conformance is measured against feedparser, and its many quirks
+// (which element wins, when a summary becomes content, how xhtml is serialised) fall out of
+// the same state machine, so it is reproduced rather than re-invented. Internal to parse.
+
+#include <pugixml.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/entry.hpp"
+
+namespace reelfeed::parse::detail {
+
+struct Author {
+  std::string name, email;
+};
+struct Tag {
+  std::optional<std::string> term, scheme, label;
+  bool operator==(const Tag&) const = default;
+};
+struct Link {
+  std::string rel, type;
+  std::optional<std::string> href, length;
+};
+struct Content {
+  std::string type, value;
+};
+
+/// One feedparser "context" (feed, entry, or a scratch one for image/textinput/source).
+struct Context {
+  std::optional<std::string> id, title, link, summary, author_text;
+  std::string title_type, summary_type;
+  bool has_summary_detail = false;
+  int id_depth = -1, title_depth = -1, summary_depth = -1, author_depth = -1;
+  std::optional<bool> guidislink;
+  bool has_published = false, has_updated = false;
+  std::optional<Timestamp> published, updated;
+  std::vector<Author> authors;
+  std::vector<Tag> tags;
+  bool has_tags = false;
+  std::vector<Link> links;
+  std::vector<Content> contents;
+};
+
+struct Frame {
+  std::string_view name; ///< a literal for known elements; k_unknown otherwise
+  bool expecting_text = false;
+  std::string text;
+};
+
+struct Attr {
+  std::string name; ///< lower-cased, known-namespace prefixes canonicalised
+  std::string value;
+};
+
+class Engine {
+public:
+  explicit Engine(bool doc_utf8) : m_doc_utf8(doc_utf8) {}
+  /// The document URL (Options::base_url): the base of relative links outside any xml:base.
+  void set_base(std::string base) { m_base = std::move(base); }
+  void run(const pugi::xml_document& doc);
+
+  std::string version;
+  Context feed;
+  std::vector<Context> entries;
+  std::optional<Seconds> ttl, update_period;
+
+private:
+  struct NsBinding {
+    std::string prefix;    ///< document prefix ("" = default namespace)
+    std::string canonical; ///< feedparser's prefix for a known URI, else the document prefix
+    bool known = false;
+  };
+
+  void element(const pugi::xml_node& node);
+  void start(std::string_view tag,
+             std::string_view key,
+             const std::vector<Attr>& attrs,
+             bool& pushed_unknown);
+  void end(std::string_view key, bool pushed_unknown);
+  void handle_data(std::string_view text, bool escape = true);
+
+  void push(std::string_view name, bool expecting);
+  std::optional<std::string> pop(std::string_view name, bool strip = true);
+  void push_content(std::string_view tag,
+                    const std::vector<Attr>& attrs,
+                    std::string_view default_type,
+                    bool expecting);
+  std::optional<std::string> pop_content(std::string_view tag);
+  Context& context();
+  void track_namespace(std::string_view prefix, std::string_view uri);
+  std::string resolve(std::string_view uri) const;
+  void save_author(std::string_view key, const std::string& value);
+  void sync_author_detail();
+  void add_tag(std::optional<std::string> term,
+               std::optional<std::string> scheme,
+               std::optional<std::string> label);
+
+  // Handlers for the elements that matter to the output.
+  void start_author();
+  void end_author();
+  void start_link(const std::vector<Attr>& attrs);
+  void start_category(const std::vector<Attr>& attrs, const char* default_scheme);
+  void end_category();
+  void start_summary_like(const std::vector<Attr>& attrs,
+                          bool description,
+                          std::string_view default_type);
+  void end_summary_like();
+  void start_content(const std::vector<Attr>& attrs, std::string_view default_type);
+  void end_content();
+  void end_date(bool published);
+  void split_tags(std::string_view element, const char* scheme);
+
+  bool m_doc_utf8;
+  std::vector<Frame> m_stack;
+  std::vector<NsBinding> m_ns;
+  std::vector<std::string> m_base_stack;
+  std::string m_base;
+  Context m_scratch;
+  std::string m_key; // reused dispatch key buffer
+
+  int m_depth = 0, m_title_depth = -1;
+  int m_incontent = 0;
+  bool m_infeed = false, m_inentry = false, m_inimage = false, m_intextinput = false,
+       m_inauthor = false, m_incontributor = false, m_inpublisher = false, m_insource = false;
+  bool m_has_content = false, m_guidislink = false, m_feed_has_image = false;
+  bool m_summary_key_content = false;
+  std::int64_t m_sy_period = 0, m_sy_frequency = 1;
+  struct ContentParams {
+    std::string type;
+    bool active = false, base64 = false;
+  } m_cp;
+};
+
+std::optional<std::string> attr(const std::vector<Attr>& attrs, std::string_view name);
+
+} // namespace reelfeed::parse::detail

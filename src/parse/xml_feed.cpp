@@ -1,0 +1,168 @@
+// XML feeds: repair, pugixml DOM, the feedparser state machine, then the format-neutral Feed.
+#include <pugixml.hpp>
+
+#include "parse/detail.hpp"
+#include "parse/xml_engine.hpp"
+
+namespace reelfeed::parse::detail {
+namespace {
+
+FeedFormat format_of(std::string_view v) {
+  if (v == "rss20" || v == "rss") {
+    return FeedFormat::rss20;
+  }
+  if (v == "rss10") {
+    return FeedFormat::rss10;
+  }
+  if (v == "rss090" || v == "rss091n" || v == "rss091u" || v == "rss092" || v == "rss093" ||
+      v == "rss094") {
+    return FeedFormat::rss09x;
+  }
+  if (v == "atom10") {
+    return FeedFormat::atom10;
+  }
+  if (v == "atom01" || v == "atom02" || v == "atom03" || v == "atom") {
+    return FeedFormat::atom03;
+  }
+  return FeedFormat::unknown;
+}
+
+bool is_html_type(std::string_view t) {
+  return t == "text/html" || t == "application/xhtml+xml";
+}
+
+std::string text_value(const std::optional<std::string>& v, std::string_view type) {
+  if (!v) {
+    return {};
+  }
+  return is_html_type(type) ? html_to_text(*v) : collapse_ws(*v);
+}
+
+std::string html_value(const std::string& v, std::string_view type) {
+  if (trim(v).empty()) {
+    return {};
+  }
+  return is_html_type(type) ? v : html_escape(v);
+}
+
+Entry to_entry(Context& c, FeedFormat fmt) {
+  Entry e;
+  e.id = std::string(trim(c.id.value_or("")));
+  e.id_is_permalink = c.guidislink.value_or(false);
+  e.title = text_value(c.title, c.title_type);
+  std::string link = c.link.value_or("");
+  if (!link.empty() && (fmt == FeedFormat::atom10 || fmt == FeedFormat::atom03) &&
+      c.guidislink.value_or(false)) {
+    bool alt = false;
+    for (const auto& l : c.links) {
+      alt = alt || (l.rel == "alternate" && l.href && *l.href == link);
+    }
+    if (!alt) {
+      link.clear();
+    }
+  }
+  e.link = std::string(trim(link));
+  e.published = c.published;
+  e.updated = c.updated;
+  for (const auto& a : c.authors) {
+    if (!trim(a.name).empty()) {
+      e.author = collapse_ws(a.name);
+      break;
+    }
+    if (!trim(a.email).empty()) {
+      e.author = collapse_ws(a.email);
+      break;
+    }
+  }
+  if (c.has_summary_detail && c.summary) {
+    e.summary = html_value(*c.summary, c.summary_type);
+  }
+  if (!c.contents.empty()) {
+    e.content = html_value(c.contents.front().value, c.contents.front().type);
+  }
+  for (const auto& t : c.tags) {
+    if (t.scheme && *t.scheme == "http://www.itunes.com/") {
+      continue;
+    }
+    if (!t.term) {
+      continue;
+    }
+    std::string term = collapse_ws(*t.term);
+    if (term.empty()) {
+      continue;
+    }
+    bool dup = false;
+    for (const auto& x : e.categories) {
+      dup = dup || x == term;
+    }
+    if (!dup) {
+      e.categories.push_back(std::move(term));
+    }
+  }
+  for (auto& l : c.links) {
+    if (l.rel != "enclosure" || !l.href || trim(*l.href).empty()) {
+      continue;
+    }
+    Enclosure enc;
+    enc.url = std::string(trim(*l.href));
+    enc.type = std::string(trim(l.type));
+    if (l.length) {
+      const std::string_view s = trim(*l.length);
+      bool digits = !s.empty() && s.size() < 19;
+      std::int64_t v = 0;
+      for (char ch : s) {
+        digits = digits && ch >= '0' && ch <= '9';
+        v = v * 10 + (ch - '0');
+      }
+      if (digits) {
+        enc.length = v;
+      }
+    }
+    e.enclosures.push_back(std::move(enc));
+  }
+  return e;
+}
+
+} // namespace
+
+Feed parse_xml(std::string_view utf8,
+               bool doc_utf8,
+               const Options& options,
+               std::vector<std::string> warnings) {
+  std::string repaired;
+  if (repair_xml(utf8, repaired, warnings)) {
+    utf8 = repaired;
+  }
+  pugi::xml_document doc;
+  // No parse_doctype: the DTD is skipped, never loaded. Entities are already normalised.
+  const unsigned opts = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_wconv_attribute |
+                        pugi::parse_eol | pugi::parse_ws_pcdata;
+  const pugi::xml_parse_result res =
+      doc.load_buffer(utf8.data(), utf8.size(), opts, pugi::encoding_utf8);
+  if (!res) {
+    warnings.push_back(std::string("XML error (") + res.description() + ") at byte " +
+                       std::to_string(res.offset) + "; kept what was parsed");
+  }
+  Engine engine(doc_utf8);
+  engine.set_base(options.base_url);
+  engine.run(doc);
+  Feed feed;
+  feed.format = format_of(engine.version);
+  const bool root_ok = doc.document_element() && engine.version.size() + engine.entries.size() > 0;
+  feed.title = text_value(engine.feed.title, engine.feed.title_type);
+  feed.link = std::string(trim(engine.feed.link.value_or("")));
+  if (!root_ok && feed.title.empty()) {
+    throw Error(res ? "not a feed: no RSS, Atom or RDF element"
+                    : std::string("not a feed: ") + res.description());
+  }
+  feed.entries.reserve(engine.entries.size());
+  for (auto& c : engine.entries) {
+    feed.entries.push_back(to_entry(c, feed.format));
+  }
+  feed.hints.ttl = engine.ttl;
+  feed.hints.update_period = engine.update_period;
+  feed.warnings = std::move(warnings);
+  return feed;
+}
+
+} // namespace reelfeed::parse::detail

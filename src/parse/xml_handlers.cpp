@@ -1,0 +1,735 @@
+// Element handlers of the feedparser state machine (namespaces/_base.py, dc.py, itunes.py,
+// mediarss.py), dispatched on feedparser's canonical "prefix_local" names.
+#include <re2/re2.h>
+
+#include <charconv>
+#include <unordered_map>
+
+#include "parse/detail.hpp"
+#include "parse/parse.hpp"
+#include "parse/xml_engine.hpp"
+
+namespace reelfeed::parse::detail {
+namespace {
+
+enum class H {
+  rss,
+  channel,
+  feed,
+  item,
+  image,
+  textinput,
+  author,
+  contributor,
+  name,
+  email,
+  title,
+  media_title,
+  description,
+  abstract,
+  summary,
+  subtitle,
+  content,
+  body,
+  content_encoded,
+  link,
+  guid,
+  published,
+  updated,
+  category,
+  media_category,
+  itunes_category,
+  itunes_keywords,
+  media_keywords,
+  tags,
+  enclosure,
+  source,
+  itunes_owner,
+  webmaster,
+  rights,
+  ttl,
+  sy_period,
+  sy_frequency,
+  dc_contributor,
+  other_text
+};
+
+const std::unordered_map<std::string_view, H>& handlers() {
+  static const std::unordered_map<std::string_view, H> k_map = {
+      {"rss", H::rss},
+      {"channel", H::channel},
+      {"feed", H::feed},
+      {"item", H::item},
+      {"entry", H::item},
+      {"image", H::image},
+      {"textinput", H::textinput},
+      {"author", H::author},
+      {"managingeditor", H::author},
+      {"dc_author", H::author},
+      {"dc_creator", H::author},
+      {"itunes_author", H::author},
+      {"contributor", H::contributor},
+      {"name", H::name},
+      {"itunes_name", H::name},
+      {"email", H::email},
+      {"itunes_email", H::email},
+      {"title", H::title},
+      {"dc_title", H::title},
+      {"media_title", H::media_title},
+      {"description", H::description},
+      {"dc_description", H::description},
+      {"media_description", H::description},
+      {"abstract", H::abstract},
+      {"summary", H::summary},
+      {"itunes_summary", H::summary},
+      {"subtitle", H::subtitle},
+      {"tagline", H::subtitle},
+      {"itunes_subtitle", H::subtitle},
+      {"content", H::content},
+      {"body", H::body},
+      {"xhtml_body", H::body},
+      {"content_encoded", H::content_encoded},
+      {"fullitem", H::content_encoded},
+      {"link", H::link},
+      {"guid", H::guid},
+      {"id", H::guid},
+      {"published", H::published},
+      {"issued", H::published},
+      {"pubdate", H::published},
+      {"dcterms_issued", H::published},
+      {"updated", H::updated},
+      {"modified", H::updated},
+      {"lastbuilddate", H::updated},
+      {"dc_date", H::updated},
+      {"dcterms_modified", H::updated},
+      {"category", H::category},
+      {"keywords", H::category},
+      {"dc_subject", H::category},
+      {"media_category", H::media_category},
+      {"itunes_category", H::itunes_category},
+      {"itunes_keywords", H::itunes_keywords},
+      {"media_keywords", H::media_keywords},
+      {"tags", H::tags},
+      {"enclosure", H::enclosure},
+      {"source", H::source},
+      {"itunes_owner", H::itunes_owner},
+      {"webmaster", H::webmaster},
+      {"dc_publisher", H::webmaster},
+      {"rights", H::rights},
+      {"copyright", H::rights},
+      {"dc_rights", H::rights},
+      {"info", H::rights},
+      {"ttl", H::ttl},
+      {"sy_updateperiod", H::sy_period},
+      {"sy_updatefrequency", H::sy_frequency},
+      {"dc_contributor", H::dc_contributor},
+      {"language", H::other_text},
+      {"dc_language", H::other_text},
+      {"generator", H::other_text},
+      {"created", H::other_text},
+      {"dcterms_created", H::other_text},
+      {"url", H::other_text},
+      {"uri", H::other_text},
+      {"homepage", H::other_text},
+      {"width", H::other_text},
+      {"height", H::other_text}};
+  return k_map;
+}
+
+// Pushed frame names are literals so that Frame::name can be a string_view.
+constexpr std::string_view k_unknown = "\x01";
+
+std::string_view other_name(std::string_view key) {
+  static constexpr std::string_view k_names[] = {"language", "generator", "created",
+                                                 "href",     "width",     "height"};
+  if (key == "language" || key == "dc_language") {
+    return k_names[0];
+  }
+  if (key == "generator") {
+    return k_names[1];
+  }
+  if (key == "created" || key == "dcterms_created") {
+    return k_names[2];
+  }
+  if (key == "url" || key == "uri" || key == "homepage") {
+    return k_names[3];
+  }
+  return key == "width" ? k_names[4] : k_names[5];
+}
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  s = trim(s);
+  std::int64_t v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc{} || r.ptr != s.data() + s.size()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+} // namespace
+
+void Engine::start(std::string_view tag,
+                   std::string_view key,
+                   const std::vector<Attr>& attrs,
+                   bool& pushed_unknown) {
+  const auto& map = handlers();
+  const auto it = map.find(key);
+  if (it == map.end()) {
+    (void)tag;
+    // feedparser pushes an unknown element only when it has no attributes; otherwise its
+    // text flows into the parent.
+    if (attrs.empty()) {
+      push(k_unknown, true);
+      pushed_unknown = true;
+    }
+    return;
+  }
+  const bool expecting = m_infeed || m_inentry || m_insource;
+  switch (it->second) {
+  case H::rss:
+    if (version.empty() || version.substr(0, 3) != "rss") {
+      const std::string v = attr(attrs, "version").value_or("");
+      if (v == "0.91") {
+        version = "rss091u";
+      } else if (v == "0.92") {
+        version = "rss092";
+      } else if (v == "0.93") {
+        version = "rss093";
+      } else if (v == "0.94") {
+        version = "rss094";
+      } else if (v.substr(0, 2) == "2.") {
+        version = "rss20";
+      } else {
+        version = "rss";
+      }
+    }
+    break;
+  case H::channel:
+    m_infeed = true;
+    break;
+  case H::feed:
+    m_infeed = true;
+    if (version.empty()) {
+      const std::string v = attr(attrs, "version").value_or("");
+      version = v == "0.1" ? "atom01" : v == "0.2" ? "atom02" : v == "0.3" ? "atom03" : "atom";
+    }
+    break;
+  case H::item: {
+    entries.emplace_back();
+    push("item", false);
+    m_inentry = true;
+    m_guidislink = false;
+    m_title_depth = -1;
+    if (auto about = attr(attrs, "rdf:about"); about && !about->empty()) {
+      context().id = *about;
+    }
+    break;
+  }
+  case H::image:
+    if (!m_inentry) {
+      m_feed_has_image = true;
+      m_scratch = Context{};
+    }
+    m_inimage = true;
+    m_title_depth = -1;
+    push("image", false);
+    break;
+  case H::textinput:
+    m_scratch = Context{};
+    m_intextinput = true;
+    m_title_depth = -1;
+    push("textinput", false);
+    break;
+  case H::author:
+    start_author();
+    break;
+  case H::contributor:
+    m_incontributor = true;
+    push("contributor", false);
+    break;
+  case H::dc_contributor:
+    m_incontributor = true;
+    push("name", false);
+    break;
+  case H::name:
+    push("name", false);
+    break;
+  case H::email:
+    push("email", false);
+    break;
+  case H::title:
+  case H::media_title:
+    push_content("title", attrs, "text/plain", expecting);
+    break;
+  case H::description:
+    start_summary_like(attrs, true, "text/html");
+    break;
+  case H::abstract:
+    push_content("description", attrs, "text/plain", expecting);
+    break;
+  case H::summary:
+    start_summary_like(attrs, false, "text/plain");
+    break;
+  case H::subtitle:
+    push_content("subtitle", attrs, "text/plain", true);
+    break;
+  case H::rights:
+    push_content("rights", attrs, "text/plain", true);
+    break;
+  case H::content:
+    start_content(attrs, "text/plain");
+    break;
+  case H::body:
+    push_content("content", attrs, "application/xhtml+xml", true);
+    break;
+  case H::content_encoded:
+    m_has_content = true;
+    push_content("content", attrs, "text/html", true);
+    break;
+  case H::link:
+    start_link(attrs);
+    break;
+  case H::guid:
+    m_guidislink = attr(attrs, "ispermalink").value_or("true") == "true";
+    push("id", true);
+    break;
+  case H::published:
+    push("published", true);
+    break;
+  case H::updated:
+    push("updated", true);
+    break;
+  case H::category:
+    start_category(attrs, nullptr);
+    break;
+  case H::media_category:
+    start_category(attrs, "http://search.yahoo.com/mrss/category_schema");
+    break;
+  case H::itunes_category:
+    add_tag(attr(attrs, "text"), std::string("http://www.itunes.com/"), std::nullopt);
+    push("category", true);
+    break;
+  case H::itunes_keywords:
+    push("itunes_keywords", true);
+    break;
+  case H::media_keywords:
+    push("media_keywords", true);
+    break;
+  case H::tags:
+    push("tags", true);
+    break;
+  case H::enclosure: {
+    Link l;
+    l.rel = "enclosure";
+    l.href = attr(attrs, "url");
+    if (!l.href) {
+      l.href = attr(attrs, "uri");
+    }
+    if (!l.href) {
+      l.href = attr(attrs, "href");
+    }
+    l.type = attr(attrs, "type").value_or("");
+    l.length = attr(attrs, "length");
+    context().links.push_back(std::move(l));
+    break;
+  }
+  case H::source:
+    push("source", true);
+    m_insource = true;
+    m_title_depth = -1;
+    break;
+  case H::itunes_owner:
+    m_inpublisher = true;
+    push("publisher", false);
+    break;
+  case H::webmaster:
+    push("publisher", true);
+    break;
+  case H::ttl:
+    push("ttl", true);
+    break;
+  case H::sy_period:
+    push("sy_updateperiod", true);
+    break;
+  case H::sy_frequency:
+    push("sy_updatefrequency", true);
+    break;
+  case H::other_text:
+    push(other_name(key), key != "width" && key != "height" && key != "name");
+    break;
+  }
+}
+
+void Engine::end(std::string_view key, bool pushed_unknown) {
+  const auto& map = handlers();
+  const auto it = map.find(key);
+  if (it == map.end()) {
+    if (pushed_unknown) {
+      pop(k_unknown);
+    }
+    return;
+  }
+  switch (it->second) {
+  case H::rss:
+    break;
+  case H::channel:
+  case H::feed:
+    m_infeed = false;
+    break;
+  case H::item:
+    pop("item");
+    m_inentry = false;
+    m_has_content = false;
+    break;
+  case H::image:
+    pop("image");
+    m_inimage = false;
+    break;
+  case H::textinput:
+    pop("textinput");
+    m_intextinput = false;
+    break;
+  case H::author:
+    end_author();
+    break;
+  case H::contributor:
+    pop("contributor");
+    m_incontributor = false;
+    break;
+  case H::dc_contributor:
+    pop("name");
+    m_incontributor = false;
+    break;
+  case H::name:
+  case H::email: {
+    const bool is_name = it->second == H::name;
+    auto v = pop(is_name ? "name" : "email");
+    if (m_inpublisher || !m_inauthor || !v) {
+      break;
+    }
+    save_author(is_name ? "name" : "email", *v);
+    break;
+  }
+  case H::title:
+  case H::media_title: {
+    const int saved = m_title_depth;
+    auto v = pop_content("title");
+    if (v && !v->empty()) {
+      m_title_depth = m_depth;
+    }
+    if (it->second == H::media_title) {
+      m_title_depth = saved;
+    }
+    break;
+  }
+  case H::description:
+  case H::abstract:
+  case H::summary:
+    end_summary_like();
+    break;
+  case H::subtitle:
+    pop_content("subtitle");
+    break;
+  case H::rights:
+    pop_content("rights");
+    break;
+  case H::content:
+  case H::body:
+  case H::content_encoded:
+    end_content();
+    break;
+  case H::link:
+    pop("link");
+    break;
+  case H::guid: {
+    auto v = pop("id");
+    Context& c = context();
+    if (!c.guidislink) {
+      c.guidislink = m_guidislink && !c.link;
+    }
+    if (m_guidislink && !c.link) {
+      c.link = v.value_or("");
+    }
+    break;
+  }
+  case H::published:
+  case H::updated:
+    end_date(it->second == H::published);
+    break;
+  case H::category:
+  case H::media_category:
+  case H::itunes_category:
+    end_category();
+    break;
+  case H::itunes_keywords:
+    split_tags("itunes_keywords", "http://www.itunes.com/");
+    break;
+  case H::media_keywords:
+    split_tags("media_keywords", nullptr);
+    break;
+  case H::tags:
+    split_tags("tags", nullptr);
+    break;
+  case H::enclosure:
+    break;
+  case H::source:
+    m_insource = false;
+    pop("source");
+    break;
+  case H::itunes_owner:
+    pop("publisher");
+    m_inpublisher = false;
+    break;
+  case H::webmaster:
+    pop("publisher");
+    break;
+  case H::ttl:
+  case H::sy_period:
+  case H::sy_frequency: {
+    const std::string_view n = it->second == H::ttl         ? "ttl"
+                               : it->second == H::sy_period ? "sy_updateperiod"
+                                                            : "sy_updatefrequency";
+    auto v = pop(n);
+    if (!v || m_inentry) {
+      break;
+    }
+    if (it->second == H::ttl) {
+      if (auto minutes = to_int(*v); minutes && *minutes > 0) {
+        ttl = Seconds{*minutes * 60};
+      }
+    } else if (it->second == H::sy_period) {
+      const std::string_view p = trim(*v);
+      const std::int64_t secs = p == "hourly"    ? 3600
+                                : p == "daily"   ? 86400
+                                : p == "weekly"  ? 604800
+                                : p == "monthly" ? 2592000
+                                : p == "yearly"  ? 31536000
+                                                 : 0;
+      if (secs > 0) {
+        m_sy_period = secs;
+      }
+    } else if (auto f = to_int(*v); f && *f > 0) {
+      m_sy_frequency = *f;
+    }
+    if (m_sy_period > 0) {
+      update_period = Seconds{m_sy_period / std::max<std::int64_t>(m_sy_frequency, 1)};
+    }
+    break;
+  }
+  case H::other_text:
+    pop(other_name(key));
+    break;
+  }
+}
+
+void Engine::start_author() {
+  m_inauthor = true;
+  push("author", true);
+  context().authors.emplace_back();
+}
+
+void Engine::end_author() {
+  pop("author");
+  m_inauthor = false;
+  sync_author_detail();
+}
+
+void Engine::save_author(std::string_view key, const std::string& value) {
+  Context& c = context();
+  if (c.authors.empty()) {
+    c.authors.emplace_back();
+  }
+  (key == "name" ? c.authors.back().name : c.authors.back().email) = value;
+}
+
+void Engine::sync_author_detail() {
+  Context& c = context();
+  if (c.authors.empty()) {
+    return;
+  }
+  Author& detail = c.authors.back();
+  if (!detail.name.empty() || !detail.email.empty() || !c.author_text || c.author_text->empty()) {
+    return;
+  }
+  static const RE2 k_email(
+      R"((([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?)");
+  std::string author = *c.author_text;
+  std::string email;
+  re2::StringPiece m;
+  if (RE2::PartialMatch(author, k_email, &m)) {
+    email = std::string(m.data(), m.size());
+    auto erase_all = [&](std::string_view what) {
+      for (auto p = author.find(what); p != std::string::npos; p = author.find(what)) {
+        author.erase(p, what.size());
+      }
+    };
+    erase_all(email);
+    erase_all("()");
+    erase_all("<>");
+    erase_all("&lt;&gt;");
+    author = std::string(trim(author));
+    if (!author.empty() && author.front() == '(') {
+      author.erase(0, 1);
+    }
+    if (!author.empty() && author.back() == ')') {
+      author.pop_back();
+    }
+    author = std::string(trim(author));
+  }
+  detail.name = author;
+  detail.email = email;
+}
+
+void Engine::add_tag(std::optional<std::string> term,
+                     std::optional<std::string> scheme,
+                     std::optional<std::string> label) {
+  Context& c = context();
+  c.has_tags = true;
+  auto empty = [](const std::optional<std::string>& s) { return !s || s->empty(); };
+  if (empty(term) && empty(scheme) && empty(label)) {
+    return;
+  }
+  Tag t{std::move(term), std::move(scheme), std::move(label)};
+  for (const auto& x : c.tags) {
+    if (x == t) {
+      return;
+    }
+  }
+  c.tags.push_back(std::move(t));
+}
+
+void Engine::start_category(const std::vector<Attr>& attrs, const char* default_scheme) {
+  auto scheme = attr(attrs, "scheme");
+  if (!scheme) {
+    scheme = attr(attrs, "domain");
+  }
+  if (!scheme && default_scheme) {
+    scheme = default_scheme;
+  }
+  add_tag(attr(attrs, "term"), scheme, attr(attrs, "label"));
+  push("category", true);
+}
+
+void Engine::end_category() {
+  auto v = pop("category");
+  if (!v || v->empty()) {
+    return;
+  }
+  Context& c = context();
+  if (!c.tags.empty() && (!c.tags.back().term || c.tags.back().term->empty())) {
+    c.tags.back().term = *v;
+  } else {
+    add_tag(*v, std::nullopt, std::nullopt);
+  }
+}
+
+void Engine::split_tags(std::string_view element, const char* scheme) {
+  auto v = pop(element);
+  if (!v) {
+    return;
+  }
+  std::string_view s = *v;
+  while (true) {
+    const auto comma = s.find(',');
+    const std::string_view term = trim(s.substr(0, comma));
+    if (!term.empty() || scheme == nullptr) {
+      add_tag(std::string(term), scheme ? std::optional<std::string>(scheme) : std::nullopt,
+              std::nullopt);
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    s.remove_prefix(comma + 1);
+  }
+}
+
+void Engine::start_link(const std::vector<Attr>& attrs) {
+  Link l;
+  l.rel = attr(attrs, "rel").value_or("alternate");
+  l.type = attr(attrs, "type").value_or(l.rel == "self" ? "application/atom+xml" : "text/html");
+  l.href = attr(attrs, "url");
+  if (!l.href) {
+    l.href = attr(attrs, "uri");
+  }
+  if (!l.href) {
+    l.href = attr(attrs, "href");
+  }
+  if (l.href) {
+    l.href = resolve(*l.href);
+  }
+  l.length = attr(attrs, "length");
+  const bool expecting = m_infeed || m_inentry || m_insource;
+  Context& c = context();
+  const bool has_href = l.href.has_value();
+  const std::string type = l.type == "html"    ? "text/html"
+                           : l.type == "xhtml" ? "application/xhtml+xml"
+                                               : l.type;
+  if (has_href && l.rel == "alternate" &&
+      (type == "text/html" || type == "application/xhtml+xml")) {
+    c.link = *l.href;
+  }
+  if (!(m_inentry && m_inimage)) {
+    c.links.push_back(std::move(l));
+  }
+  if (!has_href) {
+    push("link", expecting);
+  }
+}
+
+void Engine::start_summary_like(const std::vector<Attr>& attrs,
+                                bool description,
+                                std::string_view default_type) {
+  Context& c = context();
+  if (c.summary && !m_has_content) {
+    m_summary_key_content = true;
+    start_content(attrs, "text/plain");
+    return;
+  }
+  m_summary_key_content = false;
+  const bool expecting = description ? (m_infeed || m_inentry || m_insource) : true;
+  push_content(description ? "description" : "summary", attrs, default_type, expecting);
+}
+
+void Engine::end_summary_like() {
+  if (m_summary_key_content) {
+    end_content();
+  } else if (!m_stack.empty() && m_stack.back().name == "summary") {
+    pop_content("summary");
+  } else {
+    pop_content("description");
+  }
+  m_summary_key_content = false;
+}
+
+void Engine::start_content(const std::vector<Attr>& attrs, std::string_view default_type) {
+  m_has_content = true;
+  push_content("content", attrs, default_type, true);
+}
+
+void Engine::end_content() {
+  const std::string& t = m_cp.type;
+  const bool copy = t == "text/plain" || t == "text/html" || t == "application/xhtml+xml";
+  auto v = pop_content("content");
+  if (copy && v) {
+    Context& c = context();
+    if (!c.summary) {
+      c.summary = *v; // feedparser's copy; it has no summary_detail, so it is never printed
+    }
+  }
+}
+
+void Engine::end_date(bool published) {
+  auto v = pop(published ? "published" : "updated");
+  Context& c = context();
+  auto t = v ? parse_date(*v) : std::nullopt;
+  if (published) {
+    c.has_published = true;
+    c.published = t;
+  } else {
+    c.has_updated = true;
+    c.updated = t;
+  }
+}
+
+} // namespace reelfeed::parse::detail
