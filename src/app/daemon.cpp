@@ -1,0 +1,422 @@
+#include "app/daemon.hpp"
+
+#include <csignal>
+#include <exception>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <systemd/sd-daemon.h>
+
+#include "app/publish.hpp"
+#include "app/settings.hpp"
+#include "config/load.hpp"
+
+namespace reelfeed::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto k_publish_debounce = std::chrono::seconds{1};
+constexpr auto k_prune_every = std::chrono::hours{1};
+constexpr int k_story_limit = 100000;
+
+void notify(const std::string& state) {
+  // No NOTIFY_SOCKET (not under systemd) makes this a no-op.
+  sd_notify(0, state.c_str());
+}
+
+} // namespace
+
+Daemon::Daemon(config::Config config, Logger& log, const Clock& clock)
+    : m_config(std::make_shared<const config::Config>(std::move(config))), m_log(log),
+      m_clock(clock), m_signals(m_io, SIGINT, SIGTERM, SIGHUP), m_publish_timer(m_io),
+      m_prune_timer(m_io), m_watchdog_timer(m_io) {}
+
+Daemon::~Daemon() {
+  // The pools' tasks use the Store and the Poller: drain them before members die.
+  m_cpu.join();
+  m_store_thread.join();
+}
+
+int Daemon::run() {
+  const config::Config& cfg = *m_config;
+  m_log.info("starting", {{"config", cfg.file.string()},
+                          {"sources", static_cast<unsigned long long>(cfg.sources.size())},
+                          {"db", cfg.storage.path.string()}});
+  std::vector<SourceStatus> stored;
+  try {
+    m_store = std::make_unique<store::Store>(cfg.storage.path, cluster_options(cfg));
+    m_store->sync_sources(source_defs(cfg));
+    stored = m_store->statuses();
+    m_rules = std::make_shared<const filter::Rules>(cfg.topics);
+    m_server = std::make_unique<serve::Server>(m_io, cfg.server.host, cfg.server.port);
+  } catch (const std::exception& e) {
+    m_log.error("startup_failed", {{"err", e.what()}});
+    return 1;
+  }
+  m_log.info("listening", {{"addr", cfg.server.host + ":" + std::to_string(m_server->port())}});
+  m_base_url = base_url(cfg, m_server->port());
+  m_server->set_handler("/healthz", [this] { return health(); });
+  m_fetcher = std::make_unique<fetch::Fetcher>(m_io, fetch_limits(cfg));
+  m_poller =
+      std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
+
+  apply_sources(cfg, stored);
+  wait_signal();
+  schedule_prune(std::chrono::minutes{1});
+  std::uint64_t watchdog_usec = 0;
+  if (sd_watchdog_enabled(0, &watchdog_usec) > 0) {
+    m_watchdog = std::chrono::microseconds{watchdog_usec / 2};
+    schedule_watchdog();
+  }
+  // Serve what is already stored right away; READY=1 follows this first publish.
+  publish_now();
+
+  while (!m_io.stopped()) {
+    try {
+      m_io.run();
+    } catch (const std::exception& e) {
+      // A handler bug must not take the daemon down; the loop carries on.
+      m_log.error("handler_failed", {{"err", e.what()}});
+    }
+  }
+  m_fetcher.reset();
+  m_cpu.join();
+  m_store_thread.join();
+  m_log.info("stopped");
+  return 0;
+}
+
+void Daemon::apply_sources(const config::Config& config, const std::vector<SourceStatus>& stored) {
+  const Timestamp now = m_clock.now();
+  std::map<std::string, const SourceStatus*, std::less<>> by_name;
+  for (const SourceStatus& s : stored) {
+    by_name.emplace(s.name, &s);
+  }
+  std::map<std::string, const config::SourceConfig*, std::less<>> wanted;
+  for (const config::SourceConfig& s : config.sources) {
+    if (s.enabled) {
+      wanted.emplace(s.name, &s);
+    }
+  }
+  for (auto it = m_slots.begin(); it != m_slots.end();) {
+    if (wanted.find(it->first) == wanted.end()) {
+      m_log.info("source_removed", {{"source", it->first}});
+      it->second->timer->cancel();
+      it = m_slots.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& [name, source] : wanted) {
+    const sched::Policy policy = poll_policy(config, *source);
+    auto found = m_slots.find(name);
+    if (found == m_slots.end()) {
+      auto slot = std::make_unique<Slot>();
+      slot->source = *source;
+      slot->policy = policy;
+      const auto s = by_name.find(name);
+      slot->status =
+          reconcile_status(s == by_name.end() ? nullptr : s->second, *source, policy, now);
+      slot->timer = std::make_unique<asio::steady_timer>(m_io);
+      slot->generation = m_next_generation++;
+      m_slots.emplace(name, std::move(slot));
+      arm(name);
+      continue;
+    }
+    Slot& slot = *found->second;
+    const bool url_changed = slot.source.url != source->url;
+    const bool interval_changed = slot.policy.interval != policy.interval;
+    slot.source = *source;
+    slot.policy = policy;
+    if (url_changed) {
+      slot.status = reconcile_status(&slot.status, *source, policy, now);
+      slot.generation = m_next_generation++;
+      slot.in_flight = false;
+      m_log.info("source_retargeted", {{"source", name}, {"url", source->url}});
+    }
+    if (interval_changed && slot.status.next_due > now + policy.interval) {
+      slot.status.next_due = now + policy.interval;
+    }
+    if (!slot.in_flight) {
+      arm(name);
+    }
+  }
+}
+
+void Daemon::arm(const std::string& name) {
+  auto it = m_slots.find(name);
+  if (it == m_slots.end() || m_stopping) {
+    return;
+  }
+  Slot& slot = *it->second;
+  if (slot.status.state == SourceState::gone) {
+    m_log.warn("source_gone", {{"source", name},
+                               {"status", slot.status.last_status},
+                               {"hint", "fix its url in the config and reload"}});
+    slot.timer->cancel();
+    return;
+  }
+  const auto delay = std::max(Seconds{0}, slot.status.next_due - m_clock.now());
+  slot.timer->expires_after(delay);
+  slot.timer->async_wait([this, name](const boost::system::error_code& ec) {
+    if (!ec) {
+      poll_source(name);
+    }
+  });
+}
+
+void Daemon::poll_source(const std::string& name) {
+  auto it = m_slots.find(name);
+  if (it == m_slots.end() || m_stopping || it->second->in_flight) {
+    return;
+  }
+  Slot& slot = *it->second;
+  slot.in_flight = true;
+  const std::uint64_t generation = slot.generation;
+  try {
+    m_poller->poll(slot.status, slot.policy, [this, name, generation](PollDone done) {
+      if (done.cancelled || m_stopping) {
+        return;
+      }
+      auto found = m_slots.find(name);
+      if (found == m_slots.end() || found->second->generation != generation) {
+        return; // removed or re-targeted by a reload meanwhile
+      }
+      found->second->in_flight = false;
+      found->second->status = std::move(done.status);
+      if (done.changed) {
+        request_publish();
+      }
+      arm(name);
+    });
+  } catch (const std::exception& e) {
+    m_log.error("poll_failed", {{"source", name}, {"err", e.what()}});
+    slot.in_flight = false;
+    slot.status.next_due = m_clock.now() + slot.policy.interval;
+    arm(name);
+  }
+}
+
+void Daemon::request_publish() {
+  // Debounced: a burst of ingests (startup, a busy hour) becomes one publish.
+  if (m_publish_pending || m_stopping) {
+    return;
+  }
+  m_publish_pending = true;
+  m_publish_timer.expires_after(k_publish_debounce);
+  m_publish_timer.async_wait([this](const boost::system::error_code& ec) {
+    m_publish_pending = false;
+    if (!ec) {
+      publish_now();
+    }
+  });
+}
+
+void Daemon::publish_now() {
+  const std::uint64_t generation = ++m_publish_generation;
+  auto config = m_config;
+  auto rules = m_rules;
+  const std::string base = m_base_url;
+  const Timestamp now = m_clock.now();
+  asio::post(m_store_thread, [this, generation, config, rules, base, now] {
+    try {
+      PublishPlan plan = plan_publish(m_store->stories(now - config->output.max_age, k_story_limit),
+                                      *rules, *config);
+      m_store->save_decisions(plan.decisions);
+      plan.decisions.clear();
+      // Rendering and gzip are CPU work; the store thread moves on.
+      auto shared_plan = std::make_shared<const PublishPlan>(std::move(plan));
+      asio::post(m_cpu, [this, generation, shared_plan, base] {
+        std::size_t published = 0;
+        for (const TopicOutput& t : shared_plan->topics) {
+          published += t.items.size();
+        }
+        try {
+          auto snapshot =
+              std::make_shared<const serve::Snapshot>(make_snapshot(*shared_plan, base));
+          asio::post(m_io, [this, generation, snapshot, shared_plan, published] {
+            on_published(generation, snapshot, shared_plan->stories, published);
+          });
+        } catch (const std::exception& e) {
+          m_log.error("render_failed", {{"err", e.what()}});
+          asio::post(m_io, [this, generation] { on_published(generation, nullptr, 0, 0); });
+        }
+      });
+    } catch (const std::exception& e) {
+      m_log.error("publish_failed", {{"err", e.what()}});
+      asio::post(m_io, [this, generation] { on_published(generation, nullptr, 0, 0); });
+    }
+  });
+}
+
+void Daemon::on_published(std::uint64_t generation,
+                          std::shared_ptr<const serve::Snapshot> snapshot,
+                          std::size_t stories,
+                          std::size_t published) {
+  if (m_stopping) {
+    return;
+  }
+  // An older publish finishing after a newer one must not replace it.
+  if (snapshot && generation > m_published_generation) {
+    m_published_generation = generation;
+    m_server->publish(snapshot);
+    m_health = Health{stories, published, format_rfc3339(m_clock.now())};
+    m_log.info("published", {{"stories", static_cast<unsigned long long>(stories)},
+                             {"items", static_cast<unsigned long long>(published)},
+                             {"documents", static_cast<unsigned long long>(snapshot->size())}});
+  }
+  const std::string status = "STATUS=serving " + std::to_string(m_health.published) +
+                             " items from " + std::to_string(m_health.stories) + " stories, " +
+                             std::to_string(failing_sources()) + " sources failing";
+  if (!m_ready) {
+    m_ready = true;
+    notify("READY=1\n" + status);
+    m_log.info("ready", {{"url", m_base_url + "/feed.atom"}});
+  } else {
+    notify(status);
+  }
+}
+
+void Daemon::wait_signal() {
+  m_signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) {
+      return;
+    }
+    if (signal == SIGHUP) {
+      try {
+        reload();
+      } catch (const std::exception& e) {
+        m_log.error("reload_failed", {{"err", e.what()}});
+        notify("READY=1");
+      }
+      wait_signal();
+      return;
+    }
+    stop(signal);
+  });
+}
+
+void Daemon::reload() {
+  notify("RELOADING=1\nSTATUS=reloading");
+  m_log.info("reloading", {{"config", m_config->file.string()}});
+  config::LoadResult loaded = config::load_file(m_config->file);
+  if (!loaded.config) {
+    for (const config::Error& e : loaded.errors) {
+      m_log.error("config_error", {{"error", e.str()}});
+    }
+    m_log.warn("reload_rejected",
+               {{"errors", static_cast<unsigned long long>(loaded.errors.size())},
+                {"kept", "previous config"}});
+    notify("READY=1\nSTATUS=reload rejected: config has errors, previous config kept");
+    return;
+  }
+  auto config = std::make_shared<const config::Config>(std::move(*loaded.config));
+  auto rules = std::make_shared<const filter::Rules>(config->topics);
+  if (config->server.host != m_config->server.host ||
+      config->server.port != m_config->server.port) {
+    m_log.warn("restart_needed", {{"key", "server.listen"}});
+  }
+  if (config->storage.path != m_config->storage.path) {
+    m_log.warn("restart_needed", {{"key", "storage.path"}});
+  }
+  asio::post(m_store_thread, [this, config, rules] {
+    try {
+      m_store->sync_sources(source_defs(*config));
+      auto stored = std::make_shared<const std::vector<SourceStatus>>(m_store->statuses());
+      asio::post(m_io, [this, config, rules, stored] {
+        if (m_stopping) {
+          return;
+        }
+        m_config = config;
+        m_rules = rules;
+        m_base_url = base_url(*config, m_server->port());
+        apply_sources(*config, *stored);
+        publish_now(); // the new rules apply to what is already stored
+        m_log.info("reloaded",
+                   {{"sources", static_cast<unsigned long long>(m_slots.size())},
+                    {"topics", static_cast<unsigned long long>(config->topics.size())}});
+        notify("READY=1");
+      });
+    } catch (const std::exception& e) {
+      m_log.error("reload_failed", {{"err", e.what()}});
+      asio::post(m_io, [] { notify("READY=1"); });
+    }
+  });
+}
+
+void Daemon::schedule_prune(std::chrono::seconds delay) {
+  m_prune_timer.expires_after(delay);
+  m_prune_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) {
+      return;
+    }
+    const Timestamp now = m_clock.now();
+    const Seconds retain = m_config->storage.retain;
+    const int max_per_source = m_config->storage.max_entries_per_source;
+    asio::post(m_store_thread, [this, now, retain, max_per_source] {
+      try {
+        m_store->prune(now - retain, max_per_source);
+        m_log.info("pruned", {{"older_than", format_rfc3339(now - retain)}});
+        asio::post(m_io, [this] { request_publish(); });
+      } catch (const std::exception& e) {
+        m_log.error("prune_failed", {{"err", e.what()}});
+      }
+    });
+    schedule_prune(k_prune_every);
+  });
+}
+
+void Daemon::schedule_watchdog() {
+  m_watchdog_timer.expires_after(m_watchdog);
+  m_watchdog_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) {
+      notify("WATCHDOG=1");
+      schedule_watchdog();
+    }
+  });
+}
+
+void Daemon::stop(int signal) {
+  if (m_stopping) {
+    return;
+  }
+  m_stopping = true;
+  m_log.info("stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+  notify("STOPPING=1");
+  m_poller->stop();
+  for (auto& [name, slot] : m_slots) {
+    slot->timer->cancel();
+  }
+  m_publish_timer.cancel();
+  m_prune_timer.cancel();
+  m_watchdog_timer.cancel();
+  m_signals.cancel();
+  m_fetcher->cancel_all();
+  m_server->stop();
+  // Work already on the store thread finishes (each ingest is one transaction) when run()
+  // joins it; nothing new is started.
+  m_io.stop();
+}
+
+std::size_t Daemon::failing_sources() const {
+  std::size_t n = 0;
+  for (const auto& [name, slot] : m_slots) {
+    if (slot->status.error_count > 0 || slot->status.state == SourceState::gone) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+serve::Resource Daemon::health() const {
+  std::string body = "ok sources=" + std::to_string(m_slots.size()) +
+                     " failing=" + std::to_string(failing_sources()) +
+                     " stories=" + std::to_string(m_health.stories) +
+                     " published=" + std::to_string(m_health.published) + " last_publish=" +
+                     (m_health.last_publish.empty() ? "-" : m_health.last_publish) + "\n";
+  return serve::make_resource("text/plain; charset=utf-8", std::move(body), m_clock.now());
+}
+
+} // namespace reelfeed::app

@@ -1,0 +1,106 @@
+#pragma once
+// `reelfeed run`: the long-running daemon.
+//
+// Threads (see ARCHITECTURE.md):
+//   io thread (the caller of run()): signals, one steady_timer per source, the Fetcher
+//     (libcurl multi on Asio), the HTTP server, the publish debounce, prune and watchdog
+//     timers. All daemon state (sources, statuses, rules, config) lives here, unlocked.
+//   cpu pool (2 threads): parsing and rendering; values in, values out.
+//   store thread (1 thread): every Store call, in order; the Store is not thread-safe.
+// Data moves between them only by asio::post of values (shared_ptr<const ...> for big ones).
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "app/log.hpp"
+#include "app/poller.hpp"
+#include "config/config.hpp"
+#include "fetch/fetch.hpp"
+#include "filter/filter.hpp"
+#include "serve/serve.hpp"
+#include "store/store.hpp"
+
+namespace reelfeed::app {
+
+class Daemon {
+public:
+  Daemon(config::Config config, Logger& log, const Clock& clock);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  /// Runs until SIGTERM/SIGINT. Returns the exit status: 0 after a clean stop, 1 when the
+  /// store cannot be opened or the server cannot bind.
+  int run();
+
+private:
+  struct Slot {
+    config::SourceConfig source;
+    sched::Policy policy;
+    SourceStatus status;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+    bool in_flight = false;
+    std::uint64_t generation = 0; ///< bumped when the slot is re-targeted: stale polls are dropped
+  };
+  struct Health {
+    std::size_t stories = 0;
+    std::size_t published = 0;
+    std::string last_publish;
+  };
+
+  void apply_sources(const config::Config& config, const std::vector<SourceStatus>& stored);
+  void arm(const std::string& name);
+  void poll_source(const std::string& name);
+  void request_publish();
+  void publish_now();
+  void on_published(std::uint64_t generation,
+                    std::shared_ptr<const serve::Snapshot> snapshot,
+                    std::size_t stories,
+                    std::size_t published);
+  void wait_signal();
+  void reload();
+  void schedule_prune(std::chrono::seconds delay);
+  void schedule_watchdog();
+  void stop(int signal);
+  [[nodiscard]] serve::Resource health() const;
+  [[nodiscard]] std::size_t failing_sources() const;
+
+  std::shared_ptr<const config::Config> m_config;
+  Logger& m_log;
+  const Clock& m_clock;
+
+  boost::asio::io_context m_io{1};
+  boost::asio::thread_pool m_cpu{2};
+  boost::asio::thread_pool m_store_thread{1};
+  std::unique_ptr<store::Store> m_store;
+  std::unique_ptr<serve::Server> m_server;
+  std::unique_ptr<Poller> m_poller;
+  std::unique_ptr<fetch::Fetcher> m_fetcher; // after m_poller: reset first (its callbacks use it)
+  std::shared_ptr<const filter::Rules> m_rules;
+  std::string m_base_url;
+
+  boost::asio::signal_set m_signals;
+  boost::asio::steady_timer m_publish_timer;
+  boost::asio::steady_timer m_prune_timer;
+  boost::asio::steady_timer m_watchdog_timer;
+  std::map<std::string, std::unique_ptr<Slot>, std::less<>> m_slots;
+  std::uint64_t m_next_generation = 1;
+  std::uint64_t m_publish_generation = 0;   ///< last publish started
+  std::uint64_t m_published_generation = 0; ///< last publish served
+  bool m_publish_pending = false;
+  bool m_ready = false;
+  bool m_stopping = false;
+  std::chrono::microseconds m_watchdog{0};
+  Health m_health;
+};
+
+} // namespace reelfeed::app

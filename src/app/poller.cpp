@@ -1,0 +1,181 @@
+#include "app/poller.hpp"
+
+#include <exception>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+
+#include "app/settings.hpp"
+#include "parse/parse.hpp"
+
+namespace reelfeed::app {
+
+namespace asio = boost::asio;
+
+void NetworkWatch::record(const std::string& source, FetchOutcome outcome) {
+  m_recent.emplace_back(source, outcome == FetchOutcome::network_error);
+  while (m_recent.size() > k_window) {
+    m_recent.pop_front();
+  }
+}
+
+bool NetworkWatch::down() const {
+  std::set<std::string_view> failing;
+  for (const auto& [source, transport_failure] : m_recent) {
+    if (!transport_failure) {
+      return false;
+    }
+    failing.insert(source);
+  }
+  return failing.size() >= k_min_sources;
+}
+
+void mark_parse_failure(FetchResult& result, const std::string& message) {
+  result.outcome = FetchOutcome::http_error;
+  result.error = "not a feed: " + message;
+  result.validators = {};
+  result.body.clear();
+}
+
+Poller::Poller(asio::io_context& io,
+               fetch::Fetcher& fetcher,
+               asio::thread_pool& cpu,
+               asio::thread_pool& store_thread,
+               store::Store& store,
+               const Clock& clock,
+               Logger& log)
+    : m_io(io), m_fetcher(fetcher), m_cpu(cpu), m_store_thread(store_thread), m_store(store),
+      m_clock(clock), m_log(log), m_rng(std::random_device{}()) {}
+
+void Poller::poll(SourceStatus status, sched::Policy policy, std::function<void(PollDone)> done) {
+  fetch::Request request{poll_url(status), status.validators};
+  auto job = std::make_shared<Job>(Job{std::move(status), policy, std::move(done)});
+  m_fetcher.fetch(std::move(request), [this, job](FetchResult result) {
+    on_fetched(std::move(*job), std::move(result));
+  });
+}
+
+void Poller::on_fetched(Job job, FetchResult result) {
+  if (m_stopping) {
+    job.done(PollDone{std::move(job.status), false, true, false, 0});
+    return;
+  }
+  if (result.outcome != FetchOutcome::ok) {
+    on_parsed(std::move(job), std::move(result), std::nullopt);
+    return;
+  }
+  // Parsing is CPU work: off the io thread, so serving never waits for a big feed.
+  auto shared = std::make_shared<std::pair<Job, FetchResult>>(std::move(job), std::move(result));
+  asio::post(m_cpu, [this, shared] {
+    auto& [parse_job, parse_result] = *shared;
+    std::optional<Feed> feed;
+    try {
+      feed = parse::parse_feed(parse_result.body, parse::Options{parse_result.content_type,
+                                                                 parse_result.effective_url.empty()
+                                                                     ? poll_url(parse_job.status)
+                                                                     : parse_result.effective_url});
+    } catch (const parse::Error& e) {
+      mark_parse_failure(parse_result, e.what());
+    } catch (const std::exception& e) {
+      mark_parse_failure(parse_result, std::string("parser bug: ") + e.what());
+    }
+    // The body is not needed after parsing; free it before the feed waits for the store.
+    std::string().swap(parse_result.body);
+    asio::post(m_io, [this, shared, parsed = std::move(feed)]() mutable {
+      on_parsed(std::move(shared->first), std::move(shared->second), std::move(parsed));
+    });
+  });
+}
+
+void Poller::on_parsed(Job job, FetchResult result, std::optional<Feed> feed) {
+  if (m_stopping) {
+    job.done(PollDone{std::move(job.status), false, true, false, 0});
+    return;
+  }
+  const Timestamp now = m_clock.now();
+  const std::string before_url = poll_url(job.status);
+  try {
+    m_network.record(job.status.name, result.outcome);
+    sched::apply_result(job.status, result, feed ? &feed->hints : nullptr, now, job.policy,
+                        m_network.down(), m_rng);
+    if (feed) {
+      job.status.parse_warnings = static_cast<int>(feed->warnings.size());
+    }
+  } catch (const std::exception& e) {
+    // A scheduling bug must not stop this source forever: back off by one interval.
+    m_log.error("sched_failed", {{"source", job.status.name}, {"err", e.what()}});
+    job.status.next_due = now + job.policy.interval;
+    feed.reset();
+  }
+  if (poll_url(job.status) != before_url) {
+    m_log.warn("moved",
+               {{"source", job.status.name}, {"from", before_url}, {"to", poll_url(job.status)}});
+  }
+  if (!feed) {
+    const bool failed =
+        result.outcome != FetchOutcome::ok && result.outcome != FetchOutcome::not_modified;
+    if (result.outcome == FetchOutcome::not_modified) {
+      m_log.info("not_modified", {{"source", job.status.name},
+                                  {"status", result.status},
+                                  {"ms", static_cast<long long>(result.elapsed.count())}});
+    } else if (failed) {
+      m_log.warn("fetch_failed", {{"source", job.status.name},
+                                  {"outcome", to_string(result.outcome)},
+                                  {"status", result.status},
+                                  {"err", result.error},
+                                  {"errors", job.status.error_count},
+                                  {"state", to_string(job.status.state)},
+                                  {"next", format_rfc3339(job.status.next_due)}});
+    }
+  }
+  store_result(std::move(job), std::move(feed), result);
+}
+
+void Poller::store_result(Job job, std::optional<Feed> feed, const FetchResult& result) {
+  auto shared = std::make_shared<Job>(std::move(job));
+  auto shared_feed = std::make_shared<std::optional<Feed>>(std::move(feed));
+  const long http_status = result.status;
+  const auto bytes = static_cast<unsigned long long>(result.bytes);
+  const auto ms = static_cast<long long>(result.elapsed.count());
+  // Every Store call runs on the one store thread: the Store is not thread-safe.
+  const bool failed =
+      result.outcome != FetchOutcome::ok && result.outcome != FetchOutcome::not_modified;
+  asio::post(m_store_thread, [this, shared, shared_feed, http_status, bytes, ms, failed] {
+    bool changed = false;
+    int new_entries = 0;
+    const std::string& name = shared->status.name;
+    try {
+      if (shared_feed->has_value()) {
+        const Feed& f = **shared_feed;
+        const store::IngestResult r = m_store.ingest(name, f, shared->status, m_clock.now());
+        changed = r.changed();
+        new_entries = r.new_entries;
+        m_log.info("fetched", {{"source", name},
+                               {"status", http_status},
+                               {"bytes", bytes},
+                               {"ms", ms},
+                               {"entries", static_cast<unsigned long long>(f.entries.size())},
+                               {"new", r.new_entries},
+                               {"updated", r.updated_entries},
+                               {"joined", r.joined_stories},
+                               {"warnings", static_cast<unsigned long long>(f.warnings.size())}});
+      } else {
+        m_store.save_status(shared->status);
+      }
+    } catch (const std::exception& e) {
+      m_log.error("store_failed", {{"source", name}, {"err", e.what()}});
+    }
+    shared_feed->reset();
+    asio::post(m_io, [this, shared, changed, failed, new_entries] {
+      finish(std::move(*shared), changed, failed, new_entries);
+    });
+  });
+}
+
+void Poller::finish(Job job, bool changed, bool failed, int new_entries) {
+  job.done(PollDone{std::move(job.status), changed, m_stopping, failed, new_entries});
+}
+
+} // namespace reelfeed::app

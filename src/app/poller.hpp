@@ -1,0 +1,97 @@
+#pragma once
+// One poll of one source, the path shared by `reelfeed run` and `reelfeed poll`:
+//   io thread:    Fetcher (conditional GET with the stored validators)
+//   cpu pool:     parse::parse_feed (only for a 200; a 304 or an error is never parsed)
+//   io thread:    sched::apply_result -> the new SourceStatus (next due, backoff, move)
+//   store thread: Store::ingest (one transaction) or Store::save_status
+//   io thread:    the caller's `done`
+// Every step is wrapped: a bug in one source's poll is logged and backs that source off, it
+// never reaches the event loop. Not thread-safe: call poll() and stop() on the io thread.
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <random>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "app/log.hpp"
+#include "fetch/fetch.hpp"
+#include "model/entry.hpp"
+#include "model/fetch_result.hpp"
+#include "model/source_status.hpp"
+#include "model/time.hpp"
+#include "sched/sched.hpp"
+#include "store/store.hpp"
+
+namespace reelfeed::app {
+
+/// "The network is down" detector: the recent results were all transport failures across
+/// several sources, so a source's own error count should not grow. Pure, io thread only.
+class NetworkWatch {
+public:
+  static constexpr std::size_t k_window = 8;
+  static constexpr std::size_t k_min_sources = 3;
+  void record(const std::string& source, FetchOutcome outcome);
+  [[nodiscard]] bool down() const;
+
+private:
+  std::deque<std::pair<std::string, bool>> m_recent; ///< (source, transport failure)
+};
+
+/// A 200 whose body is not a feed becomes a failure of the source: no validators kept (the
+/// next poll downloads it again) and a clear message. Pure.
+void mark_parse_failure(FetchResult& result, const std::string& message);
+
+struct PollDone {
+  SourceStatus status;    ///< after this poll, as stored
+  bool changed = false;   ///< new or updated entries were stored
+  bool cancelled = false; ///< the poller was stopped: nothing was recorded
+  bool failed = false;    ///< the fetch or the parse failed (status says why)
+  int new_entries = 0;
+};
+
+class Poller {
+public:
+  Poller(boost::asio::io_context& io,
+         fetch::Fetcher& fetcher,
+         boost::asio::thread_pool& cpu,
+         boost::asio::thread_pool& store_thread,
+         store::Store& store,
+         const Clock& clock,
+         Logger& log);
+
+  /// Polls once from `status` (URL, validators) with `policy`. `done` runs on the io thread
+  /// after the status (and any entries) are committed, or with cancelled=true after stop().
+  void poll(SourceStatus status, sched::Policy policy, std::function<void(PollDone)> done);
+
+  /// Shutdown: results arriving from now on (the Fetcher's cancellations) are dropped
+  /// instead of being recorded as failures.
+  void stop() { m_stopping = true; }
+
+private:
+  struct Job {
+    SourceStatus status;
+    sched::Policy policy;
+    std::function<void(PollDone)> done;
+  };
+  void on_fetched(Job job, FetchResult result);
+  void on_parsed(Job job, FetchResult result, std::optional<Feed> feed);
+  void store_result(Job job, std::optional<Feed> feed, const FetchResult& result);
+  void finish(Job job, bool changed, bool failed, int new_entries);
+
+  boost::asio::io_context& m_io;
+  fetch::Fetcher& m_fetcher;
+  boost::asio::thread_pool& m_cpu;
+  boost::asio::thread_pool& m_store_thread;
+  store::Store& m_store;
+  const Clock& m_clock;
+  Logger& m_log;
+  std::mt19937_64 m_rng;
+  NetworkWatch m_network;
+  bool m_stopping = false;
+};
+
+} // namespace reelfeed::app

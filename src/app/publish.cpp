@@ -1,0 +1,155 @@
+#include "app/publish.hpp"
+
+#include <algorithm>
+
+namespace reelfeed::app {
+
+namespace {
+
+void newest_first(std::vector<Story>& stories) {
+  std::stable_sort(stories.begin(), stories.end(), [](const Story& a, const Story& b) {
+    if (a.published != b.published) {
+      return a.published > b.published;
+    }
+    return a.id > b.id;
+  });
+}
+
+std::string topic_title(const config::Config& config, const std::string& name) {
+  for (const config::TopicConfig& t : config.topics) {
+    if (t.name == name && !t.title.empty()) {
+      return t.title;
+    }
+  }
+  return config.output.title;
+}
+
+std::size_t max_items(const config::Config& config) {
+  return config.output.max_items > 0 ? static_cast<std::size_t>(config.output.max_items) : 0;
+}
+
+} // namespace
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "atom") {
+    return Format::atom;
+  }
+  if (name == "rss") {
+    return Format::rss;
+  }
+  if (name == "json") {
+    return Format::json;
+  }
+  return std::nullopt;
+}
+
+const char* extension(Format format) {
+  switch (format) {
+  case Format::atom:
+    return "atom";
+  case Format::rss:
+    return "rss";
+  case Format::json:
+    return "json";
+  }
+  return "atom";
+}
+
+const char* content_type(Format format) {
+  switch (format) {
+  case Format::atom:
+    return "application/atom+xml; charset=utf-8";
+  case Format::rss:
+    return "application/rss+xml; charset=utf-8";
+  case Format::json:
+    return "application/feed+json; charset=utf-8";
+  }
+  return "application/octet-stream";
+}
+
+PublishPlan
+plan_publish(std::vector<Story> stories, const filter::Rules& rules, const config::Config& config) {
+  newest_first(stories);
+  PublishPlan plan;
+  plan.stories = stories.size();
+  const std::vector<std::string> names = rules.topic_names();
+  if (names.empty()) {
+    plan.topics.push_back(all_stories(std::move(stories), config));
+    return plan;
+  }
+  const std::size_t limit = max_items(config);
+  plan.decisions.reserve(stories.size() * names.size());
+  for (std::size_t t = 0; t < names.size(); ++t) {
+    TopicOutput out{names[t], topic_title(config, names[t]), {}};
+    for (const Story& story : stories) {
+      Decision decision = rules.evaluate(t, story);
+      if (decision.published && out.items.size() < limit) {
+        out.items.push_back(render::Item{story, decision});
+      }
+      plan.decisions.emplace_back(story.id, std::move(decision));
+    }
+    plan.topics.push_back(std::move(out));
+  }
+  return plan;
+}
+
+TopicOutput all_stories(std::vector<Story> stories, const config::Config& config) {
+  newest_first(stories);
+  TopicOutput out{"all", config.output.title, {}};
+  out.items.reserve(stories.size());
+  for (Story& story : stories) {
+    out.items.push_back(render::Item{std::move(story), Decision{}});
+  }
+  return out;
+}
+
+render::FeedInfo
+feed_info(const TopicOutput& topic, const std::string& base_url, const std::string& path) {
+  render::FeedInfo info;
+  info.title = topic.title;
+  info.id = "urn:reelfeed:topic:" + topic.name;
+  info.self_url = base_url + path;
+  info.home_url = base_url + "/";
+  // The newest change among the items, so that an unchanged set renders byte-identical
+  // documents (stable ETags) instead of stamping "now".
+  for (const render::Item& item : topic.items) {
+    info.updated = std::max({info.updated, item.story.updated, item.story.published});
+  }
+  return info;
+}
+
+std::string
+render_feed(Format format, const render::FeedInfo& info, std::span<const render::Item> items) {
+  switch (format) {
+  case Format::atom:
+    return render::atom(info, items);
+  case Format::rss:
+    return render::rss(info, items);
+  case Format::json:
+    return render::json_feed(info, items);
+  }
+  return {};
+}
+
+serve::Snapshot make_snapshot(const PublishPlan& plan, const std::string& base_url) {
+  serve::Snapshot snapshot;
+  constexpr Format k_formats[] = {Format::atom, Format::rss, Format::json};
+  for (std::size_t t = 0; t < plan.topics.size(); ++t) {
+    const TopicOutput& topic = plan.topics[t];
+    for (const Format f : k_formats) {
+      std::vector<std::string> paths{"/topics/" + topic.name + "." + extension(f)};
+      if (t == 0) {
+        paths.push_back(std::string("/feed.") + extension(f));
+      }
+      for (const std::string& path : paths) {
+        const render::FeedInfo info = feed_info(topic, base_url, path);
+        snapshot.emplace(
+            path,
+            serve::make_resource(content_type(f), render_feed(f, info, topic.items), info.updated));
+      }
+    }
+  }
+  return snapshot;
+}
+
+} // namespace reelfeed::app

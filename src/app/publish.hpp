@@ -1,0 +1,58 @@
+#pragma once
+// Publish planning: stored stories + the current rules -> decisions to store and the items
+// of every topic's output; then the documents served at /feed.* and /topics/NAME.*.
+// Pure functions (values in, values out), so the daemon can run them on its store thread
+// and `render` / `rules test` can run them directly.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/config.hpp"
+#include "filter/filter.hpp"
+#include "model/decision.hpp"
+#include "model/story.hpp"
+#include "render/render.hpp"
+#include "serve/serve.hpp"
+
+namespace reelfeed::app {
+
+enum class Format { atom, rss, json };
+[[nodiscard]] std::optional<Format> parse_format(std::string_view name);
+[[nodiscard]] const char* extension(Format format);
+[[nodiscard]] const char* content_type(Format format);
+
+struct TopicOutput {
+  std::string name; ///< topic name; "all" when no topic is configured
+  std::string title;
+  std::vector<render::Item> items; ///< newest first, at most [output] max_items
+};
+
+struct PublishPlan {
+  /// One decision per (story id, topic), for Store::save_decisions.
+  std::vector<std::pair<std::int64_t, Decision>> decisions;
+  std::vector<TopicOutput> topics; ///< config order; topics[0] is also served at /feed.*
+  std::size_t stories = 0;         ///< stories evaluated
+};
+
+/// Evaluates every topic of `rules` on every story. Without any topic the output is every
+/// story, unfiltered (a plain aggregator). Stories are ordered newest published first.
+[[nodiscard]] PublishPlan
+plan_publish(std::vector<Story> stories, const filter::Rules& rules, const config::Config& config);
+
+/// The unfiltered output (`render --all`): every story, newest first, no decisions.
+[[nodiscard]] TopicOutput all_stories(std::vector<Story> stories, const config::Config& config);
+
+[[nodiscard]] render::FeedInfo
+feed_info(const TopicOutput& topic, const std::string& base_url, const std::string& path);
+[[nodiscard]] std::string
+render_feed(Format format, const render::FeedInfo& info, std::span<const render::Item> items);
+
+/// Every document of the plan as a serve::Snapshot (bodies rendered and gzipped).
+[[nodiscard]] serve::Snapshot make_snapshot(const PublishPlan& plan, const std::string& base_url);
+
+} // namespace reelfeed::app

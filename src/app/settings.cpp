@@ -1,0 +1,87 @@
+#include "app/settings.hpp"
+
+namespace reelfeed::app {
+
+fetch::Limits fetch_limits(const config::Config& config) {
+  fetch::Limits limits;
+  const config::PollConfig& p = config.poll;
+  limits.max_concurrent = p.max_concurrent;
+  limits.max_per_host = p.max_per_host;
+  limits.max_redirects = p.max_redirects;
+  limits.connect_timeout = p.connect_timeout;
+  limits.timeout = p.timeout;
+  limits.max_body_bytes = p.max_body_bytes;
+  limits.user_agent = p.user_agent;
+  return limits;
+}
+
+sched::Policy poll_policy(const config::Config& config, const config::SourceConfig& source) {
+  sched::Policy policy;
+  policy.interval = source.interval.value_or(config.poll.interval);
+  policy.min_interval = config.poll.min_interval;
+  policy.max_interval = config.poll.max_interval;
+  // A configured interval below the global floor is the user's explicit wish.
+  if (policy.interval < policy.min_interval) {
+    policy.min_interval = policy.interval;
+  }
+  if (policy.interval > policy.max_interval) {
+    policy.max_interval = policy.interval;
+  }
+  return policy;
+}
+
+std::vector<store::SourceDef> source_defs(const config::Config& config) {
+  std::vector<store::SourceDef> defs;
+  defs.reserve(config.sources.size());
+  for (const config::SourceConfig& s : config.sources) {
+    defs.push_back(store::SourceDef{s.name, s.url, s.tags, s.enabled});
+  }
+  return defs;
+}
+
+store::ClusterOptions cluster_options(const config::Config& config) {
+  return store::ClusterOptions{config.dedup.window, config.dedup.similarity};
+}
+
+std::string base_url(const config::Config& config, std::uint16_t bound_port) {
+  std::string url = config.server.base_url;
+  if (url.empty()) {
+    url = "http://" + config.server.host + ":" + std::to_string(bound_port);
+  }
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  return url;
+}
+
+SourceStatus reconcile_status(const SourceStatus* stored,
+                              const config::SourceConfig& source,
+                              const sched::Policy& policy,
+                              Timestamp now) {
+  SourceStatus status;
+  if (stored != nullptr) {
+    status = *stored;
+  } else {
+    status.next_due = sched::initial_due(source.name, now, policy);
+  }
+  status.name = source.name;
+  if (stored != nullptr && !stored->url.empty() && stored->url != source.url) {
+    status.effective_url.clear();
+    status.validators = {};
+    status.pending_move_to.clear();
+    status.pending_move_count = 0;
+    status.error_count = 0;
+    if (status.state == SourceState::moved || status.state == SourceState::gone) {
+      status.state = SourceState::ok;
+    }
+    status.next_due = now;
+  }
+  status.url = source.url;
+  return status;
+}
+
+const std::string& poll_url(const SourceStatus& status) {
+  return status.effective_url.empty() ? status.url : status.effective_url;
+}
+
+} // namespace reelfeed::app
