@@ -27,7 +27,8 @@ public:
     m_errors.push_back(Error{m_file, p.line, p.column, std::move(msg)});
   }
 
-  bool check_keys(const toml::table& t, std::initializer_list<std::string_view> allowed,
+  bool check_keys(const toml::table& t,
+                  std::initializer_list<std::string_view> allowed,
                   std::string_view where) {
     bool ok = true;
     for (auto&& [k, v] : t) {
@@ -92,7 +93,10 @@ public:
   }
 
   /// `terms`/`weak`/`negative`/`ignore`: strings or {term=, weight=, case_sensitive=} tables.
-  void parse_patterns(const toml::node& n, std::string_view key, bool is_regex, double weight,
+  void parse_patterns(const toml::node& n,
+                      std::string_view key,
+                      bool is_regex,
+                      double weight,
                       std::vector<PatternConfig>& out) {
     const auto* arr = n.as_array();
     if (!arr) {
@@ -155,8 +159,8 @@ public:
       return;
     }
     check_keys(*t,
-               {"name", "min_score", "weight", "weak_weight", "terms", "weak", "regex",
-                "negative", "negative_regex", "ignore"},
+               {"name", "min_score", "weight", "weak_weight", "terms", "weak", "regex", "negative",
+                "negative_regex", "ignore"},
                "[[topic.concept]]");
     ConceptConfig c;
     c.pos = pos_of(n);
@@ -286,17 +290,17 @@ public:
     return out;
   }
 
-  void parse_topic(const toml::node& n, std::vector<TopicConfig>& out,
-                   std::set<std::string>& seen) {
+  void
+  parse_topic(const toml::node& n, std::vector<TopicConfig>& out, std::set<std::string>& seen) {
     const auto* t = n.as_table();
     if (!t) {
       error(n, "'topic' entries must be tables ([[topic]])");
       return;
     }
-    check_keys(*t,
-               {"name", "title", "when", "all", "any", "not", "threshold", "weights", "prior",
-                "concept"},
-               "[[topic]]");
+    check_keys(
+        *t,
+        {"name", "title", "when", "all", "any", "not", "threshold", "weights", "prior", "concept"},
+        "[[topic]]");
     TopicConfig topic;
     topic.pos = pos_of(n);
     if (const auto* v = t->get("name")) {
@@ -475,8 +479,8 @@ Expr leaf(const std::string& name) {
 
 } // namespace
 
-std::optional<Expr> parse_expr(std::string_view text, std::string& error,
-                               std::size_t& error_offset) {
+std::optional<Expr>
+parse_expr(std::string_view text, std::string& error, std::size_t& error_offset) {
   ExprParser p(text);
   auto e = p.parse();
   if (!e) {
@@ -500,7 +504,7 @@ std::string expr_str(const Expr& e) {
     const auto& c = e.children.front();
     auto inner = expr_str(c);
     return c.kind == Expr::Kind::Concept || c.kind == Expr::Kind::Not ? "!" + inner
-                                                                       : "!(" + inner + ")";
+                                                                      : "!(" + inner + ")";
   }
   case Expr::Kind::And:
   case Expr::Kind::Or: {
@@ -509,7 +513,8 @@ std::string expr_str(const Expr& e) {
     for (const auto& c : e.children) {
       if (!out.empty())
         out += sep;
-      bool paren = c.kind == Expr::Kind::Or || (c.kind == Expr::Kind::And && e.kind == Expr::Kind::Or);
+      bool paren =
+          c.kind == Expr::Kind::Or || (c.kind == Expr::Kind::And && e.kind == Expr::Kind::Or);
       out += paren ? "(" + expr_str(c) + ")" : expr_str(c);
     }
     return out;
@@ -555,7 +560,9 @@ Expr topic_rule(const TopicConfig& topic) {
   return all;
 }
 
-void parse_topics(const toml::node* node, const std::string& file, std::vector<TopicConfig>& out,
+void parse_topics(const toml::node* node,
+                  const std::string& file,
+                  std::vector<TopicConfig>& out,
                   std::vector<Error>& errors) {
   if (!node)
     return;

@@ -30,11 +30,11 @@ struct PatternConfig {
 struct ConceptConfig {
   std::string name;
   std::vector<PatternConfig> patterns;
-  std::vector<PatternConfig> negative;   ///< matches here subtract their weight
+  std::vector<PatternConfig> negative; ///< matches here subtract their weight
   /// Terms whose matches hide overlapping matches of every concept of the topic, e.g.
   /// "ai weiwei" hides "AI", "hollywood florida" hides "hollywood".
   std::vector<PatternConfig> ignore;
-  double min_score = 1.0;                ///< the concept "fires" at this score
+  double min_score = 1.0; ///< the concept "fires" at this score
   Position pos;
 };
 
@@ -43,31 +43,31 @@ struct ConceptConfig {
 struct Expr {
   enum class Kind { Concept, Not, And, Or };
   Kind kind = Kind::Concept;
-  std::string name;               ///< Kind::Concept: the concept name
-  std::vector<Expr> children;     ///< Not: one; And/Or: two or more
+  std::string name;           ///< Kind::Concept: the concept name
+  std::vector<Expr> children; ///< Not: one; And/Or: two or more
 };
 
 /// Parses `text`; on error returns nullopt and sets `error` (with the 0-based offset of the
 /// problem in `error_offset`).
-[[nodiscard]] std::optional<Expr> parse_expr(std::string_view text, std::string& error,
-                                             std::size_t& error_offset);
+[[nodiscard]] std::optional<Expr>
+parse_expr(std::string_view text, std::string& error, std::size_t& error_offset);
 /// Concept names referenced by `e`, each once, in order of appearance.
 [[nodiscard]] std::vector<std::string> expr_concepts(const Expr& e);
 /// Canonical text form, e.g. "(ai & entertainment) | video-gen".
 [[nodiscard]] std::string expr_str(const Expr& e);
 
 struct TopicConfig {
-  std::string name;                      ///< e.g. "ai-hollywood"; served at /topics/NAME.atom
-  std::string title;                     ///< output feed title (default: [output] title)
+  std::string name;  ///< e.g. "ai-hollywood"; served at /topics/NAME.atom
+  std::string title; ///< output feed title (default: [output] title)
   std::vector<ConceptConfig> concepts;
   /// `when` expression (empty: built from require_all/require_any/exclude; if those are
   /// empty too, every concept must fire).
   std::string when;
   Position when_pos;
-  std::vector<std::string> require_all;  ///< concept names that must all fire
-  std::vector<std::string> require_any;  ///< at least one must fire (if non-empty)
-  std::vector<std::string> exclude;      ///< none of these may fire
-  double threshold = 0;                  ///< minimum total score of the non-negated concepts
+  std::vector<std::string> require_all; ///< concept names that must all fire
+  std::vector<std::string> require_any; ///< at least one must fire (if non-empty)
+  std::vector<std::string> exclude;     ///< none of these may fire
+  double threshold = 0;                 ///< minimum total score of the non-negated concepts
   double weight_title = 3.0;
   double weight_summary = 1.5;
   double weight_content = 1.0;

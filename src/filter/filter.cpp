@@ -6,6 +6,7 @@
 
 #include "filter/filter.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -25,11 +26,16 @@ std::string num(double d) {
   return buf;
 }
 
-/// Concepts that count towards the score: those reached without a negation.
-void positive_concepts(const config::Expr& e, bool negated, std::vector<std::string>& pos,
+/// Concepts reached without a negation count towards the score; those under one negation
+/// exclude; those under two (`!(review & !industry)`) only qualify an exclusion.
+void positive_concepts(const config::Expr& e,
+                       int negations,
+                       std::vector<std::string>& pos,
                        std::vector<std::string>& neg) {
   if (e.kind == config::Expr::Kind::Concept) {
-    auto& list = negated ? neg : pos;
+    if (negations > 1)
+      return;
+    auto& list = negations == 1 ? neg : pos;
     for (const auto& s : list)
       if (s == e.name)
         return;
@@ -37,7 +43,7 @@ void positive_concepts(const config::Expr& e, bool negated, std::vector<std::str
     return;
   }
   for (const auto& c : e.children)
-    positive_concepts(c, negated != (e.kind == config::Expr::Kind::Not), pos, neg);
+    positive_concepts(c, negations + (e.kind == config::Expr::Kind::Not ? 1 : 0), pos, neg);
 }
 
 } // namespace
@@ -91,7 +97,7 @@ Rules::Rules(const std::vector<config::TopicConfig>& topics) : m_impl(std::make_
     ct.rule_text = config::expr_str(ct.rule);
     std::vector<std::string> pos;
     std::vector<std::string> neg;
-    positive_concepts(ct.rule, false, pos, neg);
+    positive_concepts(ct.rule, 0, pos, neg);
     for (const auto& n : pos)
       ct.positive.push_back(ct.concept_index(n));
     for (const auto& n : neg)
@@ -148,12 +154,19 @@ Decision Rules::evaluate(std::size_t topic, const Story& story) const {
     std::vector<std::string_view> segs(stripped.begin(), stripped.end());
     t.matcher->match_field(segs, "categories", cfg.weight_categories, d.hits);
   }
+  // Priors do not stack: a source tagged both "entertainment" and "music" gives the
+  // entertainment concept the larger of the two, never the sum.
+  std::vector<const config::TopicConfig::Prior*> best(cfg.concepts.size(), nullptr);
   for (const auto& p : cfg.priors)
     for (const auto& tag : story.source_tags)
       if (tag == p.tag) {
-        d.hits.push_back({p.concept_name, "tag:" + tag, "source", p.score});
-        break;
+        auto& b = best[t.concept_index(p.concept_name)];
+        if (!b || std::abs(p.score) > std::abs(b->score))
+          b = &p;
       }
+  for (const auto* p : best)
+    if (p)
+      d.hits.push_back({p->concept_name, "tag:" + p->tag, "source", p->score});
 
   const auto n = cfg.concepts.size();
   std::vector<double> score(n, 0.0);

@@ -47,6 +47,11 @@ void TopicMatcher::add(const config::PatternConfig& p, std::size_t concept_idx, 
     cp.words = term_words(p.text, p.case_sensitive);
     if (cp.words.empty())
       throw std::invalid_argument("term without words: '" + p.text + "'");
+    // "actor" and "actors" stem alike: the same words in one concept count once.
+    for (const auto& other : m_patterns)
+      if (!other.is_regex && other.concept_idx == concept_idx && other.role == role &&
+          other.case_sensitive == cp.case_sensitive && other.words == cp.words)
+        return;
     (p.case_sensitive ? m_by_cased : m_by_folded)[cp.words.front()].push_back(id);
   }
   m_patterns.push_back(std::move(cp));
@@ -62,8 +67,10 @@ struct Match {
 
 } // namespace
 
-void TopicMatcher::match_field(const std::vector<std::string_view>& segments, const char* field,
-                               double field_weight, std::vector<RuleHit>& hits) const {
+void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
+                               const char* field,
+                               double field_weight,
+                               std::vector<RuleHit>& hits) const {
   // Per-thread scratch: evaluate() is called for every stored story, so no allocation churn.
   thread_local TokenList tokens;
   thread_local std::vector<Match> matches;
@@ -87,8 +94,8 @@ void TopicMatcher::match_field(const std::vector<std::string_view>& segments, co
              (p.case_sensitive ? tokens.cased(t) : tokens.folded(t)) == p.words[k];
       }
       if (ok)
-        matches.push_back({id, static_cast<std::uint32_t>(i),
-                           static_cast<std::uint32_t>(p.words.size())});
+        matches.push_back(
+            {id, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(p.words.size())});
     }
   };
   for (std::size_t i = 0; i < toks.size(); ++i) {
@@ -120,8 +127,8 @@ void TopicMatcher::match_field(const std::vector<std::string_view>& segments, co
       continue;
     seen[m.pattern] = 1;
     double w = p.weight * field_weight;
-    hits.push_back({m_concepts[p.concept_idx], p.text, field,
-                    p.role == PatternRole::Negative ? -w : w});
+    hits.push_back(
+        {m_concepts[p.concept_idx], p.text, field, p.role == PatternRole::Negative ? -w : w});
   }
 
   if (m_regexes) {

@@ -21,8 +21,8 @@ enum class PatternRole { Positive, Negative, Ignore };
 struct CompiledPattern {
   std::size_t concept_idx = 0;
   PatternRole role = PatternRole::Positive;
-  std::string text;                 ///< as written, for explanations
-  std::vector<std::string> words;   ///< stems (terms only)
+  std::string text;               ///< as written, for explanations
+  std::vector<std::string> words; ///< stems (terms only)
   bool case_sensitive = false;
   bool is_regex = false;
   double weight = 1.0;
@@ -41,8 +41,10 @@ public:
 
   /// Appends the hits of one field (HTML-stripped `text`, or `segments` for categories)
   /// with the field's weight applied. Negative hits carry a negative weight.
-  void match_field(const std::vector<std::string_view>& segments, const char* field,
-                   double field_weight, std::vector<RuleHit>& hits) const;
+  void match_field(const std::vector<std::string_view>& segments,
+                   const char* field,
+                   double field_weight,
+                   std::vector<RuleHit>& hits) const;
 
   [[nodiscard]] const std::vector<CompiledPattern>& patterns() const { return m_patterns; }
 
@@ -53,8 +55,8 @@ private:
 
   std::vector<std::string> m_concepts;
   std::vector<CompiledPattern> m_patterns;
-  WordIndex m_by_folded;   ///< first word (folded stem) -> patterns
-  WordIndex m_by_cased;    ///< first word (case-kept stem) -> case-sensitive patterns
+  WordIndex m_by_folded; ///< first word (folded stem) -> patterns
+  WordIndex m_by_cased;  ///< first word (case-kept stem) -> case-sensitive patterns
   std::unique_ptr<RE2::Set> m_regexes;
   std::vector<std::uint32_t> m_regex_patterns; ///< RE2::Set index -> pattern
 };

@@ -43,7 +43,9 @@ bool ascii_word(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-bool ascii_letter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool ascii_letter(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 /// Length of the code point at `i` and whether it is part of a word (letter, mark, digit).
 std::pair<std::size_t, bool> classify(std::string_view s, std::size_t i) {
@@ -85,11 +87,19 @@ struct Entity {
   std::string_view name;
   std::string_view text;
 };
-constexpr Entity k_entities[] = {
-    {"amp", "&"},    {"lt", "<"},           {"gt", ">"},           {"quot", "\""},
-    {"apos", "'"},   {"nbsp", " "},         {"rsquo", "\xE2\x80\x99"}, {"lsquo", "'"},
-    {"ldquo", "\""}, {"rdquo", "\""},       {"ndash", "-"},        {"mdash", " - "},
-    {"hellip", "..."}};
+constexpr Entity k_entities[] = {{"amp", "&"},
+                                 {"lt", "<"},
+                                 {"gt", ">"},
+                                 {"quot", "\""},
+                                 {"apos", "'"},
+                                 {"nbsp", " "},
+                                 {"rsquo", "\xE2\x80\x99"},
+                                 {"lsquo", "'"},
+                                 {"ldquo", "\""},
+                                 {"rdquo", "\""},
+                                 {"ndash", "-"},
+                                 {"mdash", " - "},
+                                 {"hellip", "..."}};
 
 void append_codepoint(std::string& out, long cp) {
   utf8proc_uint8_t buf[4];
@@ -146,7 +156,8 @@ std::string strip_html(std::string_view html) {
         for (std::size_t k = 0; k < name.size(); ++k)
           if ((tag[k] | 0x20) != name[k])
             return false;
-        return tag.size() == name.size() || !ascii_word(static_cast<unsigned char>(tag[name.size()]));
+        return tag.size() == name.size() ||
+               !ascii_word(static_cast<unsigned char>(tag[name.size()]));
       };
       i = close + 1;
       for (std::string_view skip : {"script", "style"})
@@ -222,7 +233,8 @@ void stem_in_place(std::string& w) {
     return;
   }
   if (n >= 5 && prev == 'e' &&
-      (lower(n - 3) == 'x' || (lower(n - 3) == 'h' && (lower(n - 4) == 'c' || lower(n - 4) == 's')))) {
+      (lower(n - 3) == 'x' ||
+       (lower(n - 3) == 'h' && (lower(n - 4) == 'c' || lower(n - 4) == 's')))) {
     w.resize(n - 2); // boxes, matches, clashes
     return;
   }
@@ -301,10 +313,9 @@ void TokenList::add_segment(std::string_view raw) {
     i = end;
     // Possessive: "Runway's" -> "Runway"; other apostrophes split words.
     if (end < s.size()) {
-      if (auto a = apostrophe(s, end); a > 0 && end + a < s.size() &&
-                                       (s[end + a] == 's' || s[end + a] == 'S') &&
-                                       (end + a + 1 >= s.size() ||
-                                        !classify(s, end + a + 1).second))
+      if (auto a = apostrophe(s, end);
+          a > 0 && end + a < s.size() && (s[end + a] == 's' || s[end + a] == 'S') &&
+          (end + a + 1 >= s.size() || !classify(s, end + a + 1).second))
         i = end + a + 1;
     }
     push_word(s.substr(start, end - start));
