@@ -10,7 +10,7 @@ namespace reelfeed::render {
 namespace {
 
 void add_unique(std::vector<std::string>& out, const std::string& raw) {
-  std::string value = clean_text(raw);
+  std::string value = plain_text(raw);
   if (value.empty() || std::find(out.begin(), out.end(), value) != out.end()) {
     return;
   }
@@ -62,12 +62,12 @@ Prepared prepare(const Item& item) {
   if (p.id.empty()) {
     p.id = "urn:reelfeed:story:" + std::to_string(s.id);
   }
-  p.title = html_to_text(s.title.empty() ? s.link : s.title);
+  p.title = plain_text(s.title.empty() ? s.link : s.title);
   p.link = safe_link(s.link);
   for (const Outlet& o : s.outlets) {
-    p.outlets.push_back({clean_text(o.source), safe_link(o.link), html_to_text(o.title)});
+    p.outlets.push_back({plain_text(o.source), safe_link(o.link), plain_text(o.title)});
   }
-  p.author = html_to_text(s.author);
+  p.author = plain_text(s.author);
   if (p.author.empty() && !p.outlets.empty()) {
     p.author = p.outlets.front().source;
   }

@@ -78,6 +78,25 @@ std::string clean_text(std::string_view in) {
   return out;
 }
 
+std::string plain_text(std::string_view in) {
+  const std::string clean = clean_text(in);
+  std::string out;
+  out.reserve(clean.size());
+  bool space = false;
+  for (const char c : clean) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) {
+      out += ' ';
+      space = false;
+    }
+    out += c;
+  }
+  return out;
+}
+
 void append_html_escaped(std::string& out, std::string_view in, bool quote) {
   for (const char c : in) {
     switch (c) {

@@ -11,6 +11,9 @@ namespace reelfeed::render {
 /// the result is safe for both XML and JSON writers.
 [[nodiscard]] std::string clean_text(std::string_view in);
 
+/// clean_text() plus whitespace runs collapsed to one space and trimmed (titles, names).
+[[nodiscard]] std::string plain_text(std::string_view in);
+
 /// Escapes `in` for HTML text (`quote` also escapes '"' for attribute values).
 void append_html_escaped(std::string& out, std::string_view in, bool quote);
 
