@@ -56,9 +56,9 @@ inline FetchResult fetch_one(const std::string& url, Limits limits = quick_limit
   return fetch_one(Request{url, {}}, std::move(limits));
 }
 
-inline std::string gzip(const std::string& data) {
+inline std::string gzip(const std::string& data, int level = Z_BEST_COMPRESSION) {
   z_stream zs{};
-  deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
   std::string out(deflateBound(&zs, data.size()), '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   zs.avail_in = static_cast<uInt>(data.size());

@@ -169,6 +169,9 @@ private:
         co_return;
       }
       ++m_connections;
+      // Head and body go out in separate writes: without NODELAY, Nagle + delayed ACK
+      // would add 40 ms to every keep-alive reply.
+      conn->socket.set_option(tcp::no_delay(true), ec);
       m_live.insert(conn);
       asio::co_spawn(m_io, serve(conn), asio::detached);
     }
