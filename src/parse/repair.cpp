@@ -2,6 +2,7 @@
 // sees it. pugixml stops at the first structural error and keeps undefined entities as
 // literal text, whereas feedparser (the reference) decodes HTML entities and tolerates bare
 // '&'. Only one linear scan; the input is copied only when something is fixed.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -83,10 +84,45 @@ private:
   bool m_changed = false;
 };
 
+/// `<!ENTITY name "text">` declarations whose text needs no further parsing.
+void collect_entities(std::string_view subset,
+                      std::vector<std::pair<std::string_view, std::string_view>>& out) {
+  std::size_t p = 0;
+  while ((p = subset.find("<!ENTITY", p)) != std::string_view::npos) {
+    p += 8;
+    while (p < subset.size() &&
+           (subset[p] == ' ' || subset[p] == '\t' || subset[p] == '\n' || subset[p] == '\r')) {
+      ++p;
+    }
+    const std::size_t n = p;
+    while (p < subset.size() && is_name_char(subset[p])) {
+      ++p;
+    }
+    const std::string_view name = subset.substr(n, p - n);
+    while (p < subset.size() &&
+           (subset[p] == ' ' || subset[p] == '\t' || subset[p] == '\n' || subset[p] == '\r')) {
+      ++p;
+    }
+    if (name.empty() || p >= subset.size() || (subset[p] != '"' && subset[p] != '\'')) {
+      continue;
+    }
+    const auto close = subset.find(subset[p], p + 1);
+    if (close == std::string_view::npos) {
+      return;
+    }
+    const std::string_view value = subset.substr(p + 1, close - p - 1);
+    if (value.find_first_of("<&%") == std::string_view::npos) {
+      out.emplace_back(name, value);
+    }
+    p = close + 1;
+  }
+}
+
 } // namespace
 
 bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>& warnings) {
   Fixer fix(in, out);
+  std::vector<std::pair<std::string_view, std::string_view>> entities;
   std::size_t problems = 0;
   std::size_t i = 0;
   // Junk before the first markup (a PHP notice, a blank line before <?xml ...>).
@@ -124,13 +160,17 @@ bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>&
         const auto e = in.find("-->", i + 4);
         i = e == std::string_view::npos ? in.size() : e + 3;
       } else if (in.compare(i, 9, "<!DOCTYPE") == 0) {
-        // Skip the DTD (never loaded); an internal subset ends with "]>".
+        // Skip the DTD (never loaded); an internal subset ends with "]>". Its plain-text
+        // <!ENTITY> declarations are honoured, as feedparser does.
         const auto gt = in.find('>', i);
         const auto br = in.find('[', i);
         std::size_t e = gt;
         if (br != std::string_view::npos && br < gt) {
           e = in.find("]>", br);
           e = e == std::string_view::npos ? gt : e + 1;
+          if (e != std::string_view::npos) {
+            collect_entities(in.substr(br, e - br), entities);
+          }
         }
         i = e == std::string_view::npos ? in.size() : e + 1;
       } else {
@@ -152,10 +192,26 @@ bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>&
         i += n;
         continue;
       }
+      if (in.compare(i, 3, "&#X") == 0) { // expat rejects the upper-case X; feedparser recovers
+        fix.replace(i + 2, i + 3, "x");
+        ++problems;
+        i += 3;
+        continue;
+      }
       // An HTML entity undefined in XML: replace by a character reference.
       std::size_t j = i + 1;
       while (j < in.size() && is_name_char(in[j])) {
         ++j;
+      }
+      if (j < in.size() && in[j] == ';' && !entities.empty()) {
+        const std::string_view name = in.substr(i + 1, j - i - 1);
+        const auto ent = std::find_if(entities.begin(), entities.end(),
+                                      [&](const auto& p) { return p.first == name; });
+        if (ent != entities.end()) {
+          fix.replace(i, j + 1, ent->second);
+          i = j + 1;
+          continue;
+        }
       }
       const char32_t cp =
           (j < in.size() && in[j] == ';') ? html_entity(in.substr(i + 1, j - i - 1)) : 0;

@@ -16,6 +16,21 @@ constexpr NamedEntity k_entities[] = {
 #include "html_entities.inc"
 };
 
+struct Html5Entity {
+  std::string_view name;
+  std::string_view utf8;
+};
+constexpr Html5Entity k_html5[] = {
+#include "html5_entities.inc"
+};
+
+std::string_view html5_entity(std::string_view name) {
+  const auto* it =
+      std::lower_bound(std::begin(k_html5), std::end(k_html5), name,
+                       [](const Html5Entity& e, std::string_view n) { return e.name < n; });
+  return (it != std::end(k_html5) && it->name == name) ? it->utf8 : std::string_view{};
+}
+
 /// Decodes one UTF-8 sequence at s[i]; returns the code point and advances i.
 /// Invalid bytes yield U+FFFD and advance by one.
 char32_t next_cp(std::string_view s, std::size_t& i) {
@@ -223,11 +238,11 @@ bool decode_ref(std::string_view s, std::size_t& i, std::string& out) {
   if (j == i + 1 || j >= s.size() || s[j] != ';') {
     return false;
   }
-  const char32_t cp = html_entity(s.substr(i + 1, j - i - 1));
-  if (cp == 0) {
+  const std::string_view text = html5_entity(s.substr(i + 1, j - i - 1));
+  if (text.empty()) {
     return false;
   }
-  append_utf8(out, cp);
+  out.append(text);
   i = j + 1;
   return true;
 }
@@ -307,12 +322,17 @@ std::string html_to_text(std::string_view s) {
         (is_alpha(s[i + 1]) || s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?')) {
       if (s.compare(i, 4, "<!--") == 0) {
         const auto e = s.find("-->", i + 4);
-        i = e == std::string_view::npos ? s.size() : e + 3;
+        if (e == std::string_view::npos) {
+          out.append(s.substr(i)); // html.parser emits an unterminated construct as data
+          break;
+        }
+        i = e + 3;
         continue;
       }
       const auto e = s.find('>', i);
       if (e == std::string_view::npos) {
-        break; // an unterminated tag is dropped, as html.parser does at close()
+        out.append(s.substr(i)); // html.parser emits an unterminated tag as data at close()
+        break;
       }
       std::size_t n = i + 1;
       while (n < e && (is_alpha(s[n]) || (s[n] >= '0' && s[n] <= '9'))) {

@@ -180,6 +180,14 @@ std::string urljoin(std::string_view base_in, std::string_view ref_in) {
   }
   const Url b = split(base_in);
   const Url r = split(ref);
+  // Python's urlsplit raises ValueError on an unbalanced IPv6 bracket; feedparser maps it to "".
+  auto bad_brackets = [](const Url& u) {
+    return u.has_netloc && ((u.netloc.find('[') == std::string_view::npos) !=
+                            (u.netloc.find(']') == std::string_view::npos));
+  };
+  if (bad_brackets(b) || bad_brackets(r)) {
+    return {};
+  }
   const std::string bscheme = lower(b.scheme);
   const std::string rscheme = r.scheme.empty() ? bscheme : lower(r.scheme);
   if (rscheme != bscheme || !uses_relative(rscheme)) {

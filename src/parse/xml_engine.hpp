@@ -101,6 +101,7 @@ private:
                std::optional<std::string> label);
 
   // Handlers for the elements that matter to the output.
+  void cdf_common(const std::vector<Attr>& attrs);
   void start_author();
   void end_author();
   void start_link(const std::vector<Attr>& attrs);

@@ -1,6 +1,8 @@
 // XML feeds: repair, pugixml DOM, the feedparser state machine, then the format-neutral Feed.
 #include <pugixml.hpp>
 
+#include <cctype>
+
 #include "parse/detail.hpp"
 #include "parse/xml_engine.hpp"
 
@@ -148,10 +150,16 @@ Feed parse_xml(std::string_view utf8,
   engine.run(doc);
   Feed feed;
   feed.format = format_of(engine.version);
-  const bool root_ok = doc.document_element() && engine.version.size() + engine.entries.size() > 0;
   feed.title = text_value(engine.feed.title, engine.feed.title_type);
   feed.link = std::string(trim(engine.feed.link.value_or("")));
-  if (!root_ok && feed.title.empty()) {
+  const pugi::xml_node root = doc.document_element();
+  std::string root_name = root ? root.name() : "";
+  for (char& ch : root_name) {
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  const bool cdf = root_name == "channel";
+  if (!root || (!cdf && engine.version.empty() && engine.entries.empty() && feed.title.empty() &&
+                feed.link.empty())) {
     throw Error(res ? "not a feed: no RSS, Atom or RDF element"
                     : std::string("not a feed: ") + res.description());
   }

@@ -207,6 +207,7 @@ void Engine::start(std::string_view tag,
     break;
   case H::channel:
     m_infeed = true;
+    cdf_common(attrs);
     break;
   case H::feed:
     m_infeed = true;
@@ -224,6 +225,7 @@ void Engine::start(std::string_view tag,
     if (auto about = attr(attrs, "rdf:about"); about && !about->empty()) {
       context().id = *about;
     }
+    cdf_common(attrs);
     break;
   }
   case H::image:
@@ -520,6 +522,23 @@ void Engine::end(std::string_view key, bool pushed_unknown) {
   case H::other_text:
     pop(other_name(key));
     break;
+  }
+}
+
+void Engine::cdf_common(const std::vector<Attr>& attrs) {
+  // CDF carries the date and link as attributes; feedparser feeds them through the
+  // ordinary element handlers.
+  if (auto lastmod = attr(attrs, "lastmod")) {
+    push("updated", true);
+    m_stack.back().text = *lastmod;
+    end_date(false);
+  }
+  if (auto href = attr(attrs, "href")) {
+    start_link({});
+    if (!m_stack.empty() && m_stack.back().name == "link") {
+      m_stack.back().text = *href;
+    }
+    pop("link");
   }
 }
 
