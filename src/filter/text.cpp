@@ -227,15 +227,12 @@ void stem_in_place(std::string& w) {
     return;
   }
   char prev = lower(n - 2);
-  if (prev == 's' || prev == 'u' || prev == 'i') {
-    if (n >= 5 && prev == 's' && lower(n - 3) == 'e' && lower(n - 4) == 's')
-      w.resize(n - 2); // actresses -> actress
-    return;
-  }
+  if (prev == 's' || prev == 'u' || prev == 'i')
+    return; // class, status, analysis
   if (n >= 5 && prev == 'e' &&
-      (lower(n - 3) == 'x' ||
+      ((lower(n - 3) == 's' && lower(n - 4) == 's') || lower(n - 3) == 'x' ||
        (lower(n - 3) == 'h' && (lower(n - 4) == 'c' || lower(n - 4) == 's')))) {
-    w.resize(n - 2); // boxes, matches, clashes
+    w.resize(n - 2); // actresses, boxes, matches, clashes
     return;
   }
   w.resize(n - 1);
