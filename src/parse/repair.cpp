@@ -227,8 +227,11 @@ bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>&
       ++problems;
       continue;
     }
-    // A control character XML forbids.
-    fix.replace(i, i + 1, {});
+    // A control character XML forbids: counted, and kept as feedparser keeps it, except
+    // NUL, which would end pugixml's strings.
+    if (c == '\0') {
+      fix.replace(i, i + 1, {});
+    }
     ++problems;
     ++i;
   }

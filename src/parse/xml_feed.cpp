@@ -1,7 +1,9 @@
 // XML feeds: repair, pugixml DOM, the feedparser state machine, then the format-neutral Feed.
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "parse/detail.hpp"
 #include "parse/xml_engine.hpp"
@@ -125,6 +127,91 @@ Entry to_entry(Context& c, FeedFormat fmt) {
   return e;
 }
 
+/// Names of the elements still open at `end` (a light tag scanner: comments, CDATA,
+/// processing instructions, declarations and self-closing tags are skipped).
+std::vector<std::string_view> open_elements(std::string_view s, std::size_t end) {
+  std::vector<std::string_view> stack;
+  std::size_t i = 0;
+  while ((i = s.find('<', i)) != std::string_view::npos && i < end) {
+    if (s.compare(i, 4, "<!--") == 0) {
+      const auto e = s.find("-->", i);
+      i = e == std::string_view::npos ? s.size() : e + 3;
+      continue;
+    }
+    if (s.compare(i, 9, "<![CDATA[") == 0) {
+      const auto e = s.find("]]>", i);
+      i = e == std::string_view::npos ? s.size() : e + 3;
+      continue;
+    }
+    const auto gt = s.find('>', i);
+    if (gt == std::string_view::npos || i + 1 >= s.size()) {
+      break;
+    }
+    if (s[i + 1] == '?' || s[i + 1] == '!') {
+      i = gt + 1;
+      continue;
+    }
+    const bool close = s[i + 1] == '/';
+    std::size_t n = i + (close ? 2 : 1);
+    const std::size_t start = n;
+    while (n < gt && s[n] != ' ' && s[n] != '\t' && s[n] != '\n' && s[n] != '\r' && s[n] != '/') {
+      ++n;
+    }
+    const std::string_view name = s.substr(start, n - start);
+    if (close) {
+      for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+        if (*it == name) {
+          stack.erase(std::next(it).base(), stack.end());
+          break;
+        }
+      }
+    } else if (s[gt - 1] != '/') {
+      stack.push_back(name);
+    }
+    i = gt + 1;
+  }
+  return stack;
+}
+
+/// Repairs the end tag pugixml rejected at `offset`: a stray one is dropped; one that closes
+/// an outer element first closes the elements left open inside it (as HTML parsers do).
+bool fix_mismatch(std::string_view s, std::size_t offset, std::string& out) {
+  const std::size_t lt = s.rfind("</", std::min(offset, s.size()));
+  if (lt == std::string_view::npos) {
+    return false;
+  }
+  const auto gt = s.find('>', lt);
+  if (gt == std::string_view::npos) {
+    return false;
+  }
+  const std::string_view name = trim(s.substr(lt + 2, gt - lt - 2));
+  const auto open = open_elements(s, lt);
+  std::string insert;
+  bool found = false;
+  for (auto it = open.rbegin(); it != open.rend(); ++it) {
+    if (*it == name) {
+      found = true;
+      break;
+    }
+    insert += "</";
+    insert.append(*it);
+    insert += '>';
+  }
+  if (found && insert.empty()) {
+    return false; // nothing to change: avoid looping
+  }
+  out.clear();
+  out.reserve(s.size() + insert.size());
+  out.append(s.substr(0, lt));
+  if (found) {
+    out += insert;
+    out.append(s.substr(lt));
+  } else {
+    out.append(s.substr(gt + 1));
+  }
+  return true;
+}
+
 } // namespace
 
 Feed parse_xml(std::string_view utf8,
@@ -139,8 +226,20 @@ Feed parse_xml(std::string_view utf8,
   // No parse_doctype: the DTD is skipped, never loaded. Entities are already normalised.
   const unsigned opts = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_wconv_attribute |
                         pugi::parse_eol | pugi::parse_ws_pcdata;
-  const pugi::xml_parse_result res =
-      doc.load_buffer(utf8.data(), utf8.size(), opts, pugi::encoding_utf8);
+  pugi::xml_parse_result res = doc.load_buffer(utf8.data(), utf8.size(), opts, pugi::encoding_utf8);
+  // pugixml stops at a mismatched end tag (an unclosed <br> or <p> in unescaped HTML, a
+  // stray </div>). Fix the tag at the error offset and parse again, a bounded number of times.
+  std::string fixed;
+  for (int round = 0; !res && res.status == pugi::status_end_element_mismatch && round < 64;
+       ++round) {
+    if (!fix_mismatch(utf8, static_cast<std::size_t>(res.offset), fixed)) {
+      break;
+    }
+    warnings.emplace_back("mismatched end tag repaired");
+    repaired = std::move(fixed);
+    utf8 = repaired;
+    res = doc.load_buffer(utf8.data(), utf8.size(), opts, pugi::encoding_utf8);
+  }
   if (!res) {
     warnings.push_back(std::string("XML error (") + res.description() + ") at byte " +
                        std::to_string(res.offset) + "; kept what was parsed");
