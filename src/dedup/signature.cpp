@@ -255,13 +255,12 @@ Signature signature(const Entry& entry) {
   const std::string title = normalise_title(entry.title);
   const std::string lede =
       fold(strip_tags(entry.summary.empty() ? std::string_view(entry.content) : entry.summary));
-  // Shingles: title words and word pairs (titles are short), lede word pairs.
+  // Shingles: word pairs of title and lede. Single words are left out: two box-office
+  // reports ("Box office weekend: Dune wins" / "...: Wicked wins") share most of them.
   std::unordered_set<std::uint64_t> shingles;
-  const auto add_text = [&](std::string_view text, std::uint64_t salt, bool unigrams) {
+  const auto add_text = [&](std::string_view text, std::uint64_t salt) {
     const auto w = words(text, k_lede_words);
     for (std::size_t i = 0; i < w.size(); ++i) {
-      if (unigrams && w[i].size() > 2)
-        shingles.insert(XXH3_64bits_withSeed(w[i].data(), w[i].size(), salt));
       if (i + 1 < w.size()) {
         const std::string pair = std::string(w[i]) + ' ' + std::string(w[i + 1]);
         shingles.insert(XXH3_64bits_withSeed(pair.data(), pair.size(), salt + 1));
@@ -270,8 +269,8 @@ Signature signature(const Entry& entry) {
     if (w.size() == 1)
       shingles.insert(XXH3_64bits_withSeed(w[0].data(), w[0].size(), salt + 1));
   };
-  add_text(title, 0, true);
-  add_text(lede, 0, false);
+  add_text(title, 0);
+  add_text(lede, 0);
 
   Signature sig;
   sig.minhash.fill(std::numeric_limits<std::uint32_t>::max());

@@ -191,12 +191,28 @@ IngestResult Store::Impl::ingest(const std::string& source,
       if (!keys[i].link.empty() && link_count[keys[i].link] == 1) {
         primary = keys[i].link;
         row = find(primary);
-        if (!row && !guid_ok && !keys[i].guid.empty())
-          row = find(keys[i].guid); // pre-degrade row
       } else {
         primary = keys[i].content;
         row = find(primary);
       }
+    }
+    if (!row && !canon[i].empty()) {
+      // Stored under another key: the feed changed its guid scheme, recycled a guid, or
+      // this source degraded to link identity. Same link and date = same item; it is
+      // re-keyed below.
+      std::string other;
+      {
+        Use q(stmt("SELECT identity FROM entries WHERE canonical_url = ? AND source_id = ? "
+                   "AND published IS ? LIMIT 1"));
+        q->bind(1, canon[i]);
+        q->bind(2, src.id);
+        if (e.published)
+          q->bind(3, to_db(*e.published));
+        if (q->executeStep())
+          other = q->getColumn(0).getString();
+      }
+      if (!other.empty() && seen_keys.count(other) == 0)
+        row = find(other);
     }
     if (!seen_keys.insert(primary).second) {
       ++result.skipped_entries; // the same item twice in one document
@@ -207,10 +223,12 @@ IngestResult Store::Impl::ingest(const std::string& source,
     const auto sig = dedup::signature(e);
     if (row) {
       if (row->content_hash == content_hash) {
-        Use q(stmt("UPDATE entries SET last_seen = ?, last_fetch_id = ? WHERE id = ?"));
+        Use q(stmt("UPDATE entries SET last_seen = ?, last_fetch_id = ?, identity = ? "
+                   "WHERE id = ?"));
         q->bind(1, to_db(now));
         q->bind(2, fetch_id);
-        q->bind(3, row->id);
+        q->bind(3, primary);
+        q->bind(4, row->id);
         q->exec();
         ++result.unchanged_entries;
         continue;
@@ -220,7 +238,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
       {
         Use q(stmt("UPDATE entries SET title=?, link=?, canonical_url=?, author=?, summary=?, "
                    "content=?, categories=?, enclosures=?, published=?, updated=?, last_seen=?, "
-                   "sort_time=?, last_fetch_id=?, content_hash=?, sig=? WHERE id=?"));
+                   "sort_time=?, last_fetch_id=?, content_hash=?, sig=?, identity=? WHERE id=?"));
         q->bind(1, e.title);
         q->bind(2, e.link);
         q->bind(3, canon[i]);
@@ -239,7 +257,8 @@ IngestResult Store::Impl::ingest(const std::string& source,
         q->bind(14, static_cast<std::int64_t>(content_hash));
         const auto blob = sig_to_blob(sig);
         q->bind(15, blob.data(), static_cast<int>(blob.size()));
-        q->bind(16, row->id);
+        q->bind(16, primary);
+        q->bind(17, row->id);
         q->exec();
       }
       index_signature(row->id, sig, t);
