@@ -18,16 +18,16 @@ namespace reelfeed::serve {
 struct Resource {
   std::string content_type;
   std::string body;
-  std::string gzip_body;   ///< precompressed once when published
-  std::string etag;        ///< strong, quoted
-  std::string gzip_etag;   ///< strong, quoted; the gzip representation's own tag (RFC 9110 8.8.3)
+  std::string gzip_body; ///< precompressed once when published
+  std::string etag;      ///< strong, quoted
+  std::string gzip_etag; ///< strong, quoted; the gzip representation's own tag (RFC 9110 8.8.3)
   Timestamp last_modified{};
 };
 
 /// Builds a Resource: compresses the body (gzip) and derives both strong ETags from the
 /// content (xxh3), so the same bytes always get the same tag across restarts.
-[[nodiscard]] Resource make_resource(std::string content_type, std::string body,
-                                     Timestamp last_modified);
+[[nodiscard]] Resource
+make_resource(std::string content_type, std::string body, Timestamp last_modified);
 
 /// Path ("/feed.atom") -> resource; replaced whole when the published set changes.
 using Snapshot = std::map<std::string, Resource, std::less<>>;

@@ -4,6 +4,7 @@
 
 #include "serve/router.hpp"
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <unordered_set>
@@ -27,6 +28,7 @@ constexpr std::uint32_t k_header_limit = 8 * 1024;
 constexpr std::uint64_t k_body_limit = 8 * 1024; // GET and HEAD carry no body
 constexpr std::size_t k_max_sessions = 1024;
 constexpr auto k_accept_backoff = std::chrono::milliseconds(100);
+constexpr auto k_linger_timeout = std::chrono::seconds(5);
 
 class Session;
 
@@ -103,6 +105,7 @@ private:
 
   void reply_and_close(http::status status) {
     m_close_after_write = true;
+    m_linger = true;
     write(Routed{error_response(status, 11), nullptr});
   }
 
@@ -122,10 +125,33 @@ private:
   void on_write(beast::error_code ec) {
     m_writing = false;
     m_keep.reset();
+    if (!ec && m_linger && !m_state->stopped) {
+      return linger();
+    }
     if (ec || m_close_after_write || !m_response.keep_alive() || m_state->stopped) {
       return close();
     }
     do_read();
+  }
+
+  /// After an error reply the client may still be sending (a huge header or body).
+  /// Closing with unread input makes the kernel send RST, which can destroy our reply
+  /// before the client reads it; so half-close and discard input until EOF or timeout.
+  void linger() {
+    beast::error_code ec;
+    m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    m_stream.expires_after(k_linger_timeout);
+    drain();
+  }
+
+  void drain() {
+    m_stream.async_read_some(net::buffer(m_discard),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec || self->m_state->stopped) {
+                                 return self->close();
+                               }
+                               self->drain();
+                             });
   }
 
   void close() {
@@ -142,6 +168,8 @@ private:
   std::shared_ptr<const void> m_keep; ///< owns what m_response's body points into
   bool m_writing = false;
   bool m_close_after_write = false;
+  bool m_linger = false;
+  std::array<char, 4096> m_discard{};
 };
 
 void do_accept(const std::shared_ptr<ServerState>& state) {
