@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -100,25 +101,40 @@ story_entries(SQLite::Statement& stmt, std::int64_t story_id, std::int64_t rep_i
 
 } // namespace
 
-std::optional<Story> Store::Impl::load_story(std::int64_t story_id) {
-  Story s;
+namespace {
+
+struct StoryHead {
+  std::int64_t id = 0;
+  std::string uid;
   std::int64_t rep = 0;
-  {
-    Use q(stmt("SELECT id, uid, rep_entry_id, link, published, updated FROM stories "
-               "WHERE id = ?"));
-    q->bind(1, story_id);
-    if (!q->executeStep())
-      return std::nullopt;
-    s.id = q->getColumn(0).getInt64();
-    s.uid = q->getColumn(1).getString();
-    rep = q->getColumn(2).isNull() ? 0 : q->getColumn(2).getInt64();
-    s.link = q->getColumn(3).getString();
-    s.published = from_db(q->getColumn(4).getInt64());
-    s.updated = from_db(q->getColumn(5).getInt64());
-  }
-  const auto rows = story_entries(stmt(k_story_entries_sql), story_id, rep);
+  std::string link;
+  Timestamp published{};
+  Timestamp updated{};
+};
+
+constexpr const char* k_head_columns = "id, uid, rep_entry_id, link, published, updated ";
+
+StoryHead read_head(SQLite::Statement& q) {
+  StoryHead h;
+  h.id = q.getColumn(0).getInt64();
+  h.uid = q.getColumn(1).getString();
+  h.rep = q.getColumn(2).isNull() ? 0 : q.getColumn(2).getInt64();
+  h.link = q.getColumn(3).getString();
+  h.published = from_db(q.getColumn(4).getInt64());
+  h.updated = from_db(q.getColumn(5).getInt64());
+  return h;
+}
+
+/// rows: the story's sightings, representative first.
+std::optional<Story> assemble(const StoryHead& h, const std::vector<EntryRow>& rows) {
   if (rows.empty())
     return std::nullopt;
+  Story s;
+  s.id = h.id;
+  s.uid = h.uid;
+  s.link = h.link;
+  s.published = h.published;
+  s.updated = h.updated;
   const auto& r = rows.front();
   s.title = r.entry.title;
   if (s.link.empty())
@@ -138,20 +154,69 @@ std::optional<Story> Store::Impl::load_story(std::int64_t story_id) {
   return s;
 }
 
-std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
-  std::vector<std::int64_t> ids;
+// Above this many stories, one joined scan beats a query per story.
+constexpr std::size_t k_bulk_threshold = 64;
+
+} // namespace
+
+std::optional<Story> Store::Impl::load_story(std::int64_t story_id) {
+  StoryHead h;
   {
-    Use q(stmt("SELECT id FROM stories WHERE last_activity >= ? "
-               "ORDER BY published DESC, id DESC LIMIT ?"));
+    Use q(stmt(std::string("SELECT ") + k_head_columns + "FROM stories WHERE id = ?"));
+    q->bind(1, story_id);
+    if (!q->executeStep())
+      return std::nullopt;
+    h = read_head(*q);
+  }
+  return assemble(h, story_entries(stmt(k_story_entries_sql), story_id, h.rep));
+}
+
+std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
+  std::vector<StoryHead> heads;
+  {
+    Use q(stmt(std::string("SELECT ") + k_head_columns +
+               "FROM stories WHERE last_activity >= ? ORDER BY published DESC, id DESC LIMIT ?"));
     q->bind(1, to_db(since));
     q->bind(2, limit < 0 ? -1 : limit);
     while (q->executeStep())
-      ids.push_back(q->getColumn(0).getInt64());
+      heads.push_back(read_head(*q));
   }
   std::vector<Story> out;
-  out.reserve(ids.size());
-  for (const auto id : ids)
-    if (auto s = load_story(id))
+  out.reserve(heads.size());
+  if (heads.size() <= k_bulk_threshold) {
+    for (const auto& h : heads)
+      if (auto s = assemble(h, story_entries(stmt(k_story_entries_sql), h.id, h.rep)))
+        out.push_back(std::move(*s));
+    return out;
+  }
+  // One pass over the sightings of every story in range; texts only for representatives.
+  std::unordered_map<std::int64_t, std::vector<EntryRow>> rows;
+  for (const auto& h : heads)
+    rows[h.id];
+  {
+    Use q(stmt("SELECT e.id, s.name, e.guid, e.title, e.link, e.published, e.updated, "
+               "e.author, "
+               "CASE WHEN e.id = st.rep_entry_id THEN e.summary ELSE '' END, "
+               "CASE WHEN e.id = st.rep_entry_id THEN e.content ELSE '' END, "
+               "e.categories, e.enclosures, e.first_seen, s.tags, e.join_reason, "
+               "e.join_entry_id, e.story_id, e.id = st.rep_entry_id "
+               "FROM stories st JOIN entries e ON e.story_id = st.id "
+               "JOIN sources s ON s.id = e.source_id WHERE st.last_activity >= ? "
+               "ORDER BY e.story_id, e.sort_time, e.id"));
+    q->bind(1, to_db(since));
+    while (q->executeStep()) {
+      const auto it = rows.find(q->getColumn(16).getInt64());
+      if (it == rows.end())
+        continue;
+      auto row = read_entry(*q);
+      if (q->getColumn(17).getInt() != 0)
+        it->second.insert(it->second.begin(), std::move(row));
+      else
+        it->second.push_back(std::move(row));
+    }
+  }
+  for (const auto& h : heads)
+    if (auto s = assemble(h, rows[h.id]))
       out.push_back(std::move(*s));
   return out;
 }

@@ -160,5 +160,33 @@ TEST_F(Cluster, StoriesSinceAndLimitNewestFirst) {
   EXPECT_EQ(m_store.stories(at(1), 2).size(), 2u);
 }
 
+TEST_F(Cluster, ManyStoriesLoadTheSameAsOneByOne) {
+  // Enough stories for the bulk path of stories(); each carried by two outlets.
+  for (int i = 0; i < 90; ++i) {
+    const std::string n = std::to_string(i * 7927);
+    const std::string lede = "Distinct lede " + n + " with words " + n + " about topic " + n;
+    put("Variety",
+        {item("v" + n, "Headline " + n + " about topic " + n, "https://variety.com/" + n,
+              at(2, 0) + std::chrono::minutes{i}, lede)},
+        at(2, 0) + std::chrono::minutes{i});
+    put("Deadline",
+        {item("d" + n, "Headline " + n + " about topic " + n + " - Deadline",
+              "https://deadline.com/" + n, at(2, 1) + std::chrono::minutes{i}, lede)},
+        at(2, 1) + std::chrono::minutes{i});
+  }
+  const auto all = m_store.stories(at(1), 1000);
+  ASSERT_EQ(all.size(), 90u);
+  for (const auto& s : all) {
+    ASSERT_EQ(s.outlets.size(), 2u);
+    EXPECT_EQ(s.outlets[0].source, "Variety");
+    const auto one = m_store.explain(s.uid);
+    ASSERT_TRUE(one.has_value());
+    EXPECT_EQ(one->story.title, s.title);
+    EXPECT_EQ(one->story.summary, s.summary);
+    EXPECT_EQ(one->story.source_tags, s.source_tags);
+    EXPECT_EQ(one->story.outlets.size(), s.outlets.size());
+  }
+}
+
 } // namespace
 } // namespace reelfeed::store

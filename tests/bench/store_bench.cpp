@@ -1,0 +1,243 @@
+// Store throughput and clustering cost, next to a bare SQLite insert loop of the same rows.
+//
+//   cmake -S . -B build-x -G Ninja -DREELFEED_BUILD_BENCH=ON && cmake --build build-x --target
+//   store_bench build-x/tests/bench/store_bench --benchmark_counters_tabular=true
+//
+// Each iteration stores one feed of 50 new entries in one transaction (as the daemon
+// does), into a database that already holds `stored` entries. "Wire" feeds carry
+// near-duplicates (same title + lede, other outlet and URL) of stored entries, so every
+// entry goes through LSH look-ups and similarity checks and joins a story.
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "dedup/dedup.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+using namespace reelfeed;
+constexpr int k_batch = 50;
+constexpr int k_sources = 20;
+
+Timestamp base_time() {
+  return Timestamp{std::chrono::seconds{1'790'000'000}};
+}
+
+/// Deterministic, news-like text: a vocabulary of ~3000 pseudo-words with a skewed
+/// distribution, so common word pairs exist as they do in headlines.
+class TextGen {
+public:
+  explicit TextGen(unsigned seed) : m_rng(seed) {
+    const char* syl[] = {"ka",  "lo",  "mi",  "ne",  "ru",  "sa",  "ti",  "vo",  "da", "pe",
+                         "gri", "stu", "dio", "act", "ors", "fil", "ser", "ies", "ai", "ban"};
+    for (int i = 0; i < 3000; ++i) {
+      std::string w;
+      for (int k = 0, n = 2 + i % 3; k < n; ++k)
+        w += syl[(i * 7 + k * 13 + i / 20) % 20];
+      m_words.push_back(w + std::to_string(i % 10));
+    }
+  }
+  std::string words(int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+      const double u = std::uniform_real_distribution<double>(0, 1)(m_rng);
+      out += (i ? " " : "") + m_words[static_cast<std::size_t>(u * u * m_words.size())];
+    }
+    return out;
+  }
+
+private:
+  std::mt19937 m_rng;
+  std::vector<std::string> m_words;
+};
+
+Entry make_entry(TextGen& gen, long n, Timestamp t) {
+  Entry e;
+  e.id = "urn:bench:" + std::to_string(n);
+  e.title = gen.words(9);
+  e.link = "https://outlet" + std::to_string(n % k_sources) + ".example/2026/news/story-" +
+           std::to_string(n) + "/?utm_source=rss";
+  e.published = t;
+  e.author = "Staff";
+  e.summary = "<p>" + gen.words(40) + "</p>";
+  e.content = "<p>" + gen.words(100) + "</p>";
+  e.categories = {"Film", "TV"};
+  return e;
+}
+
+struct Corpus {
+  std::filesystem::path dir;
+  std::unique_ptr<store::Store> store;
+  std::vector<Entry> stored; ///< a sample of stored entries, for wire copies
+  long next = 0;
+};
+
+/// Stores are built once per size and process: `stored` entries over 100 days.
+Corpus& corpus(long stored) {
+  static std::map<long, Corpus> cache;
+  auto& c = cache[stored];
+  if (c.store)
+    return c;
+  c.dir =
+      std::filesystem::temp_directory_path() / ("reelfeed-store-bench-" + std::to_string(stored));
+  std::filesystem::remove_all(c.dir);
+  std::filesystem::create_directories(c.dir);
+  c.store = std::make_unique<store::Store>(c.dir / "r.db");
+  TextGen gen(42);
+  const auto span = std::chrono::hours{24 * 100};
+  for (long n = 0; n < stored; n += k_batch) {
+    Feed f;
+    for (long k = n; k < std::min(stored, n + k_batch); ++k) {
+      const auto t =
+          base_time() + std::chrono::duration_cast<Seconds>(span * k / std::max(stored, 1L));
+      f.entries.push_back(make_entry(gen, k, t));
+      if (k % 97 == 0)
+        c.stored.push_back(f.entries.back());
+    }
+    SourceStatus st;
+    st.name = "src" + std::to_string((n / k_batch) % k_sources);
+    c.store->ingest(st.name, f, st, base_time() + span);
+  }
+  c.next = stored;
+  return c;
+}
+
+void BM_StoreIngestNew(benchmark::State& state) {
+  auto& c = corpus(state.range(0));
+  TextGen gen(static_cast<unsigned>(7 + c.next));
+  for (auto _ : state) {
+    state.PauseTiming();
+    Feed f;
+    for (int k = 0; k < k_batch; ++k, ++c.next)
+      f.entries.push_back(make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
+    SourceStatus st;
+    st.name = "src" + std::to_string(c.next % k_sources);
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(
+        c.store->ingest(st.name, f, st, base_time() + std::chrono::hours{2400}));
+  }
+  state.SetItemsProcessed(state.iterations() * k_batch);
+}
+
+void BM_StoreIngestWireCopies(benchmark::State& state) {
+  auto& c = corpus(state.range(0));
+  std::size_t pick = 0;
+  long joined = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    Feed f;
+    for (int k = 0; k < k_batch; ++k, ++c.next) {
+      Entry e = c.stored[pick++ % c.stored.size()];
+      e.id = "urn:wire:" + std::to_string(c.next);
+      e.title = "EXCLUSIVE: " + e.title + " | Wire";
+      e.link = "https://wire.example/" + std::to_string(c.next);
+      f.entries.push_back(std::move(e));
+    }
+    SourceStatus st;
+    st.name = "wire" + std::to_string(c.next);
+    state.ResumeTiming();
+    const auto r = c.store->ingest(st.name, f, st, base_time() + std::chrono::hours{2400});
+    joined += r.joined_stories;
+  }
+  state.SetItemsProcessed(state.iterations() * k_batch);
+  state.counters["joined_pct"] =
+      100.0 * static_cast<double>(joined) / static_cast<double>(state.iterations() * k_batch);
+}
+
+/// The baseline: the same rows and columns into one plain table, one transaction per
+/// batch, same PRAGMAs, no identity look-ups, no clustering, no secondary indexes.
+void BM_BareSqliteInsert(benchmark::State& state) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("reelfeed-bare-bench-" + std::to_string(state.range(0)));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  SQLite::Database db((dir / "bare.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+  db.exec("CREATE TABLE entries (id INTEGER PRIMARY KEY, source_id INTEGER, identity TEXT, "
+          "guid TEXT, link TEXT, canonical_url TEXT, title TEXT, author TEXT, summary TEXT, "
+          "content TEXT, categories TEXT, published INTEGER, first_seen INTEGER, sig BLOB)");
+  SQLite::Statement ins(db, "INSERT INTO entries(source_id, identity, guid, link, canonical_url, "
+                            "title, author, summary, content, categories, published, first_seen, "
+                            "sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  TextGen gen(42);
+  const std::string sig(128, 'x');
+  long n = 0;
+  const auto insert_batch = [&](const std::vector<Entry>& rows) {
+    SQLite::Transaction tx(db);
+    for (const auto& e : rows) {
+      ins.bind(1, static_cast<long long>(n % k_sources));
+      ins.bind(2, "g:" + e.id);
+      ins.bind(3, e.id);
+      ins.bind(4, e.link);
+      ins.bind(5, e.link);
+      ins.bind(6, e.title);
+      ins.bind(7, e.author);
+      ins.bind(8, e.summary);
+      ins.bind(9, e.content);
+      ins.bind(10, "[\"Film\",\"TV\"]");
+      ins.bind(11, static_cast<long long>(e.published->time_since_epoch().count()));
+      ins.bind(12, static_cast<long long>(e.published->time_since_epoch().count()));
+      ins.bind(13, sig.data(), static_cast<int>(sig.size()));
+      ins.exec();
+      ins.reset();
+    }
+    tx.commit();
+  };
+  for (; n < state.range(0);) {
+    std::vector<Entry> rows;
+    for (int k = 0; k < k_batch; ++k, ++n)
+      rows.push_back(make_entry(gen, n, base_time()));
+    insert_batch(rows);
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<Entry> rows;
+    for (int k = 0; k < k_batch; ++k, ++n)
+      rows.push_back(make_entry(gen, n, base_time()));
+    state.ResumeTiming();
+    insert_batch(rows);
+  }
+  state.SetItemsProcessed(state.iterations() * k_batch);
+  std::filesystem::remove_all(dir);
+}
+
+void BM_Signature(benchmark::State& state) {
+  TextGen gen(3);
+  const auto e = make_entry(gen, 1, base_time());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(dedup::signature(e));
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CanonicalUrl(benchmark::State& state) {
+  const std::string url = "http://amp.variety.com/2026/film/news/sag-aftra-ai-deal-1236/amp/"
+                          "?utm_source=rss&utm_medium=feed&fbclid=abc&id=7#comments";
+  for (auto _ : state)
+    benchmark::DoNotOptimize(dedup::canonical_url(url));
+  state.SetItemsProcessed(state.iterations());
+}
+
+void sizes(benchmark::internal::Benchmark* b) {
+  for (long n : {1'000L, 10'000L, 100'000L})
+    b->Arg(n);
+  b->ArgName("stored")->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+}
+
+BENCHMARK(BM_BareSqliteInsert)->Apply(sizes);
+BENCHMARK(BM_StoreIngestNew)->Apply(sizes);
+BENCHMARK(BM_StoreIngestWireCopies)->Apply(sizes);
+BENCHMARK(BM_Signature);
+BENCHMARK(BM_CanonicalUrl);
+
+} // namespace
+
+BENCHMARK_MAIN();
