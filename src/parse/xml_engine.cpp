@@ -230,7 +230,11 @@ void Engine::track_namespace(std::string_view prefix, std::string_view uri) {
   }
   const KnownNs* k = find_ns(low);
   m_ns.push_back(
-      {std::string(prefix), k ? std::string(k->prefix) : std::string(prefix), k != nullptr});
+      {std::string(prefix),
+       // A prefix bound to a foreign URI must not pass for a known module's prefix
+       // ("content" bound to http://other.example/ns is not content:encoded).
+       k ? std::string(k->prefix) : (prefix.empty() ? std::string() : "ns-" + std::string(prefix)),
+       k != nullptr});
 }
 
 void Engine::element(const pugi::xml_node& node) {
