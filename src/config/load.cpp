@@ -123,8 +123,26 @@ private:
       }
     }
     sources(root.get("source"), name, base_dir);
+    const std::size_t first_topic = m_config.topics.size();
     parse_topics(root.get("topic"), name, m_config.topics, m_errors);
+    check_topic_names(name, first_topic);
     includes(top, root.get("include"), name, base_dir, depth);
+  }
+
+  // parse_topics sees one file; a topic name must also be unique across included files
+  // because it names the topic's URL (/topics/NAME.atom).
+  void check_topic_names(const std::string& file, std::size_t first) {
+    for (std::size_t i = first; i < m_config.topics.size(); ++i) {
+      const auto& t = m_config.topics[i];
+      const std::string at =
+          file + ":" + std::to_string(t.pos.line) + ":" + std::to_string(t.pos.column);
+      const auto [it, inserted] = m_topics.emplace(t.name, std::pair{file, at});
+      if (!inserted && it->second.first != file && !t.name.empty()) {
+        m_errors.push_back(
+            Error{file, t.pos.line, t.pos.column,
+                  "duplicate topic '" + t.name + "' (first defined at " + it->second.second + ")"});
+      }
+    }
   }
 
   void includes(Reader& top,
@@ -258,6 +276,7 @@ private:
   std::set<std::string> m_visited;            ///< canonical paths: no include cycles
   std::map<std::string, std::string> m_names; ///< source name -> FILE:LINE:COL
   std::map<std::string, std::string> m_urls;  ///< resolved URL -> FILE:LINE:COL
+  std::map<std::string, std::pair<std::string, std::string>> m_topics; ///< name -> file, place
 };
 
 } // namespace

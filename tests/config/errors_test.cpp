@@ -290,5 +290,33 @@ TEST(LoadFileErrors, DuplicateSourceAcrossFiles) {
                                    main.string() + ":3:8)");
 }
 
+TEST(LoadFileErrors, TopicErrorsInAnIncludeNameThatFile) {
+  const test::TempDir dir;
+  const auto main = dir.write("main.toml", "include = [\"rules.toml\"]\n");
+  dir.write("rules.toml", "# rules\n[[topic]]\nname = \"t\"\n[[topic.concept]]\nname = \"c\"\n"
+                          "terms = [\"x\"]\nregex = [\"(unclosed\"]\n");
+  const auto r = load_file(main);
+  ASSERT_FALSE(r.errors.empty());
+  for (const auto& e : r.errors) {
+    EXPECT_EQ(e.file, (dir.path() / "rules.toml").string()) << e.str();
+  }
+  EXPECT_EQ(r.errors[0].line, 7) << r.errors[0].str();
+}
+
+TEST(LoadFileErrors, DuplicateTopicAcrossFiles) {
+  const test::TempDir dir;
+  const std::string topic = "[[topic]]\nname = \"same\"\n[[topic.concept]]\nname = \"c\"\n"
+                            "terms = [\"x\"]\n";
+  const auto main = dir.write("main.toml", "include = [\"b.toml\"]\n" + topic);
+  dir.write("b.toml", "\n" + topic);
+  const auto r = load_file(main);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, (dir.path() / "b.toml").string());
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_EQ(r.errors[0].column, 1);
+  EXPECT_EQ(r.errors[0].message,
+            "duplicate topic 'same' (first defined at " + main.string() + ":2:1)");
+}
+
 } // namespace
 } // namespace reelfeed::config

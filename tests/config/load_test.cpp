@@ -207,5 +207,31 @@ TEST(LoadFile, NestedIncludesAndSingleStringInclude) {
   EXPECT_EQ(r.config->sources[1].name, "Two");
 }
 
+constexpr const char* k_topic_a = R"(
+[[topic]]
+name = "main-topic"
+[[topic.concept]]
+name = "ai"
+terms = ["artificial intelligence"]
+)";
+
+TEST(LoadFile, TopicsFromMainFileComeFirstThenIncludesInOrder) {
+  const test::TempDir dir;
+  const auto file =
+      dir.write("main.toml", std::string("include = [\"b.toml\", \"c.toml\"]\n") + k_topic_a);
+  dir.write("b.toml",
+            "[[topic]]\nname = \"b\"\n[[topic.concept]]\nname = \"x\"\nterms = [\"x\"]\n");
+  dir.write("c.toml",
+            "[[topic]]\nname = \"c\"\n[[topic.concept]]\nname = \"y\"\nterms = [\"y\"]\n");
+  const auto r = load_file(file);
+  ASSERT_TRUE(r.errors.empty()) << joined(r);
+  ASSERT_EQ(r.config->topics.size(), 3u);
+  EXPECT_EQ(r.config->topics[0].name, "main-topic");
+  EXPECT_EQ(r.config->topics[1].name, "b");
+  EXPECT_EQ(r.config->topics[2].name, "c");
+  ASSERT_EQ(r.config->topics[0].concepts.size(), 1u);
+  EXPECT_EQ(r.config->topics[0].concepts[0].name, "ai");
+}
+
 } // namespace
 } // namespace reelfeed::config
