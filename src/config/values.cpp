@@ -170,20 +170,19 @@ std::optional<Listen> parse_listen(std::string_view s, std::string& error) {
   if (!s.empty() && s.front() == '[') {
     const auto close = s.find(']');
     if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':') {
-      error = "listen must be \"host:port\" or \"[IPv6]:port\", got \"" + std::string(s) + "\"";
+      error = "must be \"host:port\" or \"[IPv6]:port\", got \"" + std::string(s) + "\"";
       return std::nullopt;
     }
     out.host = std::string(s.substr(1, close - 1));
     port = s.substr(close + 2);
     if (!is_ipv6(out.host)) {
-      error = "listen: \"" + out.host + "\" is not an IPv6 address";
+      error = "\"" + out.host + "\" is not an IPv6 address";
       return std::nullopt;
     }
   } else {
     const auto colon = s.rfind(':');
     if (colon == std::string_view::npos || s.find(':') != colon) {
-      error =
-          "listen must be \"host:port\" (IPv6 as \"[::1]:8080\"), got \"" + std::string(s) + "\"";
+      error = "must be \"host:port\" (IPv6 as \"[::1]:8080\"), got \"" + std::string(s) + "\"";
       return std::nullopt;
     }
     out.host = std::string(s.substr(0, colon));
@@ -191,12 +190,12 @@ std::optional<Listen> parse_listen(std::string_view s, std::string& error) {
     if (out.host == "localhost") {
       out.host = "127.0.0.1";
     } else if (!is_ipv4(out.host)) {
-      error = "listen: host \"" + out.host + "\" must be an IPv4 address, [IPv6] or localhost";
+      error = "host \"" + out.host + "\" must be an IPv4 address, [IPv6] or localhost";
       return std::nullopt;
     }
   }
   if (!parse_port(port, out.port)) {
-    error = "listen: port \"" + std::string(port) + "\" must be a number from 0 to 65535";
+    error = "port \"" + std::string(port) + "\" must be a number from 0 to 65535";
     return std::nullopt;
   }
   return out;
@@ -257,7 +256,7 @@ std::optional<std::string> resolve_source_url(std::string_view url,
 std::optional<std::string> check_base_url(std::string_view url, std::string& error) {
   std::string scheme = lower(url.substr(0, url.find(':')));
   if ((scheme != "http" && scheme != "https") || url.substr(scheme.size(), 3) != "://") {
-    error = "base_url must be an http:// or https:// URL";
+    error = "must be an http:// or https:// URL";
     return std::nullopt;
   }
   if (!has_valid_authority(url.substr(scheme.size() + 3), error)) {

@@ -134,15 +134,15 @@ retry_after_scope = "global"
 user_agent = ""
 )"),
             (Lines{
-                "t.toml:2:10: server.listen: listen must be \"host:port\" (IPv6 as "
+                "t.toml:2:10: server.listen: must be \"host:port\" (IPv6 as "
                 "\"[::1]:8080\"), got \"localhost\"",
-                "t.toml:3:12: server.base_url: base_url must be an http:// or https:// URL",
+                "t.toml:3:12: server.base_url: must be an http:// or https:// URL",
                 "t.toml:5:21: poll.retry_after_scope: must be \"source\" or \"host\", got "
                 "\"global\"",
                 "t.toml:6:14: poll.user_agent: must not be empty",
             }));
   EXPECT_EQ(errors_of("[server]\nlisten = \"127.0.0.1:99999\"\n"),
-            (Lines{"t.toml:2:10: server.listen: listen: port \"99999\" must be a number from 0 to "
+            (Lines{"t.toml:2:10: server.listen: port \"99999\" must be a number from 0 to "
                    "65535"}));
 }
 
