@@ -80,11 +80,11 @@ variety = [
  item("Meridian Pictures Signs Deal With Runway to Build AI Video Model From Its Film Library",
       V+"film/news/meridian-pictures-runway-ai-deal-1236101077/", "2026-11-19 15:30", "Matt Donnelly",
       ["Film", "Tech"],
-      "The mini-major will let Runway train a custom text-to-video model on 2,000 titles for storyboarding and pre-visualization, a first for a Hollywood studio's catalog."),
+      "The mini-major will let Runway train a custom text-to-video model on 2,000 titles from its library for storyboarding and pre-visualization, a first for a Hollywood studio's catalog."),
  item("Netflix Expands AI Dubbing That Matches Actors' Lip Movements to 12 Languages",
       V+"tv/news/netflix-ai-dubbing-lip-sync-expansion-1236101120/", "2026-11-18 13:00", "Todd Spangler",
       ["TV", "Streaming", "Tech"],
-      "Netflix is rolling out machine-learning lip-sync on dubbed versions of its originals after tests on three series, drawing concern from voice actors' unions in Europe."),
+      "Netflix is rolling out machine-learning lip sync on dubbed versions of its originals in 12 languages after tests on three series, drawing concern from voice actors' unions in Europe."),
  item("'Harbor Lights' Tops Weekend Box Office With $48 Million Debut",
       V+"film/box-office/harbor-lights-box-office-opening-1236101150/", "2026-11-16 16:45", "Rebecca Rubin",
       ["Box Office"],
@@ -118,10 +118,10 @@ variety = [
 D = "https://deadline.example/2026/11/"
 UTM = "?utm_source=rss&utm_medium=feed&utm_campaign=deadline_rss"
 deadline = [
- item("SAG-AFTRA Board Sends Digital Replica Agreement To Members; Consent Required For Every AI Use",
+ item("UPDATED: SAG-AFTRA, Studios Reach Tentative Deal On Digital Replica Consent And Pay",
       D+"sag-aftra-ai-digital-replica-agreement-studios-1236901234/"+UTM, "2026-11-20 19:42", "Dominic Patten",
       ["Breaking News", "SAG-AFTRA"],
-      "Studios will have to obtain informed consent and pay performers each time an AI digital replica is created or reused, under the tentative deal reached with the AMPTP."),
+      "The actors' union and the AMPTP agreed on terms requiring informed consent and compensation whenever a studio creates or reuses a performer's AI-generated digital replica, the union said Thursday night."),
  item("WGA Tells Members AI Can't Be Credited As A Writer And Studios Must Disclose AI Material",
       D+"wga-ai-guidance-writers-rooms-disclosure-1236901300/"+UTM, "2026-11-14 22:30", "Dominic Patten",
       ["TV", "WGA"],
@@ -162,10 +162,10 @@ deadline = [
 
 G = "https://www.theverge.example/"
 verge = [
- item("Runway is building a custom AI video model from a Hollywood studio's movies",
+ item("Runway will build a custom AI video model from Meridian Pictures' film library",
       G+"ai/2026/11/19/runway-meridian-pictures-video-model?ref=rss", "2026-11-19 16:02", "Jay Peters",
       ["AI", "Entertainment"],
-      "Meridian Pictures is handing Runway its film library to train a text-to-video model for pre-visualization, the first such deal with a studio's catalog.",
+      "Meridian Pictures will let Runway train a custom text-to-video model on 2,000 titles from its library for storyboarding and pre-visualization, a first for a Hollywood studio's catalog.",
       guid="tag:theverge.example,2026:ai/900101"),
  item("An actor's cloned voice was used in ads without his permission. Now he's suing.",
       G+"ai/2026/11/18/voice-clone-lawsuit-audiobook-narrator?ref=rss", "2026-11-18 18:30", "Wes Davis",
@@ -217,10 +217,10 @@ verge = [
 T = "https://techcrunch.example/2026/11/"
 TUTM = "?utm_source=feedburner&utm_medium=feed&utm_campaign=Feed%3A+Techcrunch"
 techcrunch = [
- item("Netflix is using AI to make dubbed actors' lips match in 12 languages",
+ item("Netflix expands AI dubbing that matches actors' lip movements to 12 languages",
       T+"18/netflix-ai-lip-sync-dubbing/"+TUTM, "2026-11-18 14:15", "Sarah Perez",
       ["AI", "Media & Entertainment"],
-      "After testing on three series, Netflix is expanding machine-learning lip sync for dubbed originals; European voice actor groups are objecting."),
+      "Netflix is rolling out machine-learning lip sync on dubbed versions of its originals in 12 languages after testing it on three series; European voice actor groups are objecting."),
  item("Ledgerly raises $120M for AI agents that close the books",
       T+"17/ledgerly-series-c-ai-accounting/"+TUTM, "2026-11-17 13:00", "Mary Ann Azevedo",
       ["Fintech", "Enterprise", "AI"],
