@@ -116,7 +116,7 @@ Feed parse_json(std::string_view bytes) {
   }
   const json doc = json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
-    throw Error("not a feed: invalid JSON");
+    throw Error("invalid JSON");
   }
   std::string version = std::string(trim(str(doc, "version")));
   for (const char* prefix : {"https://jsonfeed.org/version/", "http://jsonfeed.org/version/"}) {
@@ -131,7 +131,7 @@ Feed parse_json(std::string_view bytes) {
   const auto items = doc.find("items");
   if ((version != "1" && version != "1.0" && version != "1.1") || items == doc.end() ||
       !items->is_array()) {
-    throw Error("not a feed: JSON without a JSON Feed version and items");
+    throw Error("JSON without a JSON Feed version and items");
   }
   Feed feed;
   const bool v11 = version == "1.1";

@@ -15,7 +15,7 @@ Feed parse_feed(std::string_view bytes, const Options& options) {
     return detail::parse_json(bytes);
   }
   if (detail::trim(bytes).empty()) {
-    throw Error("not a feed: empty document");
+    throw Error("empty document");
   }
   std::vector<std::string> warnings;
   detail::Decoded dec = detail::decode_xml(bytes, options.content_type, warnings);

@@ -259,8 +259,8 @@ Feed parse_xml(std::string_view utf8,
   const bool cdf = root_name == "channel";
   if (!root || (!cdf && engine.version.empty() && engine.entries.empty() && feed.title.empty() &&
                 feed.link.empty())) {
-    throw Error(res ? "not a feed: no RSS, Atom or RDF element"
-                    : std::string("not a feed: ") + res.description());
+    throw Error(res ? "no RSS, Atom or RDF element"
+                    : std::string("") + res.description());
   }
   feed.entries.reserve(engine.entries.size());
   for (auto& c : engine.entries) {
