@@ -142,7 +142,8 @@ IngestResult Store::Impl::ingest(const std::string& source,
   for (std::size_t i = 0; i < n; ++i)
     if (keys[i].guid.empty() || guid_count[keys[i].guid] > 1)
       ++bad_guids;
-  const auto tolerance = n / 20; // FreshRSS: up to 5% bad guids is noise, not a pattern
+  // FreshRSS: up to 5% (rounded up) bad guids is noise, not a pattern.
+  const auto tolerance = (n + 19) / 20;
   bool degrade = src.identity_mode == "guid" && bad_guids > tolerance;
   std::size_t reused_guids = 0;
 

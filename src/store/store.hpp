@@ -2,6 +2,22 @@
 // The one owner of the SQLite database (WAL, versioned schema). Synchronous and not
 // thread-safe: the daemon calls it from a single thread (its store strand). Every
 // ingest is one transaction, so a crash loses nothing that was committed.
+//
+// Rules (see the .cpp files for the details):
+// - Identity is per source: guid while the feed's guids are sound, else canonical link +
+//   published date, else a content hash (FreshRSS's adaptive rule). An edited item
+//   updates its row. A guid shared by two sources gives two sightings, never a move.
+// - A new sighting joins the story of any entry with the same canonical URL, else the most
+//   similar entry (MinHash of normalised title + lede, LSH-indexed) within
+//   ClusterOptions::window if similarity >= ClusterOptions::similarity; else a new story.
+// - Representative = the sighting that founded the story (it keeps the story's link
+//   stable); only if it is pruned does the earliest remaining sighting take over.
+//   Story::outlets lists every sighting, representative first, then by time.
+// - Story::updated moves only when the representative's text changes (an edit), not
+//   when another outlet joins or a supporting outlet edits its copy.
+// - Pruned sightings and URLs leave tombstones: they are skipped if they reappear.
+// Errors: SQLite failures throw std::runtime_error (SQLite::Exception); the transaction
+// of the failing call is rolled back, nothing already stored is lost.
 
 #include <cstdint>
 #include <filesystem>
@@ -77,15 +93,20 @@ public:
   ingest(const std::string& source, const Feed& feed, const SourceStatus& status, Timestamp now);
 
   /// Stories with any sighting published (or first seen) at or after `since`, newest
-  /// first, at most `limit`.
+  /// first (by Story::published), at most `limit` (negative: no limit).
   [[nodiscard]] std::vector<Story> stories(Timestamp since, int limit);
 
+  /// Latest decision per (story id, topic), replacing the previous one; decisions for
+  /// stories that no longer exist are ignored.
   void save_decisions(const std::vector<std::pair<std::int64_t, Decision>>& decisions);
 
+  /// Accepts an entry URL (raw or canonical), a story uid or numeric id, or an entry guid.
+  /// Explanation::join_reasons is parallel to story.outlets. nullopt when nothing matches.
   [[nodiscard]] std::optional<Explanation> explain(const std::string& url_or_id);
 
-  /// Retention: by age and by count per source, never an entry of the latest fetch;
-  /// pruned stories leave tombstones so they never return as new.
+  /// Retention: by age and by count per source (max_per_source <= 0: no count limit),
+  /// never an entry of its source's latest parsed fetch; pruned stories leave tombstones
+  /// so they never return as new. Ends with PRAGMA incremental_vacuum.
   void prune(Timestamp older_than, int max_per_source);
 
 private:

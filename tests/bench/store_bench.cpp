@@ -174,7 +174,7 @@ void BM_BareSqliteInsert(benchmark::State& state) {
   const auto insert_batch = [&](const std::vector<Entry>& rows) {
     SQLite::Transaction tx(db);
     for (const auto& e : rows) {
-      ins.bind(1, static_cast<long long>(n % k_sources));
+      ins.bind(1, static_cast<std::int64_t>(n % k_sources));
       ins.bind(2, "g:" + e.id);
       ins.bind(3, e.id);
       ins.bind(4, e.link);
@@ -184,8 +184,8 @@ void BM_BareSqliteInsert(benchmark::State& state) {
       ins.bind(8, e.summary);
       ins.bind(9, e.content);
       ins.bind(10, "[\"Film\",\"TV\"]");
-      ins.bind(11, static_cast<long long>(e.published->time_since_epoch().count()));
-      ins.bind(12, static_cast<long long>(e.published->time_since_epoch().count()));
+      ins.bind(11, static_cast<std::int64_t>(e.published->time_since_epoch().count()));
+      ins.bind(12, static_cast<std::int64_t>(e.published->time_since_epoch().count()));
       ins.bind(13, sig.data(), static_cast<int>(sig.size()));
       ins.exec();
       ins.reset();
