@@ -1,6 +1,7 @@
 #include "config/load.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -49,6 +50,20 @@ bool read_text(const fs::path& path, std::string& text, std::string& error) {
   buffer << in.rdbuf();
   text = std::move(buffer).str();
   return true;
+}
+
+// Two spellings of one feed URL are one source: the host is case-insensitive and a trailing
+// slash rarely matters to a feed server.
+std::string url_key(std::string url) {
+  const auto host_begin = url.find("://") + 3;
+  const auto host_end = std::min(url.find_first_of("/?#", host_begin), url.size());
+  for (auto i = host_begin; i < host_end; ++i) {
+    url[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(url[i])));
+  }
+  if (url.size() > host_end + 1 && url.back() == '/') {
+    url.pop_back();
+  }
+  return url;
 }
 
 std::string where(const std::string& file, const toml::source_region& r) {
@@ -247,7 +262,7 @@ private:
       const auto& at = *r.node("url");
       if (auto resolved = detail::resolve_source_url(url, base_dir, error)) {
         s.url = std::move(*resolved);
-        const auto [it, inserted] = m_urls.emplace(s.url, where(file, at.source()));
+        const auto [it, inserted] = m_urls.emplace(url_key(s.url), where(file, at.source()));
         if (!inserted) {
           r.error(at, "url", "duplicate URL \"" + url + "\" (first used at " + it->second + ")");
           ok = false;

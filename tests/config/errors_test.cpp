@@ -200,6 +200,20 @@ url = "file:///etc/reelfeed/samples/a.xml"
                       "\"file:///etc/reelfeed/samples/a.xml\" (first used at t.toml:3:7)"}));
 }
 
+TEST(LoadErrors, DuplicateUrlIgnoresHostCaseAndTrailingSlash) {
+  EXPECT_EQ(errors_of("[[source]]\nname = \"A\"\nurl = \"https://variety.com/feed/\"\n"
+                      "[[source]]\nname = \"B\"\nurl = \"https://Variety.COM/feed\"\n"
+                      "[[source]]\nname = \"C\"\nurl = \"https://variety.com/Feed\"\n"),
+            (Lines{"t.toml:6:7: source[1].url: duplicate URL \"https://Variety.COM/feed\" (first "
+                   "used at t.toml:3:7)"}));
+}
+
+TEST(LoadErrors, CrlfLineEndingsKeepPositions) {
+  EXPECT_EQ(errors_of("[poll]\r\n\r\ninterval = \"x\"\r\n"),
+            (Lines{"t.toml:3:12: poll.interval: invalid duration \"x\" (use a number and a unit: "
+                   "\"90s\", \"30m\", \"12h\", \"30d\", \"2w\")"}));
+}
+
 TEST(LoadErrors, NoConfigWhenAnyError) {
   const auto r = load_string("[poll]\ninterval = \"x\"\n", "t.toml", "/");
   EXPECT_FALSE(r.config.has_value());
