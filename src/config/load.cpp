@@ -245,7 +245,12 @@ private:
     } else if (r.get("name", s.name, false)) {
       const auto& at = *r.node("name");
       const auto [it, inserted] = m_names.emplace(s.name, where(file, at.source()));
-      if (!inserted) {
+      // The name goes into log lines and the store's key: no line breaks or other controls.
+      if (std::any_of(s.name.begin(), s.name.end(),
+                      [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+        r.error(at, "name", "must not contain control characters (tabs, line breaks)");
+        ok = false;
+      } else if (!inserted) {
         r.error(at, "name",
                 "duplicate source name \"" + s.name + "\" (first used at " + it->second + ")");
         ok = false;

@@ -208,6 +208,12 @@ TEST(LoadErrors, DuplicateUrlIgnoresHostCaseAndTrailingSlash) {
                    "used at t.toml:3:7)"}));
 }
 
+TEST(LoadErrors, SourceNameWithControlCharacters) {
+  EXPECT_EQ(errors_of("[[source]]\nname = \"Var\\niety\"\nurl = \"https://variety.com/feed/\"\n"),
+            (Lines{"t.toml:2:8: source[0].name: must not contain control characters (tabs, line "
+                   "breaks)"}));
+}
+
 TEST(LoadErrors, CrlfLineEndingsKeepPositions) {
   EXPECT_EQ(errors_of("[poll]\r\n\r\ninterval = \"x\"\r\n"),
             (Lines{"t.toml:3:12: poll.interval: invalid duration \"x\" (use a number and a unit: "
