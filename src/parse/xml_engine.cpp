@@ -8,8 +8,6 @@
 namespace reelfeed::parse::detail {
 namespace {
 
-constexpr std::string_view k_unknown = "\x01";
-
 struct KnownNs {
   std::string_view uri, prefix;
 };
