@@ -15,7 +15,7 @@ namespace reelfeed::config {
 
 struct SourceConfig {
   std::string name;                  ///< unique; the source's key in the store
-  std::string url;                   ///< http, https or file
+  std::string url;                   ///< http, https or absolute file:/// (relative resolved)
   std::optional<Seconds> interval;   ///< overrides [poll] interval
   bool enabled = true;
   std::vector<std::string> tags;     ///< e.g. "entertainment", "tech": filter priors
@@ -30,7 +30,9 @@ struct StorageConfig {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;         ///< 0 = any free port (tests)
-  std::string base_url;              ///< public URL for self links; default http://host:port
+  /// Public URL for self links, no trailing '/'. Default http://host:port (a wildcard host
+  /// becomes localhost); empty when port is 0: the server derives it after bind.
+  std::string base_url;
 };
 
 struct PollConfig {
@@ -39,7 +41,7 @@ struct PollConfig {
   Seconds max_interval = std::chrono::hours{24};    ///< nor above this
   Seconds timeout = std::chrono::seconds{30};       ///< total per transfer
   Seconds connect_timeout = std::chrono::seconds{10};
-  std::uint64_t max_body_bytes = 16ull << 20;       ///< after decompression
+  std::uint64_t max_body_bytes = 16ull << 20;       ///< key max_body_size; after decompression
   int max_concurrent = 32;
   int max_per_host = 4;
   int max_redirects = 5;
