@@ -5,6 +5,7 @@
 #include <functional>
 #include <ostream>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -91,6 +92,12 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   // sources are between "fetch started" and "stored", so parsed feeds waiting for the store
   // cannot pile up in memory when 1,000 sources answer at once.
   const std::size_t window = static_cast<std::size_t>(std::max(4, config.poll.max_concurrent * 2));
+  // Parsing and storing run on the pools: the io_context must not run out of work while
+  // they do, so a guard holds it until the last source is done.
+  auto guard = asio::make_work_guard(ioc);
+  if (total == 0) {
+    guard.reset();
+  }
   std::function<void()> launch = [&] {
     while (run.active < window && !run.queue.empty()) {
       auto [status, policy] = std::move(run.queue.front());
@@ -101,6 +108,9 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
         (done.failed ? run.failed : run.ok) += 1;
         run.new_entries += done.new_entries;
         launch();
+        if (run.active == 0 && run.queue.empty()) {
+          guard.reset();
+        }
       });
     }
   };

@@ -1,6 +1,12 @@
 #include "app/settings.hpp"
 
+#include <algorithm>
+
 namespace reelfeed::app {
+
+namespace {
+constexpr Seconds k_first_poll_spread{10};
+} // namespace
 
 fetch::Limits fetch_limits(const config::Config& config) {
   fetch::Limits limits;
@@ -45,6 +51,13 @@ store::ClusterOptions cluster_options(const config::Config& config) {
 
 std::string base_url(const config::Config& config, std::uint16_t bound_port) {
   std::string url = config.server.base_url;
+  // With port 0 ("any free port", tests) the loader's default base URL names port 0; the
+  // bound port is the real one.
+  const std::string placeholder = ":0";
+  if (config.server.port == 0 && url.size() >= placeholder.size() &&
+      url.compare(url.size() - placeholder.size(), placeholder.size(), placeholder) == 0) {
+    url.clear();
+  }
   if (url.empty()) {
     url = "http://" + config.server.host + ":" + std::to_string(bound_port);
   }
@@ -62,7 +75,11 @@ SourceStatus reconcile_status(const SourceStatus* stored,
   if (stored != nullptr) {
     status = *stored;
   } else {
-    status.next_due = sched::initial_due(source.name, now, policy);
+    // A new source is polled soon (a user who adds one wants to see it), spread over a
+    // short window so that a thousand new sources do not all start in the same second.
+    sched::Policy first = policy;
+    first.interval = std::min(policy.interval, k_first_poll_spread);
+    status.next_due = sched::initial_due(source.name, now, first);
   }
   status.name = source.name;
   if (stored != nullptr && !stored->url.empty() && stored->url != source.url) {

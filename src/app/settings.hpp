@@ -23,8 +23,9 @@ namespace reelfeed::app {
 [[nodiscard]] std::string base_url(const config::Config& config, std::uint16_t bound_port);
 
 /// The status a source starts from: the stored one when there is one, else a fresh status
-/// due at sched::initial_due. When the config's URL differs from the stored one, the user
-/// edited it: polling restarts from the new URL with no validators and no pending move.
+/// due within the next 10 s (sched::initial_due over that window). When the config's URL differs
+/// from the stored one, the user edited it: polling restarts from the new URL with no validators
+/// and no pending move.
 [[nodiscard]] SourceStatus reconcile_status(const SourceStatus* stored,
                                             const config::SourceConfig& source,
                                             const sched::Policy& policy,
