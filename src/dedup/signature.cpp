@@ -51,6 +51,7 @@ constexpr std::array<std::string_view, 26> k_outlets = {"variety",
                                                         "bbc news",
                                                         "cnn"};
 constexpr std::size_t k_lede_words = 60;
+constexpr std::size_t k_lede_bytes = 1200; // comfortably more than 60 words
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -199,10 +200,10 @@ std::string fold(std::string_view text) {
 }
 
 // Visible text of an HTML fragment, good enough for shingling a lede.
-std::string strip_tags(std::string_view html) {
+std::string strip_tags(std::string_view html, std::size_t limit) {
   std::string out;
   bool in_tag = false;
-  for (std::size_t i = 0; i < html.size(); ++i) {
+  for (std::size_t i = 0; i < html.size() && out.size() <= limit; ++i) {
     const char c = html[i];
     if (c == '<')
       in_tag = true;
@@ -253,13 +254,21 @@ std::string normalise_title(std::string_view title) {
 
 Signature signature(const Entry& entry) {
   const std::string title = normalise_title(entry.title);
-  const std::string lede =
-      fold(strip_tags(entry.summary.empty() ? std::string_view(entry.content) : entry.summary));
+  // Only the lede's first words count: cut long bodies before the (costly) Unicode fold.
+  std::string text = strip_tags(
+      entry.summary.empty() ? std::string_view(entry.content) : entry.summary, k_lede_bytes);
+  if (text.size() > k_lede_bytes) {
+    std::size_t cut = k_lede_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+      --cut; // never split a UTF-8 sequence
+    text.resize(cut);
+  }
+  const std::string lede = fold(text);
   // Shingles: word pairs of title and lede. Single words are left out: two box-office
   // reports ("Box office weekend: Dune wins" / "...: Wicked wins") share most of them.
   std::unordered_set<std::uint64_t> shingles;
-  const auto add_text = [&](std::string_view text, std::uint64_t salt) {
-    const auto w = words(text, k_lede_words);
+  const auto add_text = [&](std::string_view words_of, std::uint64_t salt) {
+    const auto w = words(words_of, k_lede_words);
     for (std::size_t i = 0; i < w.size(); ++i) {
       if (i + 1 < w.size()) {
         const std::string pair = std::string(w[i]) + ' ' + std::string(w[i + 1]);

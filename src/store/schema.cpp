@@ -10,7 +10,8 @@
 namespace reelfeed::store {
 namespace {
 
-// Index i migrates version i to version i + 1. Append only; never edit a shipped entry.
+// Index i migrates version i to version i + 1. Append only; never change what a shipped
+// entry means (v1's column order was changed before any release; names are unchanged).
 const std::vector<const char*> k_migrations = {
     // 0 -> 1: the first schema.
     R"sql(
@@ -46,19 +47,12 @@ CREATE TABLE stories (
 );
 CREATE INDEX stories_activity ON stories(last_activity);
 CREATE TABLE entries (
+  -- Small, often-read columns first, the long texts last: SQLite reads a row's columns in
+  -- order, so anything after `content` would drag its overflow pages in.
   id INTEGER PRIMARY KEY,
   source_id INTEGER NOT NULL REFERENCES sources(id),
   story_id INTEGER NOT NULL REFERENCES stories(id),
   identity TEXT NOT NULL,                   -- g:<guid> | l:<canonical link>|<date> | h:<hash>
-  guid TEXT NOT NULL DEFAULT '',
-  link TEXT NOT NULL DEFAULT '',
-  canonical_url TEXT NOT NULL DEFAULT '',
-  title TEXT NOT NULL DEFAULT '',
-  author TEXT NOT NULL DEFAULT '',
-  summary TEXT NOT NULL DEFAULT '',
-  content TEXT NOT NULL DEFAULT '',
-  categories TEXT NOT NULL DEFAULT '[]',
-  enclosures TEXT NOT NULL DEFAULT '[]',
   published INTEGER,
   updated INTEGER,
   first_seen INTEGER NOT NULL,
@@ -66,10 +60,19 @@ CREATE TABLE entries (
   sort_time INTEGER NOT NULL,               -- published, else first seen
   last_fetch_id INTEGER,
   content_hash INTEGER NOT NULL,
-  sig BLOB NOT NULL,
   join_reason TEXT NOT NULL DEFAULT '',
   join_score REAL NOT NULL DEFAULT 0,
   join_entry_id INTEGER,
+  sig BLOB NOT NULL,
+  guid TEXT NOT NULL DEFAULT '',
+  canonical_url TEXT NOT NULL DEFAULT '',
+  link TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  categories TEXT NOT NULL DEFAULT '[]',
+  enclosures TEXT NOT NULL DEFAULT '[]',
+  summary TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL DEFAULT '',
   UNIQUE (source_id, identity)
 );
 CREATE INDEX entries_canonical ON entries(canonical_url);
@@ -108,9 +111,17 @@ CREATE TABLE url_tombstones (
   deleted_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 1 -> 2: retention scans entries by age across sources.
+    R"sql(
+CREATE INDEX entries_sort_time ON entries(sort_time);
+)sql",
 };
 
 } // namespace
+
+const std::vector<const char*>& migrations() {
+  return k_migrations;
+}
 
 void Store::Impl::configure_and_migrate() {
   const bool read_only = m_access == Access::read_only;

@@ -17,7 +17,7 @@
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 1;
+inline constexpr int k_schema_version = 2;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -53,6 +53,8 @@ struct SourceRow {
   std::optional<std::int64_t> last_fetch_id;
 };
 
+/// SQL of each migration: index i takes user_version i to i + 1 (tests replay old ones).
+const std::vector<const char*>& migrations();
 std::vector<std::uint64_t> band_keys(const dedup::Signature& sig);
 std::string sig_to_blob(const dedup::Signature& sig);
 dedup::Signature sig_from_blob(const void* data, int size);

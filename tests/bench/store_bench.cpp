@@ -77,7 +77,6 @@ Entry make_entry(TextGen& gen, long n, Timestamp t) {
 struct Corpus {
   std::filesystem::path dir;
   std::unique_ptr<store::Store> store;
-  std::vector<Entry> stored; ///< a sample of stored entries, for wire copies
   long next = 0;
 };
 
@@ -130,20 +129,27 @@ void BM_StoreIngestNew(benchmark::State& state) {
 
 void BM_StoreIngestWireCopies(benchmark::State& state) {
   auto& c = corpus(state.range(0));
-  std::size_t pick = 0;
+  TextGen gen(static_cast<unsigned>(11 + c.next));
   long joined = 0;
   for (auto _ : state) {
     state.PauseTiming();
+    // Untimed: one outlet publishes 50 new stories. Timed: another outlet's wire copies of
+    // them (decorated titles, other URLs), each of which must be found through the LSH index.
+    Feed originals;
+    for (int k = 0; k < k_batch; ++k, ++c.next)
+      originals.entries.push_back(
+          make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
+    SourceStatus st;
+    st.name = "src" + std::to_string(c.next % k_sources);
+    c.store->ingest(st.name, originals, st, base_time() + std::chrono::hours{2400});
     Feed f;
-    for (int k = 0; k < k_batch; ++k, ++c.next) {
-      Entry e = c.stored[pick++ % c.stored.size()];
-      e.id = "urn:wire:" + std::to_string(c.next);
+    for (auto e : originals.entries) {
+      e.id = "urn:wire:" + e.id;
       e.title = "EXCLUSIVE: " + e.title + " | Wire";
-      e.link = "https://wire.example/" + std::to_string(c.next);
+      e.link = "https://wire.example/" + e.id;
       f.entries.push_back(std::move(e));
     }
-    SourceStatus st;
-    st.name = "wire" + std::to_string(c.next);
+    st.name = "wire";
     state.ResumeTiming();
     const auto r = c.store->ingest(st.name, f, st, base_time() + std::chrono::hours{2400});
     joined += r.joined_stories;

@@ -1,0 +1,72 @@
+// Migrations: a database left at an older schema version is brought up to date in place,
+// keeping its data.
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/store.hpp"
+#include "store/store_impl.hpp"
+#include "store_helpers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace reelfeed::store {
+namespace {
+
+using test::at;
+using test::feed_of;
+using test::item;
+using test::status_of;
+
+TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
+  test::TempDir dir;
+  const auto path = dir.path() / "v1.db";
+  {
+    // A database as the version-1 daemon left it, with one stored story.
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(migrations().at(0));
+    db.exec("PRAGMA user_version = 1");
+    db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+    db.exec("INSERT INTO sources(id, name, url, tags) VALUES (1, 'Variety', 'u', '[\"trade\"]')");
+    db.exec("INSERT INTO stories(id, uid, rep_entry_id, link, published, updated, last_activity) "
+            "VALUES (7, 'urn:reelfeed:story:7', 1, 'https://variety.com/a', 1795000000, "
+            "1795000000, 1795000000)");
+    db.exec("INSERT INTO entries(id, source_id, story_id, identity, guid, link, canonical_url, "
+            "title, first_seen, last_seen, sort_time, content_hash, sig) VALUES (1, 1, 7, 'g:v1', "
+            "'v1', 'https://variety.com/a', 'https://variety.com/a', 'Old Story', 1795000000, "
+            "1795000000, 1795000000, 42, zeroblob(128))");
+  }
+  Store store(path);
+  {
+    SQLite::Database db(path.string());
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), k_schema_version);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'entries_sort_time'")
+                  .getInt(),
+              1);
+  }
+  const auto stories = store.stories(Timestamp{}, 10);
+  ASSERT_EQ(stories.size(), 1u);
+  EXPECT_EQ(stories[0].uid, "urn:reelfeed:story:7");
+  EXPECT_EQ(stories[0].title, "Old Story");
+  EXPECT_EQ(stories[0].source_tags, std::vector<std::string>{"trade"});
+  // And the upgraded database keeps working: the same item is not new again.
+  const auto r =
+      store.ingest("Variety", feed_of({item("v1", "Old Story", "https://variety.com/a", at(1))}),
+                   status_of("Variety", at(2)), at(2));
+  EXPECT_EQ(r.new_entries, 0);
+  EXPECT_EQ(store.stories(Timestamp{}, 10).size(), 1u);
+}
+
+TEST(Migration, MigratingTwiceIsANoOp) {
+  test::TempDir dir;
+  const auto path = dir.path() / "r.db";
+  { Store a(path); }
+  { Store b(path); }
+  SQLite::Database db(path.string());
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), k_schema_version);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
+} // namespace
+} // namespace reelfeed::store
