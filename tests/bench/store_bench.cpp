@@ -99,8 +99,6 @@ Corpus& corpus(long stored) {
       const auto t =
           base_time() + std::chrono::duration_cast<Seconds>(span * k / std::max(stored, 1L));
       f.entries.push_back(make_entry(gen, k, t));
-      if (k % 97 == 0)
-        c.stored.push_back(f.entries.back());
     }
     SourceStatus st;
     st.name = "src" + std::to_string((n / k_batch) % k_sources);
