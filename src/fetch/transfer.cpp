@@ -12,6 +12,10 @@ namespace reelfeed::fetch {
 
 namespace {
 
+constexpr const char* k_accept = "Accept: application/atom+xml, application/rss+xml, "
+                                 "application/rdf+xml;q=0.9, application/feed+json;q=0.9, "
+                                 "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5";
+
 bool is_redirect(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -44,7 +48,8 @@ CURL* Transfer::prepare_hop() {
   if (e == nullptr) {
     return nullptr;
   }
-  curl_slist* list = nullptr;
+  // Say what we want, so that content-negotiating servers send a feed rather than a page.
+  curl_slist* list = curl_slist_append(nullptr, k_accept);
   if (!m_request.validators.etag.empty()) {
     list = curl_slist_append(list, ("If-None-Match: " + m_request.validators.etag).c_str());
   }

@@ -113,7 +113,13 @@ int main(int argc, char** argv) {
       by_easy.erase(m->easy_handle);
       --running_count;
     }
-    if (still > 0 || next < urls.size()) {
+    // Refill before waiting: a new handle makes curl's timeout 0, so the poll returns at once
+    // instead of leaving freed slots idle until the next socket event.
+    while (next < urls.size() && running_count < static_cast<std::size_t>(parallel)) {
+      start(next++);
+      by_easy[xfers.back()->easy] = xfers.back().get();
+    }
+    if (running_count > 0) {
       curl_multi_poll(multi, nullptr, 0, 100, nullptr);
     }
   }

@@ -36,6 +36,7 @@ TEST(Fetcher, Fetches200WithBodyTypeAndUserAgent) {
   // Every encoding this libcurl can decode is offered.
   EXPECT_NE(reqs[0].headers.at("accept-encoding").find("gzip"), std::string::npos);
   EXPECT_EQ(reqs[0].headers.count("if-none-match"), 0U);
+  EXPECT_NE(reqs[0].headers.at("accept").find("application/atom+xml"), std::string::npos);
 }
 
 TEST(Fetcher, ConfiguredUserAgentWins) {
