@@ -75,7 +75,11 @@ void on_success(SourceStatus& status,
   const bool was_moved = !status.effective_url.empty() && status.effective_url != status.url;
   status.state = was_moved ? SourceState::moved : SourceState::ok;
   track_move(status, result, policy);
-  status.next_due = now + jittered(healthy_interval(status, result, policy), policy.jitter, rng);
+  // Jitter spreads sources, but never outside the configured bounds.
+  const Seconds hi = std::max(policy.min_interval, policy.max_interval);
+  status.next_due =
+      now + std::clamp(jittered(healthy_interval(status, result, policy), policy.jitter, rng),
+                       policy.min_interval, hi);
 }
 
 void on_failure(SourceStatus& status,

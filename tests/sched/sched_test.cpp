@@ -119,6 +119,21 @@ TEST(Sched, JitterSpreadsWithinTheConfiguredFraction) {
   EXPECT_GT(seen.size(), 50U);
 }
 
+TEST(Sched, JitterNeverLeavesTheBounds) {
+  std::mt19937_64 rng(5);
+  Policy p;
+  p.jitter = 0.5;
+  p.interval = Seconds{3600};
+  p.min_interval = Seconds{3000};
+  p.max_interval = Seconds{4000};
+  for (int i = 0; i < 200; ++i) {
+    SourceStatus s = fresh();
+    apply_result(s, ok_result(), nullptr, k_now, p, false, rng);
+    EXPECT_GE(s.next_due, k_now + p.min_interval);
+    EXPECT_LE(s.next_due, k_now + p.max_interval);
+  }
+}
+
 TEST(Sched, BackoffGrowsExponentiallyToTheCapAndNeverGivesUp) {
   std::mt19937_64 rng(7);
   const Policy p = no_jitter();
