@@ -10,7 +10,8 @@ namespace reelfeed::render {
 
 namespace {
 
-using nlohmann::json;
+// Insertion order, so "version" comes first: some readers sniff it from the first bytes.
+using json = nlohmann::ordered_json;
 
 json item_json(const Prepared& p) {
   json it = json::object();

@@ -180,7 +180,8 @@ std::string sanitize_html(std::string_view html) {
     write_node(out, *doc->root);
     // The fragment root is the synthetic <html> (unwrapped, so no markup of its own).
   }
-  return out;
+  // Character references ("&#x1;") decode to characters XML forbids.
+  return clean_text(out);
 }
 
 std::string html_to_text(std::string_view html) {
@@ -190,21 +191,7 @@ std::string html_to_text(std::string_view html) {
   if (doc && doc->root) {
     collect_text(raw, *doc->root);
   }
-  std::string out;
-  out.reserve(raw.size());
-  bool space = false;
-  for (const char c : raw) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += c;
-  }
-  return out;
+  return plain_text(raw);
 }
 
 } // namespace reelfeed::render

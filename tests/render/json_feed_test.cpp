@@ -10,7 +10,10 @@ using nlohmann::json;
 
 TEST(JsonFeed, FeedLevelFields) {
   const auto items = test::sample_items();
-  const json doc = json::parse(json_feed(test::sample_info(), items));
+  const std::string text = json_feed(test::sample_info(), items);
+  // Readers sniff the version from the first bytes, so it leads the document.
+  EXPECT_EQ(text.rfind("{\n  \"version\": \"https://jsonfeed.org/version/1.1\"", 0), 0U);
+  const json doc = json::parse(text);
   EXPECT_EQ(doc["version"], "https://jsonfeed.org/version/1.1");
   EXPECT_EQ(doc["title"], "AI in Hollywood");
   EXPECT_EQ(doc["home_page_url"], "http://127.0.0.1:8080/");
