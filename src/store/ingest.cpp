@@ -203,7 +203,8 @@ IngestResult Store::Impl::ingest(const std::string& source,
       // re-keyed below.
       std::string other;
       {
-        Use q(stmt("SELECT identity FROM entries WHERE canonical_url = ? AND source_id = ? "
+        // Unary + keeps the planner on the canonical_url index (not a scan of the source).
+        Use q(stmt("SELECT identity FROM entries WHERE canonical_url = ? AND +source_id = ? "
                    "AND published IS ? LIMIT 1"));
         q->bind(1, canon[i]);
         q->bind(2, src.id);
