@@ -148,9 +148,11 @@ Response error_response(http::status status, unsigned version) {
   return res;
 }
 
-Routed route(const http::request_header<>& req,
-             const std::shared_ptr<const Snapshot>& snapshot,
-             const Handlers& handlers) {
+namespace {
+
+Routed route_get(const http::request_header<>& req,
+                 const std::shared_ptr<const Snapshot>& snapshot,
+                 const Handlers& handlers) {
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     return {error_response(http::status::method_not_allowed, req.version()), nullptr};
   }
@@ -175,6 +177,19 @@ Routed route(const http::request_header<>& req,
     }
   }
   return {error_response(http::status::not_found, req.version()), nullptr};
+}
+
+} // namespace
+
+Routed route(const http::request_header<>& req,
+             const std::shared_ptr<const Snapshot>& snapshot,
+             const Handlers& handlers) {
+  Routed out = route_get(req, snapshot, handlers);
+  if (req.method() == http::verb::head) {
+    // Error replies carry a body; a HEAD answer keeps its length but never sends it.
+    out.response.body() = {};
+  }
+  return out;
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {

@@ -44,6 +44,21 @@ struct ServerState {
   Handlers handlers;
   std::unordered_set<Session*> sessions;
   bool stopped = false;
+
+  /// The Date header (RFC 9110 6.6.1: caches age responses from it), formatted once a second.
+  const std::string& http_date() {
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (now != m_date_second) {
+      m_date_second = now;
+      m_date = format_rfc1123(now);
+    }
+    return m_date;
+  }
+
+private:
+  Timestamp m_date_second{};
+  std::string m_date;
 };
 
 namespace {
@@ -115,6 +130,7 @@ private:
     if (m_close_after_write) {
       m_response.keep_alive(false);
     }
+    m_response.set(http::field::date, m_state->http_date());
     m_writing = true;
     m_stream.expires_after(k_write_timeout);
     http::async_write(

@@ -133,6 +133,10 @@ TEST(Route, GzipHeadAndErrors) {
 
   EXPECT_EQ(route(req(http::verb::get, "/nope"), snap, {}).response.result(),
             http::status::not_found);
+  const Routed head404 = route(req(http::verb::head, "/nope"), snap, {});
+  EXPECT_EQ(head404.response.result(), http::status::not_found);
+  EXPECT_EQ(head404.response.body().size(), 0U);
+  EXPECT_NE(head404.response[http::field::content_length], "0");
   EXPECT_EQ(route(req(http::verb::get, "/feed.atom"), nullptr, {}).response.result(),
             http::status::not_found);
   const Routed post = route(req(http::verb::post, "/feed.atom"), snap, {});

@@ -1,5 +1,6 @@
 // The real server on 127.0.0.1 (port 0), its io_context on a thread, and a blocking Beast
 // client in the test.
+#include "serve/router.hpp"
 #include "serve/serve.hpp"
 
 #include <future>
@@ -152,6 +153,7 @@ TEST_F(ServerTest, GetReturnsTheBodyWithCachingHeaders) {
   EXPECT_EQ(res[http::field::last_modified], "Thu, 01 Jan 1970 00:16:40 GMT");
   EXPECT_EQ(res[http::field::vary], "Accept-Encoding");
   EXPECT_FALSE(res[http::field::etag].empty());
+  EXPECT_TRUE(parse_http_date({res[http::field::date].data(), res[http::field::date].size()}));
   EXPECT_TRUE(res.keep_alive());
   // Keep-alive: the same connection serves a second request.
   EXPECT_EQ(c.send(http::verb::get, "/feed.json").body(), "{\"items\":[]}");
