@@ -61,6 +61,7 @@ int Daemon::run() {
   m_fetcher = std::make_unique<fetch::Fetcher>(m_io, fetch_limits(cfg));
   m_poller =
       std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
+  m_poller->set_host_holds(cfg.poll.retry_after_per_host);
 
   apply_sources(cfg, stored);
   wait_signal();
@@ -158,7 +159,8 @@ void Daemon::arm(const std::string& name) {
     slot.timer->cancel();
     return;
   }
-  const auto delay = std::max(Seconds{0}, slot.status.next_due - m_clock.now());
+  const Timestamp due = m_poller->defer(slot.status, slot.status.next_due);
+  const auto delay = std::max(Seconds{0}, due - m_clock.now());
   slot.timer->expires_after(delay);
   slot.timer->async_wait([this, name](const boost::system::error_code& ec) {
     if (!ec) {
@@ -332,6 +334,7 @@ void Daemon::reload() {
         m_config = config;
         m_rules = rules;
         m_base_url = base_url(*config, m_server->port());
+        m_poller->set_host_holds(config->poll.retry_after_per_host);
         apply_sources(*config, *stored);
         publish_now(); // the new rules apply to what is already stored
         m_log.info("reloaded",

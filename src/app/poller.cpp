@@ -100,6 +100,11 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<Feed> feed) {
     m_network.record(job.status.name, result.outcome);
     sched::apply_result(job.status, result, feed ? &feed->hints : nullptr, now, job.policy,
                         m_network.down(), m_rng);
+    if (m_host_holds_enabled) {
+      m_holds.prune(now);
+      m_holds.note(before_url, result, now, job.policy);
+      job.status.next_due = m_holds.defer(before_url, job.status.next_due);
+    }
     if (feed) {
       job.status.parse_warnings = static_cast<int>(feed->warnings.size());
     }
@@ -172,6 +177,10 @@ void Poller::store_result(Job job, std::optional<Feed> feed, const FetchResult& 
       finish(std::move(*shared), changed, failed, new_entries);
     });
   });
+}
+
+Timestamp Poller::defer(const SourceStatus& status, Timestamp due) const {
+  return m_host_holds_enabled ? m_holds.defer(poll_url(status), due) : due;
 }
 
 void Poller::finish(Job job, bool changed, bool failed, int new_entries) {

@@ -67,6 +67,11 @@ public:
   /// after the status (and any entries) are committed, or with cancelled=true after stop().
   void poll(SourceStatus status, sched::Policy policy, std::function<void(PollDone)> done);
 
+  /// `[poll] retry_after_per_host`: a 429/503 Retry-After holds every source of that host.
+  void set_host_holds(bool enabled) { m_host_holds_enabled = enabled; }
+  /// `due`, or later when the source's host is held by a Retry-After (io thread).
+  [[nodiscard]] Timestamp defer(const SourceStatus& status, Timestamp due) const;
+
   /// Shutdown: results arriving from now on (the Fetcher's cancellations) are dropped
   /// instead of being recorded as failures.
   void stop() { m_stopping = true; }
@@ -91,6 +96,8 @@ private:
   Logger& m_log;
   std::mt19937_64 m_rng;
   NetworkWatch m_network;
+  sched::HostHolds m_holds;
+  bool m_host_holds_enabled = false;
   bool m_stopping = false;
 };
 

@@ -1,0 +1,138 @@
+// Publish planning with the real filter (rules loaded from TOML like the daemon does).
+#include "app/publish.hpp"
+
+#include <gtest/gtest.h>
+
+#include "config/load.hpp"
+
+namespace reelfeed::app {
+namespace {
+
+constexpr const char* k_config = R"(
+[output]
+title = "Out"
+max_items = 2
+
+[[topic]]
+name = "ai-hollywood"
+title = "AI in Hollywood"
+when = "ai & entertainment"
+
+[[topic.concept]]
+name = "ai"
+terms = [{ term = "AI", case_sensitive = true }, "deepfake"]
+
+[[topic.concept]]
+name = "entertainment"
+terms = ["Hollywood", "studio", "actor"]
+
+[[topic]]
+name = "money"
+
+[[topic.concept]]
+name = "boxoffice"
+terms = ["box office"]
+)";
+
+config::Config load(const std::string& toml) {
+  config::LoadResult r = config::load_string(toml, "test.toml", "/tmp");
+  EXPECT_TRUE(r.errors.empty()) << (r.errors.empty() ? "" : r.errors.front().str());
+  return r.config.value_or(config::Config{});
+}
+
+Story story(std::int64_t id, std::string title, int day) {
+  Story s;
+  s.id = id;
+  s.uid = "urn:reelfeed:story:" + std::to_string(id);
+  s.title = std::move(title);
+  s.link = "https://example.com/" + std::to_string(id);
+  s.published = Timestamp{std::chrono::days{20000 + day}};
+  s.updated = s.published;
+  s.outlets.push_back(Outlet{id * 10, "Variety", s.title, s.link, s.published});
+  return s;
+}
+
+std::vector<Story> corpus() {
+  return {story(1, "Studio uses AI to de-age actor", 1),
+          story(2, "Taiwan chipmaker opens AI plant in Dubai", 2),
+          story(3, "Hollywood actor signs deepfake consent deal", 3),
+          story(4, "Weekend box office: thriller tops charts", 4),
+          story(5, "AI studio tools reach Hollywood", 5)};
+}
+
+TEST(PlanPublish, EvaluatesEveryTopicAndKeepsNewestPublishedUpToMaxItems) {
+  const config::Config config = load(k_config);
+  const filter::Rules rules(config.topics);
+  const PublishPlan plan = plan_publish(corpus(), rules, config);
+  EXPECT_EQ(plan.stories, 5u);
+  EXPECT_EQ(plan.decisions.size(), 10u); // 5 stories x 2 topics
+  ASSERT_EQ(plan.topics.size(), 2u);
+  EXPECT_EQ(plan.topics[0].name, "ai-hollywood");
+  EXPECT_EQ(plan.topics[0].title, "AI in Hollywood");
+  // Three stories are relevant (1, 3, 5); max_items = 2 keeps the two newest.
+  ASSERT_EQ(plan.topics[0].items.size(), 2u);
+  EXPECT_EQ(plan.topics[0].items[0].story.id, 5);
+  EXPECT_EQ(plan.topics[0].items[1].story.id, 3);
+  EXPECT_TRUE(plan.topics[0].items[0].decision.published);
+  EXPECT_EQ(plan.topics[0].items[0].decision.topic, "ai-hollywood");
+  // The second topic falls back to [output] title.
+  EXPECT_EQ(plan.topics[1].title, "Out");
+  ASSERT_EQ(plan.topics[1].items.size(), 1u);
+  EXPECT_EQ(plan.topics[1].items[0].story.id, 4);
+  int published = 0;
+  for (const auto& [id, d] : plan.decisions) {
+    published += d.published ? 1 : 0;
+    if (id == 2) {
+      EXPECT_FALSE(d.published) << d.topic << ": " << d.reason;
+    }
+  }
+  EXPECT_EQ(published, 4); // 1, 3, 5 for ai-hollywood; 4 for money (beyond the cut too)
+}
+
+TEST(PlanPublish, WithoutTopicsPublishesEveryStory) {
+  const config::Config config = load("[output]\nmax_items = 3\n");
+  const filter::Rules rules(config.topics);
+  const PublishPlan plan = plan_publish(corpus(), rules, config);
+  ASSERT_EQ(plan.topics.size(), 1u);
+  EXPECT_TRUE(plan.decisions.empty());
+  EXPECT_EQ(plan.topics[0].items.size(), 5u);
+  EXPECT_EQ(plan.topics[0].items.front().story.id, 5);
+}
+
+TEST(MakeSnapshot, ServesFirstTopicAtFeedAndEveryTopicUnderTopics) {
+  const config::Config config = load(k_config);
+  const filter::Rules rules(config.topics);
+  const serve::Snapshot snap =
+      make_snapshot(plan_publish(corpus(), rules, config), "http://feeds.example:8080");
+  for (const char* path : {"/feed.atom", "/feed.rss", "/feed.json", "/topics/ai-hollywood.atom",
+                           "/topics/ai-hollywood.rss", "/topics/ai-hollywood.json",
+                           "/topics/money.atom", "/topics/money.rss", "/topics/money.json"}) {
+    EXPECT_EQ(snap.count(path), 1u) << path;
+  }
+  EXPECT_EQ(snap.size(), 9u);
+  const serve::Resource& atom = snap.at("/feed.atom");
+  EXPECT_EQ(atom.content_type, "application/atom+xml; charset=utf-8");
+  EXPECT_NE(atom.body.find("http://feeds.example:8080/feed.atom"), std::string::npos);
+  EXPECT_NE(atom.body.find("deepfake consent"), std::string::npos);
+  EXPECT_EQ(atom.body.find("de-age"), std::string::npos); // beyond max_items
+  EXPECT_EQ(atom.body.find("Taiwan"), std::string::npos);
+  EXPECT_FALSE(atom.etag.empty());
+  EXPECT_EQ(snap.at("/feed.json").content_type, "application/feed+json; charset=utf-8");
+  EXPECT_NE(snap.at("/topics/money.rss").body.find("box office"), std::string::npos);
+  // The document's time is the newest item's, not "now": same set, same bytes, same ETag.
+  EXPECT_EQ(atom.last_modified, corpus()[4].published);
+  const serve::Snapshot again =
+      make_snapshot(plan_publish(corpus(), rules, config), "http://feeds.example:8080");
+  EXPECT_EQ(again.at("/feed.atom").etag, atom.etag);
+}
+
+TEST(Format, ParsesTheThreeNames) {
+  EXPECT_EQ(parse_format("atom"), Format::atom);
+  EXPECT_EQ(parse_format("rss"), Format::rss);
+  EXPECT_EQ(parse_format("json"), Format::json);
+  EXPECT_FALSE(parse_format("xml"));
+  EXPECT_STREQ(extension(Format::rss), "rss");
+}
+
+} // namespace
+} // namespace reelfeed::app
