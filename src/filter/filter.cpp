@@ -138,8 +138,14 @@ Decision Rules::evaluate(std::size_t topic, const Story& story) const {
   auto field = [&](const std::string& html, const char* name, double weight) {
     if (html.empty() || weight <= 0)
       return;
-    auto text = strip_html(html);
-    one[0] = text;
+    // Most titles and many summaries carry no markup: skip the copy.
+    std::string stripped;
+    if (html.find_first_of("<&") != std::string::npos) {
+      stripped = strip_html(html);
+      one[0] = stripped;
+    } else {
+      one[0] = html;
+    }
     t.matcher->match_field(one, name, weight, d.hits);
   };
   field(story.title, "title", cfg.weight_title);

@@ -2,9 +2,45 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace reelfeed::filter {
+
+std::vector<std::uint32_t>& WordIndex::operator[](std::string_view key) {
+  for (std::size_t i = 0; i < m_keys.size(); ++i)
+    if (m_keys[i] == key)
+      return m_values[i];
+  m_keys.emplace_back(key);
+  m_max_len = std::max(m_max_len, key.size());
+  return m_values.emplace_back();
+}
+
+void WordIndex::freeze() {
+  std::size_t size = 16;
+  while (size < m_keys.size() * 4)
+    size *= 2;
+  m_mask = size - 1;
+  m_slots.assign(size, 0);
+  for (std::size_t i = 0; i < m_keys.size(); ++i) {
+    auto h = hash(m_keys[i]) & m_mask;
+    while (m_slots[h] != 0)
+      h = (h + 1) & m_mask;
+    m_slots[h] = static_cast<std::uint32_t>(i + 1);
+  }
+}
+
+const std::vector<std::uint32_t>* WordIndex::find(std::string_view key) const {
+  if (key.size() > m_max_len || m_slots.empty())
+    return nullptr;
+  for (auto h = hash(key) & m_mask;; h = (h + 1) & m_mask) {
+    auto slot = m_slots[h];
+    if (slot == 0)
+      return nullptr;
+    if (m_keys[slot - 1] == key)
+      return &m_values[slot - 1];
+  }
+}
 
 TopicMatcher::TopicMatcher(const config::TopicConfig& topic) {
   RE2::Options opt;
@@ -21,6 +57,7 @@ TopicMatcher::TopicMatcher(const config::TopicConfig& topic) {
     for (const auto& p : cc.ignore)
       add(p, c, PatternRole::Ignore);
   }
+  m_by_first.freeze();
   if (m_regex_patterns.empty())
     m_regexes.reset();
   else if (!m_regexes->Compile())
@@ -52,7 +89,7 @@ void TopicMatcher::add(const config::PatternConfig& p, std::size_t concept_idx, 
       if (!other.is_regex && other.concept_idx == concept_idx && other.role == role &&
           other.case_sensitive == cp.case_sensitive && other.words == cp.words)
         return;
-    (p.case_sensitive ? m_by_cased : m_by_folded)[cp.words.front()].push_back(id);
+    m_by_first[fold(cp.words.front())].push_back(id);
   }
   m_patterns.push_back(std::move(cp));
 }
@@ -82,13 +119,16 @@ void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
     tokens.add_segment(seg);
   const auto& toks = tokens.tokens();
 
-  auto try_candidates = [&](const std::vector<std::uint32_t>& ids, std::size_t i) {
-    for (auto id : ids) {
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const auto* ids = m_by_first.find(tokens.folded(toks[i]));
+    if (!ids)
+      continue;
+    for (auto id : *ids) {
       const auto& p = m_patterns[id];
       if (i + p.words.size() > toks.size())
         continue;
       bool ok = true;
-      for (std::size_t k = 1; k < p.words.size() && ok; ++k) {
+      for (std::size_t k = 0; k < p.words.size() && ok; ++k) {
         const auto& t = toks[i + k];
         ok = t.segment == toks[i].segment &&
              (p.case_sensitive ? tokens.cased(t) : tokens.folded(t)) == p.words[k];
@@ -97,13 +137,6 @@ void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
         matches.push_back(
             {id, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(p.words.size())});
     }
-  };
-  for (std::size_t i = 0; i < toks.size(); ++i) {
-    if (auto it = m_by_folded.find(tokens.folded(toks[i])); it != m_by_folded.end())
-      try_candidates(it->second, i);
-    if (!m_by_cased.empty())
-      if (auto it = m_by_cased.find(tokens.cased(toks[i])); it != m_by_cased.end())
-        try_candidates(it->second, i);
   }
 
   // "Ignore" terms hide what they cover, for every concept: "Ai Weiwei" is not "AI".

@@ -5,9 +5,9 @@
 
 #include <re2/set.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "config/topics.hpp"
@@ -28,9 +28,28 @@ struct CompiledPattern {
   double weight = 1.0;
 };
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+/// First word -> pattern ids, as an open-addressing table (power-of-two size, linear
+/// probing, FNV-1a): one lookup per word of every field is the filter's hot loop, and this
+/// is about twice as fast as std::unordered_map there.
+class WordIndex {
+public:
+  std::vector<std::uint32_t>& operator[](std::string_view key);
+  /// Builds the probe table; call once after the last operator[].
+  void freeze();
+  [[nodiscard]] const std::vector<std::uint32_t>* find(std::string_view key) const;
+
+private:
+  static std::uint64_t hash(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : s)
+      h = (h ^ c) * 1099511628211ull;
+    return h;
+  }
+  std::vector<std::string> m_keys;
+  std::vector<std::vector<std::uint32_t>> m_values;
+  std::vector<std::uint32_t> m_slots; ///< index + 1 into m_keys; 0 = empty
+  std::uint64_t m_mask = 0;
+  std::size_t m_max_len = 0;
 };
 
 class TopicMatcher {
@@ -49,14 +68,14 @@ public:
   [[nodiscard]] const std::vector<CompiledPattern>& patterns() const { return m_patterns; }
 
 private:
-  using WordIndex =
-      std::unordered_map<std::string, std::vector<std::uint32_t>, StringHash, std::equal_to<>>;
   void add(const config::PatternConfig& p, std::size_t concept_idx, PatternRole role);
 
   std::vector<std::string> m_concepts;
   std::vector<CompiledPattern> m_patterns;
-  WordIndex m_by_folded; ///< first word (folded stem) -> patterns
-  WordIndex m_by_cased;  ///< first word (case-kept stem) -> case-sensitive patterns
+  /// First word (folded stem) -> patterns; case-sensitive patterns are found through the
+  /// folded form of their first word too and then compared with case kept, so that each
+  /// word of a field costs one lookup.
+  WordIndex m_by_first;
   std::unique_ptr<RE2::Set> m_regexes;
   std::vector<std::uint32_t> m_regex_patterns; ///< RE2::Set index -> pattern
 };

@@ -48,10 +48,7 @@ bool ascii_letter(unsigned char c) {
 }
 
 /// Length of the code point at `i` and whether it is part of a word (letter, mark, digit).
-std::pair<std::size_t, bool> classify(std::string_view s, std::size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80)
-    return {1, ascii_word(c)};
+[[gnu::noinline]] std::pair<std::size_t, bool> classify_slow(std::string_view s, std::size_t i) {
   utf8proc_int32_t cp = 0;
   auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
                             static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
@@ -72,6 +69,13 @@ std::pair<std::size_t, bool> classify(std::string_view s, std::size_t i) {
   default:
     return {static_cast<std::size_t>(n), false};
   }
+}
+
+inline std::pair<std::size_t, bool> classify(std::string_view s, std::size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) [[likely]]
+    return {1, ascii_word(c)};
+  return classify_slow(s, i);
 }
 
 /// Apostrophe (ASCII or U+2019) at i: its byte length, else 0.
@@ -247,12 +251,28 @@ void TokenList::clear() {
 void TokenList::push_word(std::string_view word) {
   Token t{};
   t.segment = m_segment;
-  m_scratch.assign(word);
+  // NFKC per word, and only for the rare non-ASCII words: normalising whole fields cost
+  // more than all the matching (curly quotes and dashes make most fields non-ASCII).
+  const bool ascii = is_ascii(word);
+  if (ascii)
+    m_scratch.assign(word);
+  else
+    m_scratch = map_utf8(word, k_nfkc);
   stem_in_place(m_scratch);
+  bool lower = ascii;
+  for (std::size_t k = 0; lower && k < m_scratch.size(); ++k)
+    lower = !(m_scratch[k] >= 'A' && m_scratch[k] <= 'Z');
+  if (lower) { // most words: the cased and folded forms are one string
+    t.cased_off = t.folded_off = static_cast<std::uint32_t>(m_buf.size());
+    t.cased_len = t.folded_len = static_cast<std::uint32_t>(m_scratch.size());
+    m_buf += m_scratch;
+    m_tokens.push_back(t);
+    return;
+  }
   t.cased_off = static_cast<std::uint32_t>(m_buf.size());
   t.cased_len = static_cast<std::uint32_t>(m_scratch.size());
   m_buf += m_scratch;
-  if (is_ascii(word)) {
+  if (ascii) {
     ascii_lower(m_scratch);
   } else {
     m_scratch = fold(word);
@@ -267,10 +287,6 @@ void TokenList::push_word(std::string_view word) {
 void TokenList::add_segment(std::string_view raw) {
   ++m_segment;
   std::string_view s = raw;
-  if (!is_ascii(raw)) {
-    m_nfkc = map_utf8(raw, k_nfkc);
-    s = m_nfkc;
-  }
   std::string acronym;
   std::size_t i = 0;
   while (i < s.size()) {

@@ -47,7 +47,6 @@ private:
   std::vector<Token> m_tokens;
   std::string m_buf;
   std::string m_scratch;
-  std::string m_nfkc;
   std::uint32_t m_segment = 0;
 };
 
