@@ -1,6 +1,8 @@
 #pragma once
 // Internal helpers of the parse stage (not part of the public API). All functions are pure.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,8 @@ void html_escape_append(std::string& out, std::string_view s);
 void repair_mojibake(std::string& s);
 /// U+0080-U+009F -> their windows-1252 characters.
 void map_cp1252(std::string& s);
+/// An enclosure length: all digits (surrounding whitespace allowed), else nullopt.
+std::optional<std::int64_t> parse_length(std::string_view s);
 /// Decode invalid UTF-8 sequences to U+FFFD (so every output is valid UTF-8).
 bool valid_utf8(std::string_view s);
 

@@ -2,6 +2,8 @@
 // conformance oracle does (FEED_JSON.md section 3.3).
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+
 #include "parse/detail.hpp"
 
 namespace reelfeed::parse::detail {
@@ -83,23 +85,23 @@ Entry to_entry(const json& it, bool v11) {
       }
       enc.type = std::string(trim(str(a, "mime_type")));
       if (const auto sz = a.find("size_in_bytes"); sz != a.end()) {
-        if (sz->is_number_unsigned() || (sz->is_number_integer() && sz->get<std::int64_t>() >= 0)) {
-          enc.length = sz->get<std::int64_t>();
-        } else if (sz->is_number_float() && sz->get<double>() >= 0 &&
-                   sz->get<double>() ==
-                       static_cast<double>(static_cast<std::int64_t>(sz->get<double>()))) {
-          enc.length = static_cast<std::int64_t>(sz->get<double>());
+        if (sz->is_number_unsigned()) {
+          const auto u = sz->get<std::uint64_t>();
+          if (u <= static_cast<std::uint64_t>(INT64_MAX)) {
+            enc.length = static_cast<std::int64_t>(u);
+          }
+        } else if (sz->is_number_integer()) {
+          if (sz->get<std::int64_t>() >= 0) {
+            enc.length = sz->get<std::int64_t>();
+          }
+        } else if (sz->is_number_float()) {
+          // Range-checked before the cast: converting an out-of-range double is UB.
+          const double v = sz->get<double>();
+          if (v >= 0 && v < 9.0e18 && v == static_cast<double>(static_cast<std::int64_t>(v))) {
+            enc.length = static_cast<std::int64_t>(v);
+          }
         } else if (sz->is_string()) {
-          const std::string_view s = trim(sz->get<std::string>());
-          bool ok = !s.empty() && s.size() < 19;
-          std::int64_t v = 0;
-          for (char c : s) {
-            ok = ok && c >= '0' && c <= '9';
-            v = v * 10 + (c - '0');
-          }
-          if (ok) {
-            enc.length = v;
-          }
+          enc.length = parse_length(sz->get<std::string>());
         }
       }
       e.enclosures.push_back(std::move(enc));

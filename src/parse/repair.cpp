@@ -4,6 +4,7 @@
 // '&'. Only one linear scan; the input is copied only when something is fixed.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -140,13 +141,32 @@ bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>&
   while (i < in.size()) {
     // Fast skip over ordinary bytes.
     while (i < in.size() && !k_special[static_cast<unsigned char>(in[i])]) {
-      ++i;
+      // 8 bytes at a time while none is '<', '&' or a control character (SWAR).
+      while (i + 8 <= in.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, in.data() + i, 8);
+        constexpr std::uint64_t k_ones = 0x0101010101010101ULL, k_high = 0x8080808080808080ULL;
+        auto has_zero = [](std::uint64_t v) { return ((v - k_ones) & ~v & k_high) != 0; };
+        const bool ctl = ((w - 0x2020202020202020ULL) & ~w & k_high) != 0;
+        if (ctl || has_zero(w ^ (k_ones * '<')) || has_zero(w ^ (k_ones * '&'))) {
+          break;
+        }
+        i += 8;
+      }
+      if (i < in.size() && !k_special[static_cast<unsigned char>(in[i])]) {
+        ++i;
+      }
     }
     if (i >= in.size()) {
       break;
     }
     const char c = in[i];
     if (c == '<') {
+      const char n1 = i + 1 < in.size() ? in[i + 1] : ' ';
+      if ((n1 >= 'a' && n1 <= 'z') || (n1 >= 'A' && n1 <= 'Z') || n1 == '/') {
+        ++i; // an ordinary tag: the common case
+        continue;
+      }
       if (in.compare(i, 9, "<![CDATA[") == 0) {
         const auto e = in.find("]]>", i + 9);
         if (e == std::string_view::npos) { // unclosed CDATA: close it at the end

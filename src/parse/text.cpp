@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "parse/detail.hpp"
 
@@ -293,6 +294,16 @@ std::string collapse_ws(std::string_view s) {
   bool pending = false;
   std::size_t i = 0;
   while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b > 0x20 && b < 0x80) { // printable ASCII: the common case
+      if (pending) {
+        out += ' ';
+        pending = false;
+      }
+      out += static_cast<char>(b);
+      ++i;
+      continue;
+    }
     const std::size_t start = i;
     const char32_t cp = next_cp(s, i);
     if (is_py_space(cp)) {
@@ -429,20 +440,16 @@ bool looks_like_html(std::string_view s) {
 }
 
 void html_escape_append(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    default:
-      out += c;
+  // Append unescaped runs whole: content bodies are long and mostly need no escaping.
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t at = s.find_first_of("&<>", from);
+    out.append(s.substr(from, at == std::string_view::npos ? std::string_view::npos : at - from));
+    if (at == std::string_view::npos) {
+      return;
     }
+    out += s[at] == '&' ? "&amp;" : s[at] == '<' ? "&lt;" : "&gt;";
+    from = at + 1;
   }
 }
 
@@ -453,58 +460,147 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
+std::optional<std::int64_t> parse_length(std::string_view s) {
+  s = trim(s);
+  if (s.empty() || s.size() > 18) { // 18 digits always fit in int64
+    return std::nullopt;
+  }
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
   std::size_t i = 0;
-  while (i < s.size()) {
-    const std::size_t start = i;
-    const char32_t cp = next_cp(s, i);
-    if (cp == 0xFFFD && i - start != 3) {
+  while (i < n) {
+    // ASCII fast path, 8 bytes at a time: most feed text is ASCII markup.
+    while (i + 8 <= n) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, p + i, 8);
+      if ((w & 0x8080808080808080ULL) != 0) {
+        break;
+      }
+      i += 8;
+    }
+    if (i >= n) {
+      break;
+    }
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    char32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
       return false;
     }
+    if (i + len > n) {
+      return false;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) {
+        return false;
+      }
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid (Python agrees).
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
   }
   return true;
 }
 
 void repair_mojibake(std::string& s) {
+  // Cheap rejection first: only values whose non-ASCII characters are all U+0080-U+00FF
+  // (lead bytes C2/C3) can be double-encoded UTF-8.
   bool high = false;
-  std::string bytes;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const char32_t cp = next_cp(s, i);
-    if (cp > 0xFF) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((w & 0x8080808080808080ULL) == 0) {
+        i += 7;
+        continue;
+      }
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      continue;
+    }
+    if ((c != 0xC2 && c != 0xC3) || i + 1 >= s.size()) {
       return;
     }
-    high |= cp >= 0x80;
-    bytes += static_cast<char>(cp);
+    high = true;
+    ++i;
   }
-  if (high && valid_utf8(bytes)) {
+  if (!high) {
+    return;
+  }
+  std::string bytes;
+  bytes.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      bytes += static_cast<char>(c);
+    } else {
+      bytes += static_cast<char>(((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F));
+      ++i;
+    }
+  }
+  if (valid_utf8(bytes)) {
     s = std::move(bytes);
   }
 }
 
 void map_cp1252(std::string& s) {
-  // U+0080-U+009F are encoded as C2 80..C2 9F.
-  if (s.find('\xC2') == std::string::npos) {
-    return;
-  }
+  // U+0080-U+009F are encoded as C2 80..C2 9F; find the first one before copying anything.
   static constexpr std::array<char16_t, 32> k_map = {
       0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
       0x2039, 0x0152, 0x8D,   0x017D, 0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
       0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0xC2 && i + 1 < s.size()) {
-      const auto d = static_cast<unsigned char>(s[i + 1]);
-      if (d >= 0x80 && d <= 0x9F) {
-        append_utf8(out, k_map[d - 0x80]);
-        ++i;
-        continue;
+  auto next_c1 = [&](std::size_t from) {
+    for (std::size_t p = s.find('\xC2', from); p != std::string::npos; p = s.find('\xC2', p + 1)) {
+      if (p + 1 < s.size() && static_cast<unsigned char>(s[p + 1]) >= 0x80 &&
+          static_cast<unsigned char>(s[p + 1]) <= 0x9F) {
+        return p;
       }
     }
-    out += static_cast<char>(c);
+    return std::string::npos;
+  };
+  std::size_t at = next_c1(0);
+  if (at == std::string::npos) {
+    return;
   }
+  std::string out;
+  out.reserve(s.size() + 8);
+  std::size_t from = 0;
+  while (at != std::string::npos) {
+    out.append(s, from, at - from);
+    append_utf8(out, k_map[static_cast<unsigned char>(s[at + 1]) - 0x80]);
+    from = at + 2;
+    at = next_c1(from);
+  }
+  out.append(s, from, std::string::npos);
   s = std::move(out);
 }
 

@@ -310,7 +310,11 @@ void Engine::element(const pugi::xml_node& node) {
   if (!base_attr) {
     base_attr = attr(attrs, "base");
   }
+  // feedparser keeps a base per element and, on the way out, restores the parent's only
+  // when that one is non-empty; saving the old base just where xml:base occurs is the same.
+  std::optional<std::string> saved_base;
   if (base_attr) {
+    saved_base = m_base;
     if (!m_base.empty()) {
       std::string nb = safe_absolute_uri(m_base, *base_attr);
       if (!nb.empty()) {
@@ -320,7 +324,6 @@ void Engine::element(const pugi::xml_node& node) {
       m_base = urljoin(m_base, *base_attr);
     }
   }
-  m_base_stack.push_back(m_base);
 
   bool serialized = false, skipped_div = false, pushed_unknown = false;
   if (m_incontent > 0 && !ends_with(m_cp.type.empty() ? "xml" : m_cp.type, "xml")) {
@@ -331,28 +334,31 @@ void Engine::element(const pugi::xml_node& node) {
     }
   }
   if (!skipped_div && m_incontent > 0 && m_cp.type == "application/xhtml+xml") {
-    std::string open = "<" + tag;
-    for (const auto& a : attrs) {
-      open += ' ';
-      open += a.name;
-      open += "=\"";
-      for (char c : a.value) {
-        if (c == '"') {
-          open += "&quot;";
-        } else if (c == '&') {
-          open += "&amp;";
-        } else if (c == '<') {
-          open += "&lt;";
-        } else if (c == '>') {
-          open += "&gt;";
-        } else {
-          open += c;
+    // Serialise the start tag straight into the content being collected (escape=0).
+    if (!m_stack.empty()) {
+      std::string& out = m_stack.back().text;
+      out += '<';
+      out += tag;
+      for (const auto& a : attrs) {
+        out += ' ';
+        out += a.name;
+        out += "=\"";
+        std::size_t from = 0;
+        const std::string_view v = a.value;
+        while (true) {
+          const std::size_t q = v.find_first_of("\"&<>", from);
+          out.append(
+              v.substr(from, q == std::string_view::npos ? std::string_view::npos : q - from));
+          if (q == std::string_view::npos) {
+            break;
+          }
+          out += v[q] == '"' ? "&quot;" : v[q] == '&' ? "&amp;" : v[q] == '<' ? "&lt;" : "&gt;";
+          from = q + 1;
         }
+        out += '"';
       }
-      open += '"';
+      out += '>';
     }
-    open += '>';
-    handle_data(open, false);
     serialized = true;
   }
   if (!skipped_div && !serialized) {
@@ -396,11 +402,8 @@ void Engine::element(const pugi::xml_node& node) {
     if (m_incontent > 0 && m_cp.type == "application/xhtml+xml") {
       handle_data("</" + tag + ">", false);
     }
-    if (!m_base_stack.empty()) {
-      m_base_stack.pop_back();
-      if (!m_base_stack.empty() && !m_base_stack.back().empty()) {
-        m_base = m_base_stack.back();
-      }
+    if (saved_base && !saved_base->empty()) {
+      m_base = std::move(*saved_base);
     }
     --m_depth;
   }
@@ -449,7 +452,9 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
   if (strip) {
     const std::string_view t = trim(output);
     if (t.size() != output.size()) {
-      output = std::string(t);
+      const auto lead = static_cast<std::size_t>(t.data() - output.data());
+      output.resize(lead + t.size());
+      output.erase(0, lead); // in place: content values can be large
     }
   }
   if (!f.expecting_text) {

@@ -119,7 +119,6 @@ private:
   bool m_doc_utf8;
   std::vector<Frame> m_stack;
   std::vector<NsBinding> m_ns;
-  std::vector<std::string> m_base_stack;
   std::string m_base;
   Context m_scratch;
   std::string m_key; // reused dispatch key buffer

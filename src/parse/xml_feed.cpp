@@ -42,11 +42,11 @@ std::string text_value(const std::optional<std::string>& v, std::string_view typ
   return is_html_type(type) ? html_to_text(*v) : collapse_ws(*v);
 }
 
-std::string html_value(const std::string& v, std::string_view type) {
+std::string html_value(std::string&& v, std::string_view type) {
   if (trim(v).empty()) {
     return {};
   }
-  return is_html_type(type) ? v : html_escape(v);
+  return is_html_type(type) ? std::move(v) : html_escape(v);
 }
 
 Entry to_entry(Context& c, FeedFormat fmt) {
@@ -79,10 +79,10 @@ Entry to_entry(Context& c, FeedFormat fmt) {
     }
   }
   if (c.has_summary_detail && c.summary) {
-    e.summary = html_value(*c.summary, c.summary_type);
+    e.summary = html_value(std::move(*c.summary), c.summary_type);
   }
   if (!c.contents.empty()) {
-    e.content = html_value(c.contents.front().value, c.contents.front().type);
+    e.content = html_value(std::move(c.contents.front().value), c.contents.front().type);
   }
   for (const auto& t : c.tags) {
     if (t.scheme && *t.scheme == "http://www.itunes.com/") {
@@ -111,16 +111,7 @@ Entry to_entry(Context& c, FeedFormat fmt) {
     enc.url = std::string(trim(*l.href));
     enc.type = std::string(trim(l.type));
     if (l.length) {
-      const std::string_view s = trim(*l.length);
-      bool digits = !s.empty() && s.size() < 19;
-      std::int64_t v = 0;
-      for (char ch : s) {
-        digits = digits && ch >= '0' && ch <= '9';
-        v = v * 10 + (ch - '0');
-      }
-      if (digits) {
-        enc.length = v;
-      }
+      enc.length = parse_length(*l.length);
     }
     e.enclosures.push_back(std::move(enc));
   }
@@ -259,8 +250,7 @@ Feed parse_xml(std::string_view utf8,
   const bool cdf = root_name == "channel";
   if (!root || (!cdf && engine.version.empty() && engine.entries.empty() && feed.title.empty() &&
                 feed.link.empty())) {
-    throw Error(res ? "no RSS, Atom or RDF element"
-                    : std::string("") + res.description());
+    throw Error(res ? "no RSS, Atom or RDF element" : std::string("") + res.description());
   }
   feed.entries.reserve(engine.entries.size());
   for (auto& c : engine.entries) {
