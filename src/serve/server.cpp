@@ -73,7 +73,12 @@ public:
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void start() { do_read(); }
+  void start() {
+    // Responses go out in one write; Nagle would only delay the last segment.
+    beast::error_code ec;
+    m_stream.socket().set_option(tcp::no_delay(true), ec);
+    do_read();
+  }
 
   /// Called by Server::stop(): an idle connection closes now, a busy one after its write.
   void stop() {
