@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 #include <unordered_set>
 
 #include <xxhash.h>
@@ -14,7 +15,11 @@
 
 namespace reelfeed::store {
 
-std::vector<std::uint64_t> band_keys(const dedup::Signature& sig) {
+std::int64_t lsh_day(Timestamp t) {
+  return to_db(t) / 86400;
+}
+
+std::vector<std::uint64_t> band_keys(const dedup::Signature& sig, std::int64_t day) {
   std::vector<std::uint64_t> keys;
   keys.reserve(k_bands);
   for (std::size_t b = 0; b < k_bands; ++b) {
@@ -22,14 +27,16 @@ std::vector<std::uint64_t> band_keys(const dedup::Signature& sig) {
     if (sig.minhash[b * k_rows] == UINT32_MAX)
       return {};
     const auto h = XXH3_64bits(&sig.minhash[b * k_rows], k_rows * sizeof(std::uint32_t));
-    // Band number in the top byte, 55 bits of hash below: fits a positive int64.
-    keys.push_back((static_cast<std::uint64_t>(b) << 56) | (h & 0x007FFFFFFFFFFFFFULL));
+    // Bucket first, so that a burst of new entries writes to one small region of the table
+    // (few dirty pages per commit) instead of ten random pages per entry.
+    keys.push_back((static_cast<std::uint64_t>(day & 0x3FFFFFF) << 36) |
+                   (static_cast<std::uint64_t>(b) << 32) | (h & 0xFFFFFFFFULL));
   }
   return keys;
 }
 
 void Store::Impl::index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t) {
-  for (const auto key : band_keys(sig)) {
+  for (const auto key : band_keys(sig, lsh_day(t))) {
     Use q(stmt("INSERT OR IGNORE INTO lsh(key, entry_id, t) VALUES (?, ?, ?)"));
     q->bind(1, static_cast<std::int64_t>(key));
     q->bind(2, entry_id);
@@ -38,13 +45,29 @@ void Store::Impl::index_signature(std::int64_t entry_id, const dedup::Signature&
   }
 }
 
-void Store::Impl::unindex_signature(std::int64_t entry_id, const dedup::Signature& sig) {
-  for (const auto key : band_keys(sig)) {
+void Store::Impl::unindex_signature(std::int64_t entry_id,
+                                    const dedup::Signature& sig,
+                                    Timestamp t) {
+  for (const auto key : band_keys(sig, lsh_day(t))) {
     Use q(stmt("DELETE FROM lsh WHERE key = ? AND entry_id = ?"));
     q->bind(1, static_cast<std::int64_t>(key));
     q->bind(2, entry_id);
     q->exec();
   }
+}
+
+void Store::Impl::rebuild_lsh() {
+  m_db.exec("DELETE FROM lsh");
+  std::vector<std::tuple<std::int64_t, dedup::Signature, Timestamp>> rows;
+  {
+    Use q(stmt("SELECT id, sig, sort_time FROM entries"));
+    while (q->executeStep())
+      rows.emplace_back(q->getColumn(0).getInt64(),
+                        sig_from_blob(q->getColumn(1).getBlob(), q->getColumn(1).getBytes()),
+                        from_db(q->getColumn(2).getInt64()));
+  }
+  for (const auto& [id, sig, t] : rows)
+    index_signature(id, sig, t);
 }
 
 bool Store::Impl::tombstoned_url(const std::string& canon) {
@@ -94,13 +117,16 @@ Store::Impl::place(const std::string& canon, const dedup::Signature& sig, Timest
   const auto lo = to_db(t) - window;
   const auto hi = to_db(t) + window;
   std::unordered_set<std::int64_t> candidates;
-  for (const auto key : band_keys(sig)) {
-    Use q(stmt("SELECT entry_id FROM lsh WHERE key = ? AND t BETWEEN ? AND ?"));
-    q->bind(1, static_cast<std::int64_t>(key));
-    q->bind(2, lo);
-    q->bind(3, hi);
-    while (q->executeStep())
-      candidates.insert(q->getColumn(0).getInt64());
+  for (auto day = lsh_day(from_db(lo)); day <= lsh_day(from_db(hi)); ++day) {
+    for (const auto key : band_keys(sig, day)) {
+      Use q(stmt("SELECT entry_id, t FROM lsh WHERE key = ?"));
+      q->bind(1, static_cast<std::int64_t>(key));
+      while (q->executeStep()) {
+        const auto ct = q->getColumn(1).getInt64();
+        if (ct >= lo && ct <= hi)
+          candidates.insert(q->getColumn(0).getInt64());
+      }
+    }
   }
   double best = 0;
   for (const auto id : candidates) {

@@ -72,6 +72,7 @@ struct Existing {
   std::string canonical_url;
   std::string title;
   std::optional<std::int64_t> published;
+  std::int64_t sort_time = 0;
   dedup::Signature sig;
 };
 
@@ -155,8 +156,9 @@ IngestResult Store::Impl::ingest(const std::string& source,
     const auto content_hash = hash_fields({e.title, e.link, e.author, e.summary, e.content,
                                            joined(e.categories), enclosures_json(e.enclosures)});
     const auto find = [&](const std::string& key) -> std::optional<Existing> {
-      Use q(stmt("SELECT id, story_id, content_hash, canonical_url, title, published, sig "
-                 "FROM entries WHERE source_id = ? AND identity = ?"));
+      Use q(
+          stmt("SELECT id, story_id, content_hash, canonical_url, title, published, sig, sort_time "
+               "FROM entries WHERE source_id = ? AND identity = ?"));
       q->bind(1, src.id);
       q->bind(2, key);
       if (!q->executeStep())
@@ -170,6 +172,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
       if (!q->getColumn(5).isNull())
         x.published = q->getColumn(5).getInt64();
       x.sig = sig_from_blob(q->getColumn(6).getBlob(), q->getColumn(6).getBytes());
+      x.sort_time = q->getColumn(7).getInt64();
       return x;
     };
 
@@ -236,7 +239,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         continue;
       }
       // An edit: same row, new content. The story keeps its id and link.
-      unindex_signature(row->id, row->sig);
+      unindex_signature(row->id, row->sig, from_db(row->sort_time));
       {
         Use q(stmt("UPDATE entries SET title=?, link=?, canonical_url=?, author=?, summary=?, "
                    "content=?, categories=?, enclosures=?, published=?, updated=?, last_seen=?, "

@@ -242,6 +242,11 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
     const std::pair<const char*, std::string> lookups[] = {
         {"SELECT id, story_id FROM entries WHERE canonical_url = ? ORDER BY id LIMIT 1",
          dedup::canonical_url(q)},
+        // Guid-keyed entries through the (source, identity) index; a scan for the rest
+        // (entries of sources that fell back to link identity) is fine for `explain`.
+        {"SELECT e.id, e.story_id FROM sources s JOIN entries e ON e.source_id = s.id "
+         "AND e.identity = 'g:' || ?1 ORDER BY e.id LIMIT 1",
+         q},
         {"SELECT id, story_id FROM entries WHERE guid = ? ORDER BY id LIMIT 1", q}};
     for (const auto& [sql, value] : lookups) {
       Use s(stmt(sql));

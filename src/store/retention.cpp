@@ -37,9 +37,11 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
       std::string identity;
       std::string canon;
       dedup::Signature sig;
+      Timestamp sort_time{};
       {
-        Use q(stmt("SELECT source_id, identity, canonical_url, story_id, sig FROM entries "
-                   "WHERE id = ?"));
+        Use q(
+            stmt("SELECT source_id, identity, canonical_url, story_id, sig, sort_time FROM entries "
+                 "WHERE id = ?"));
         q->bind(1, id);
         if (!q->executeStep())
           continue;
@@ -48,6 +50,7 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
         canon = q->getColumn(2).getString();
         stories.insert(q->getColumn(3).getInt64());
         sig = sig_from_blob(q->getColumn(4).getBlob(), q->getColumn(4).getBytes());
+        sort_time = from_db(q->getColumn(5).getInt64());
       }
       {
         Use q(stmt("INSERT OR REPLACE INTO tombstones(source_id, identity, deleted_at) "
@@ -68,7 +71,7 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
         q->bind(3, id);
         q->exec();
       }
-      unindex_signature(id, sig);
+      unindex_signature(id, sig, sort_time);
       Use q(stmt("DELETE FROM entries WHERE id = ?"));
       q->bind(1, id);
       q->exec();

@@ -17,7 +17,7 @@
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 2;
+inline constexpr int k_schema_version = 3;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -55,7 +55,7 @@ struct SourceRow {
 
 /// SQL of each migration: index i takes user_version i to i + 1 (tests replay old ones).
 const std::vector<const char*>& migrations();
-std::vector<std::uint64_t> band_keys(const dedup::Signature& sig);
+std::vector<std::uint64_t> band_keys(const dedup::Signature& sig, std::int64_t day);
 std::string sig_to_blob(const dedup::Signature& sig);
 dedup::Signature sig_from_blob(const void* data, int size);
 std::int64_t to_db(Timestamp t);
@@ -89,7 +89,9 @@ public:
   place(const std::string& canon, const dedup::Signature& sig, Timestamp t);
   std::int64_t create_story(const std::string& link, Timestamp published, Timestamp updated);
   void index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
-  void unindex_signature(std::int64_t entry_id, const dedup::Signature& sig);
+  void unindex_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
+  /// Re-derives the whole LSH table from the stored signatures (after a key-format change).
+  void rebuild_lsh();
   bool tombstoned_url(const std::string& canon);
 
   // query.cpp

@@ -23,7 +23,7 @@ TEST(Open, FreshDatabaseIsMigratedWithPragmas) {
   const auto path = dir.path() / "new.db";
   { Store s(path); }
   SQLite::Database db(path.string());
-  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 3);
   EXPECT_EQ(db.execAndGet("PRAGMA application_id").getInt64(), 0x7265656C);
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(db.execAndGet("PRAGMA auto_vacuum").getInt(), 2);

@@ -44,7 +44,7 @@ TEST(StoreBasic, ReopensWithWalAndSchemaVersion) {
   }
   SQLite::Database db(path.string());
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
-  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 3);
   EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
   Store again(path);
   EXPECT_EQ(again.stories(at(1), 10).size(), 1u);
