@@ -29,6 +29,9 @@ constexpr std::uint64_t k_body_limit = 8 * 1024; // GET and HEAD carry no body
 constexpr std::size_t k_max_sessions = 1024;
 constexpr auto k_accept_backoff = std::chrono::milliseconds(100);
 constexpr auto k_linger_timeout = std::chrono::seconds(5);
+/// How long stop() lets responses already being written finish (a stalled reader must not
+/// hold up the daemon's exit).
+constexpr auto k_stop_grace = std::chrono::seconds(2);
 
 class Session;
 
@@ -37,9 +40,10 @@ class Session;
 /// Everything the handlers touch; shared with sessions so it outlives a destroyed Server
 /// until the last completion handler has run.
 struct ServerState {
-  explicit ServerState(net::io_context& io) : acceptor(io), backoff(io) {}
+  explicit ServerState(net::io_context& io) : acceptor(io), backoff(io), grace(io) {}
   tcp::acceptor acceptor;
   net::steady_timer backoff;
+  net::steady_timer grace; ///< armed by stop() while responses are still being written
   std::shared_ptr<const Snapshot> snapshot;
   Handlers handlers;
   std::unordered_set<Session*> sessions;
@@ -69,7 +73,12 @@ public:
       : m_stream(std::move(socket)), m_state(std::move(state)) {
     m_state->sessions.insert(this);
   }
-  ~Session() { m_state->sessions.erase(this); }
+  ~Session() {
+    m_state->sessions.erase(this);
+    if (m_state->stopped && m_state->sessions.empty()) {
+      m_state->grace.cancel(); // nothing left to wait for: let io.run() return now
+    }
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -88,6 +97,13 @@ public:
       m_stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       m_stream.close();
     }
+  }
+
+  /// Ends the connection now, even mid-response.
+  void force_close() {
+    beast::error_code ec;
+    m_stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    m_stream.close();
   }
 
 private:
@@ -279,6 +295,19 @@ void Server::stop() {
   for (Session* session : sessions) {
     session->stop();
   }
+  if (s.sessions.empty()) {
+    return;
+  }
+  s.grace.expires_after(k_stop_grace);
+  s.grace.async_wait([state = m_impl->m_state](beast::error_code wait_ec) {
+    if (wait_ec) {
+      return;
+    }
+    const std::vector<Session*> left(state->sessions.begin(), state->sessions.end());
+    for (Session* session : left) {
+      session->force_close();
+    }
+  });
 }
 
 } // namespace reelfeed::serve

@@ -259,6 +259,20 @@ TEST_F(ServerTest, StopClosesIdleConnectionsAndRunReturns) {
   EXPECT_TRUE(ec);
 }
 
+TEST_F(ServerTest, StopDoesNotWaitForAStalledReader) {
+  // Far more than the loopback socket buffers hold, so the write cannot finish while the
+  // client reads nothing.
+  auto snap = std::make_shared<Snapshot>();
+  snap->emplace("/big", make_resource("text/plain", std::string(64 << 20, 'z'), at(1)));
+  on_io([&] { m_server->publish(std::move(snap)); });
+  Client stalled(m_server->port());
+  stalled.write_raw("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  Client idle(m_server->port());
+  EXPECT_EQ(idle.send(http::verb::get, "/healthz").result(), http::status::ok);
+  ASSERT_TRUE(stop_and_join());
+  EXPECT_TRUE(idle.closed_by_peer());
+}
+
 TEST(Server, BindFailureThrows) {
   net::io_context io;
   Server first(io, "127.0.0.1", 0);
