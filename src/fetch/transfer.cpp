@@ -43,6 +43,8 @@ CURL* Transfer::prepare_hop() {
   m_body.clear();
   m_status = 0;
   m_too_large = false;
+  m_drained = 0;
+  m_cut_drain = false;
   m_errbuf[0] = '\0';
   CURL* e = m_easy.get();
   if (e == nullptr) {
@@ -131,7 +133,14 @@ std::size_t Transfer::on_write(char* data, std::size_t size, std::size_t n, void
   auto* self = static_cast<Transfer*>(user);
   const std::size_t len = size * n;
   if (!is_success(self->m_status)) {
-    return len; // redirect and error bodies are drained, not kept
+    // Redirect and error bodies are drained, not kept; an endless one is cut at the cap
+    // and the response still counts for its status.
+    self->m_drained += len;
+    if (self->m_drained > self->m_limits.max_body_bytes) {
+      self->m_cut_drain = true;
+      return 0;
+    }
+    return len;
   }
   // `data` is already decoded (gzip, br...), so the cap bounds what we hold in memory and
   // cuts a compression bomb at the cap instead of at its inflated size.
@@ -155,6 +164,9 @@ bool Transfer::finish_hop(CURLcode code) {
   curl_easy_getinfo(m_easy.get(), CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
   curl_easy_getinfo(m_easy.get(), CURLINFO_HEADER_SIZE, &header_bytes);
   m_wire_bytes += static_cast<std::uint64_t>(body_bytes) + static_cast<std::uint64_t>(header_bytes);
+  if (code == CURLE_WRITE_ERROR && m_cut_drain) {
+    code = CURLE_OK;
+  }
   if (code == CURLE_OK && is_redirect(status) && m_headers.get("location") != nullptr) {
     return follow(status);
   }

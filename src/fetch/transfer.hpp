@@ -70,6 +70,8 @@ private:
   std::string m_body;
   long m_status = 0; ///< from the latest status line
   bool m_too_large = false;
+  std::uint64_t m_drained = 0; ///< bytes of a redirect/error body thrown away
+  bool m_cut_drain = false;    ///< that body was cut at the cap (not a transfer failure)
   char m_errbuf[CURL_ERROR_SIZE] = {};
 };
 

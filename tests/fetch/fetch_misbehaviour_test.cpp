@@ -79,6 +79,24 @@ TEST(FetcherMisbehaviour, EndlessBodyIsCutAtTheCap) {
   EXPECT_LT(r.bytes, 4U << 20); // stopped near the cap, not after the test's timeout
 }
 
+TEST(FetcherMisbehaviour, EndlessErrorAndRedirectBodiesAreCutButKeepTheirStatus) {
+  HttpServer server([](const HttpRequest& req) {
+    HttpReply r{req.target == "/missing" ? 404 : 301, {}, std::string(65536, 'e')};
+    if (req.target == "/moved") {
+      r.headers.emplace_back("Location", "/missing");
+    }
+    r.endless = true;
+    return r;
+  });
+  Limits limits = quick_limits();
+  limits.max_body_bytes = 1 << 20;
+  const FetchResult r = fetch_one(server.url("/moved"), limits);
+  EXPECT_EQ(r.outcome, FetchOutcome::http_error) << r.error;
+  EXPECT_EQ(r.status, 404);
+  ASSERT_EQ(r.redirects.size(), 1U);
+  EXPECT_EQ(r.effective_url, server.url("/missing"));
+}
+
 TEST(FetcherMisbehaviour, FiftyMegabyteBodyOverTheCapIsRefusedFromItsContentLength) {
   const std::string body(50U << 20, 'b');
   HttpServer server([&](const HttpRequest&) { return HttpReply{200, {}, body}; });
