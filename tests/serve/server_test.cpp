@@ -259,6 +259,29 @@ TEST_F(ServerTest, StopClosesIdleConnectionsAndRunReturns) {
   EXPECT_TRUE(ec);
 }
 
+TEST_F(ServerTest, ManyConcurrentClientsGetWholeBodies) {
+  std::vector<std::future<int>> clients;
+  for (int i = 0; i < 16; ++i) {
+    clients.push_back(std::async(std::launch::async, [this, i] {
+      Client c(m_server->port());
+      int good = 0;
+      for (int r = 0; r < 10; ++r) {
+        if ((i + r) % 2 == 0) {
+          good += c.send(http::verb::get, "/feed.atom").body() == m_body ? 1 : 0;
+        } else {
+          const auto res =
+              c.send(http::verb::get, "/feed.atom", {{http::field::accept_encoding, "gzip"}});
+          good += gunzip(res.body()) == m_body ? 1 : 0;
+        }
+      }
+      return good;
+    }));
+  }
+  for (auto& f : clients) {
+    EXPECT_EQ(f.get(), 10);
+  }
+}
+
 TEST_F(ServerTest, StopDoesNotWaitForAStalledReader) {
   // Far more than the loopback socket buffers hold, so the write cannot finish while the
   // client reads nothing.
