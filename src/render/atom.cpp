@@ -60,7 +60,8 @@ void add_entry(pugi::xml_node feed, const Prepared& p) {
   if (!p.summary_html.empty()) {
     add_attr(add_text(e, "summary", p.summary_html), "type", "html");
   }
-  if (!p.content_html.empty()) {
+  // RFC 4287 4.1.1.1: an entry without an alternate link must have content.
+  if (!p.content_html.empty() || p.link.empty()) {
     add_attr(add_text(e, "content", p.content_html), "type", "html");
   }
 }

@@ -128,6 +128,19 @@ TEST(Atom, EmptyFeedIsValidAndMissingUidFallsBack) {
   EXPECT_STREQ(doc.child("feed").child_value("updated"), "2024-05-01T12:01:00Z");
 }
 
+TEST(Atom, EntryWithoutLinkOrTextStillHasContent) {
+  Item it = test::plain_item();
+  it.story.link = "javascript:alert(1)"; // unsafe links are dropped
+  it.story.summary.clear();
+  it.story.content.clear();
+  const std::vector<Item> items{it};
+  const pugi::xml_document doc = load(atom(test::sample_info(), items));
+  const pugi::xml_node e = doc.child("feed").child("entry");
+  EXPECT_FALSE(e.find_child_by_attribute("link", "rel", "alternate"));
+  EXPECT_TRUE(e.child("content"));
+  EXPECT_STREQ(e.child_value("title"), "SAG-AFTRA reaches AI deal with studios");
+}
+
 TEST(Rss, ChannelAndItems) {
   const auto items = sample_items();
   const std::string xml = rss(sample_info(), items);
