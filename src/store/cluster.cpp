@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <tuple>
 #include <unordered_set>
 
@@ -35,14 +36,28 @@ std::vector<std::uint64_t> band_keys(const dedup::Signature& sig, std::int64_t d
   return keys;
 }
 
+std::string placeholders(const char* group, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i)
+    out += (i ? "," : "") + std::string(group);
+  return out;
+}
+
 void Store::Impl::index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t) {
-  for (const auto key : band_keys(sig, lsh_day(t))) {
-    Use q(stmt("INSERT OR IGNORE INTO lsh(key, entry_id, t) VALUES (?, ?, ?)"));
-    q->bind(1, static_cast<std::int64_t>(key));
-    q->bind(2, entry_id);
-    q->bind(3, to_db(t));
-    q->exec();
+  const auto keys = band_keys(sig, lsh_day(t));
+  if (keys.size() != k_bands)
+    return; // empty signature: nothing to index
+  // One statement for all bands: per-statement overhead dominates these tiny rows.
+  static const std::string sql =
+      "INSERT OR IGNORE INTO lsh(key, entry_id, t) VALUES " + placeholders("(?,?,?)", k_bands);
+  Use q(stmt(sql));
+  int i = 0;
+  for (const auto key : keys) {
+    q->bind(++i, static_cast<std::int64_t>(key));
+    q->bind(++i, entry_id);
+    q->bind(++i, to_db(t));
   }
+  q->exec();
 }
 
 void Store::Impl::unindex_signature(std::int64_t entry_id,
@@ -117,15 +132,25 @@ Store::Impl::place(const std::string& canon, const dedup::Signature& sig, Timest
   const auto lo = to_db(t) - window;
   const auto hi = to_db(t) + window;
   std::unordered_set<std::int64_t> candidates;
-  for (auto day = lsh_day(from_db(lo)); day <= lsh_day(from_db(hi)); ++day) {
-    for (const auto key : band_keys(sig, day)) {
-      Use q(stmt("SELECT entry_id, t FROM lsh WHERE key = ?"));
-      q->bind(1, static_cast<std::int64_t>(key));
-      while (q->executeStep()) {
-        const auto ct = q->getColumn(1).getInt64();
-        if (ct >= lo && ct <= hi)
-          candidates.insert(q->getColumn(0).getInt64());
-      }
+  // All bands of all buckets the window touches (at most 3) in one statement; unused
+  // slots repeat the first key.
+  constexpr std::size_t k_slots = 3 * k_bands;
+  static const std::string sql =
+      "SELECT entry_id, t FROM lsh WHERE key IN (" + placeholders("?", k_slots) + ")";
+  std::vector<std::uint64_t> keys;
+  for (auto day = lsh_day(from_db(lo)); day <= lsh_day(from_db(hi)); ++day)
+    for (const auto key : band_keys(sig, day))
+      keys.push_back(key);
+  for (std::size_t start = 0; start < keys.size(); start += k_slots) { // >1 only if window > 4d
+    Use q(stmt(sql));
+    for (std::size_t i = 0; i < k_slots; ++i) {
+      const auto key = start + i < keys.size() ? keys[start + i] : keys[start];
+      q->bind(static_cast<int>(i + 1), static_cast<std::int64_t>(key));
+    }
+    while (q->executeStep()) {
+      const auto ct = q->getColumn(1).getInt64();
+      if (ct >= lo && ct <= hi)
+        candidates.insert(q->getColumn(0).getInt64());
     }
   }
   double best = 0;
