@@ -71,15 +71,33 @@ CONF
   NG_ETAG=$(curl -sI "http://127.0.0.1:$NGINX_PORT/feed.atom" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
 fi
 
-run_wrk() { # url header... -> req/s
-  local url=$1; shift
+cpu_ticks() { # pid -> utime+stime in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+TICK=$(getconf CLK_TCK)
+
+# run_wrk PID URL HEADER... -> "req/s cpu_us_per_request" (server CPU, from /proc, so the
+# second figure holds up better than req/s when the machine is shared)
+run_wrk() {
+  local pid=$1 url=$2; shift 2
   local args=()
   for h in "$@"; do args+=(-H "$h"); done
-  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "${args[@]}" "$url" |
-    awk '/Requests\/sec/{print $2} /Non-2xx or 3xx/{print "non2xx=" $NF > "/dev/stderr"}'
+  local before after out
+  before=$(cpu_ticks "$pid")
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "${args[@]}" "$url")
+  after=$(cpu_ticks "$pid")
+  if grep -q "Non-2xx or 3xx" <<<"$out"; then
+    echo "unexpected status codes from $url" >&2
+  fi
+  awk -v b="$before" -v a="$after" -v tick="$TICK" '
+    / requests in /{n=$1} /Requests\/sec/{r=$2}
+    END{printf "%s %.1f\n", r, (a-b)/tick*1e6/(n>0?n:1)}' <<<"$out"
 }
 
-printf '%-6s %-8s %12s %12s\n' round mode reelfeed nginx
+NGINX_WORKER=
+[ -n "$NGINX" ] && NGINX_WORKER=$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -1)
+
+printf '%-6s %-6s %12s %10s %12s %10s\n' round mode rf_req/s rf_us/req nginx_req/s ng_us/req
 for r in $(seq "$ROUNDS"); do
   for mode in plain gzip 304; do
     case $mode in
@@ -87,11 +105,11 @@ for r in $(seq "$ROUNDS"); do
       gzip) rf_h=("Accept-Encoding: gzip"); ng_h=("Accept-Encoding: gzip") ;;
       304) rf_h=("If-None-Match: $RF_ETAG"); ng_h=("If-None-Match: ${NG_ETAG:-x}") ;;
     esac
-    rf=$(run_wrk "http://127.0.0.1:$PORT/feed.atom" "${rf_h[@]+"${rf_h[@]}"}")
-    ng=-
+    read -r rf rf_cpu < <(run_wrk "$SERVER_PID" "http://127.0.0.1:$PORT/feed.atom" "${rf_h[@]+"${rf_h[@]}"}")
+    ng=- ng_cpu=-
     if [ -n "$NGINX" ]; then
-      ng=$(run_wrk "http://127.0.0.1:$NGINX_PORT/feed.atom" "${ng_h[@]+"${ng_h[@]}"}")
+      read -r ng ng_cpu < <(run_wrk "$NGINX_WORKER" "http://127.0.0.1:$NGINX_PORT/feed.atom" "${ng_h[@]+"${ng_h[@]}"}")
     fi
-    printf '%-6s %-8s %12s %12s\n' "$r" "$mode" "$rf" "$ng"
+    printf '%-6s %-6s %12s %10s %12s %10s\n' "$r" "$mode" "$rf" "$rf_cpu" "$ng" "$ng_cpu"
   done
 done
