@@ -62,6 +62,9 @@ Decoded decode_xml(std::string_view bytes,
 /// dropped, junk before the first '<' is removed. Returns false (and leaves out untouched)
 /// when nothing needed fixing.
 bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>& warnings);
+/// Cheap pre-check (memchr speed): false when the document has nothing repair_xml would
+/// fix before pugixml sees it. Structural errors are caught by pugixml itself afterwards.
+bool needs_repair(std::string_view in);
 
 // ---- xml_feed.cpp / json_feed.cpp -------------------------------------------------------
 Feed parse_xml(std::string_view utf8,

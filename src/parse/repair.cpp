@@ -121,6 +121,36 @@ void collect_entities(std::string_view subset,
 
 } // namespace
 
+bool needs_repair(std::string_view in) {
+  const std::string_view t = trim(in);
+  if (t.empty() || t.front() != '<' || in.find('\0') != std::string_view::npos) {
+    return true;
+  }
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const std::size_t cdata = in.find("<![CDATA[", i);
+    const std::size_t stop = cdata == std::string_view::npos ? in.size() : cdata;
+    // '&' outside CDATA must start one of XML's own references.
+    for (std::size_t a = in.find('&', i); a < stop; a = in.find('&', a + 1)) {
+      if (xml_ref_len(in, a) == 0) {
+        return true;
+      }
+    }
+    if (cdata == std::string_view::npos) {
+      break;
+    }
+    const std::size_t end = in.find("]]>", cdata + 9);
+    if (end == std::string_view::npos) {
+      return true; // unclosed CDATA
+    }
+    i = end + 3;
+  }
+  // A DTD internal subset may declare entities that need expanding.
+  const std::size_t doctype = in.find("<!DOCTYPE");
+  return doctype != std::string_view::npos && doctype < 4096 &&
+         in.find('[', doctype) < in.find('>', doctype);
+}
+
 bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>& warnings) {
   Fixer fix(in, out);
   std::vector<std::pair<std::string_view, std::string_view>> entities;

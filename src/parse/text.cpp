@@ -531,11 +531,13 @@ bool valid_utf8(std::string_view s) {
 }
 
 void repair_mojibake(std::string& s) {
-  // Cheap rejection first: only values whose non-ASCII characters are all U+0080-U+00FF
-  // (lead bytes C2/C3) can be double-encoded UTF-8.
+  // Only values whose non-ASCII characters are all U+0080-U+00FF (lead bytes C2/C3) can be
+  // double-encoded UTF-8. The bytes they stand for are checked as UTF-8 on the fly, so the
+  // common case (real Latin-1 text such as "café") is rejected without building anything.
   bool high = false;
+  int need = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i + 8 <= s.size()) {
+    if (need == 0 && i + 8 <= s.size()) {
       std::uint64_t w = 0;
       std::memcpy(&w, s.data() + i, 8);
       if ((w & 0x8080808080808080ULL) == 0) {
@@ -544,29 +546,48 @@ void repair_mojibake(std::string& s) {
       }
     }
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      continue;
+    unsigned b = c;
+    if (c >= 0x80) {
+      if ((c != 0xC2 && c != 0xC3) || i + 1 >= s.size()) {
+        return;
+      }
+      b = ((c & 0x1FU) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3FU);
+      high = true;
+      ++i;
     }
-    if ((c != 0xC2 && c != 0xC3) || i + 1 >= s.size()) {
-      return;
+    if (need > 0) {
+      if ((b & 0xC0) != 0x80) {
+        return;
+      }
+      --need;
+    } else if (b >= 0x80) {
+      if (b >= 0xC2 && b <= 0xDF) {
+        need = 1;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        need = 2;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 3;
+      } else {
+        return;
+      }
     }
-    high = true;
-    ++i;
   }
-  if (!high) {
+  if (!high || need != 0) {
     return;
   }
-  std::string bytes;
-  bytes.reserve(s.size());
+  std::string bytes(s.size(), '\0');
+  std::size_t n = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      bytes += static_cast<char>(c);
+      bytes[n++] = static_cast<char>(c);
     } else {
-      bytes += static_cast<char>(((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F));
+      bytes[n++] =
+          static_cast<char>(((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F));
       ++i;
     }
   }
+  bytes.resize(n);
   if (valid_utf8(bytes)) {
     s = std::move(bytes);
   }

@@ -210,14 +210,25 @@ Feed parse_xml(std::string_view utf8,
                const Options& options,
                std::vector<std::string> warnings) {
   std::string repaired;
-  if (repair_xml(utf8, repaired, warnings)) {
-    utf8 = repaired;
+  bool repair_done = false;
+  const std::string_view original = utf8;
+  if (needs_repair(utf8)) {
+    repair_done = true;
+    if (repair_xml(utf8, repaired, warnings)) {
+      utf8 = repaired;
+    }
   }
   pugi::xml_document doc;
   // No parse_doctype: the DTD is skipped, never loaded. Entities are already normalised.
   const unsigned opts = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_wconv_attribute |
                         pugi::parse_eol | pugi::parse_ws_pcdata;
   pugi::xml_parse_result res = doc.load_buffer(utf8.data(), utf8.size(), opts, pugi::encoding_utf8);
+  if (!res && !repair_done) { // e.g. a stray '<' in text: the full repair pass, then again
+    if (repair_xml(original, repaired, warnings)) {
+      utf8 = repaired;
+      res = doc.load_buffer(utf8.data(), utf8.size(), opts, pugi::encoding_utf8);
+    }
+  }
   // pugixml stops at a mismatched end tag (an unclosed <br> or <p> in unescaped HTML, a
   // stray </div>). Fix the tag at the error offset and parse again, a bounded number of times.
   std::string fixed;
