@@ -42,6 +42,7 @@ struct PollRun {
   std::size_t ok = 0;
   std::size_t failed = 0;
   long long new_entries = 0;
+  std::size_t changed = 0;
 };
 
 } // namespace
@@ -107,6 +108,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
         --run.active;
         (done.failed ? run.failed : run.ok) += 1;
         run.new_entries += done.new_entries;
+        run.changed += done.changed ? 1 : 0;
         launch();
         if (run.active == 0 && run.queue.empty()) {
           guard.reset();
@@ -123,8 +125,15 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   // Decisions follow the current rules, also for entries stored before a rule change.
   try {
     const Timestamp now = clock.now();
-    PublishPlan plan =
-        plan_publish(store->stories(now - config.output.max_age, 100000), *rules, config);
+    if (run.changed == 0) {
+      // Nothing new or edited: the stored decisions already describe what is stored.
+      log.info("polled", {{"sources", static_cast<unsigned long long>(total)},
+                          {"ok", static_cast<unsigned long long>(run.ok)},
+                          {"failed", static_cast<unsigned long long>(run.failed)},
+                          {"new", run.new_entries}});
+      return 0;
+    }
+    PublishPlan plan = plan_from_store(*store, *rules, config, now);
     store->save_decisions(plan.decisions);
     std::size_t published = 0;
     for (const TopicOutput& t : plan.topics) {

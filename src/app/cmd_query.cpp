@@ -3,6 +3,7 @@
 #include <exception>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <ostream>
 #include <sstream>
 
@@ -20,7 +21,7 @@ namespace reelfeed::app {
 
 namespace {
 
-constexpr int k_story_limit = 100000;
+constexpr int k_story_limit = std::numeric_limits<int>::max();
 
 /// Readers run beside the daemon: read-only, so they never migrate or lock for writing.
 std::unique_ptr<store::Store> open_for_reading(const config::Config& config, std::ostream& err) {
@@ -131,8 +132,7 @@ int cmd_render(const std::filesystem::path& path,
     doc_path = std::string("/all.") + extension(*format);
   } else {
     const filter::Rules rules(config->topics);
-    PublishPlan plan =
-        plan_publish(store->stories(now - config->output.max_age, k_story_limit), rules, *config);
+    PublishPlan plan = plan_from_store(*store, rules, *config, now);
     std::size_t index = 0;
     if (!topic.empty()) {
       const auto it = std::find_if(plan.topics.begin(), plan.topics.end(),

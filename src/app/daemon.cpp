@@ -18,8 +18,8 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto k_publish_debounce = std::chrono::seconds{1};
+constexpr auto k_publish_max_delay = std::chrono::seconds{30};
 constexpr auto k_prune_every = std::chrono::hours{1};
-constexpr int k_story_limit = 100000;
 
 void notify(const std::string& state) {
   // No NOTIFY_SOCKET (not under systemd) makes this a no-op.
@@ -207,7 +207,11 @@ void Daemon::request_publish() {
     return;
   }
   m_publish_pending = true;
-  m_publish_timer.expires_after(k_publish_debounce);
+  // A publish holds the store thread; on a big store it is spaced out so that ingests
+  // keep most of that thread's time.
+  m_publish_timer.expires_after(std::min<std::chrono::milliseconds>(
+      std::max<std::chrono::milliseconds>(k_publish_debounce, 2 * m_publish_cost),
+      k_publish_max_delay));
   m_publish_timer.async_wait([this](const boost::system::error_code& ec) {
     m_publish_pending = false;
     if (!ec) {
@@ -224,10 +228,13 @@ void Daemon::publish_now() {
   const Timestamp now = m_clock.now();
   asio::post(m_store_thread, [this, generation, config, rules, base, now] {
     try {
-      PublishPlan plan = plan_publish(m_store->stories(now - config->output.max_age, k_story_limit),
-                                      *rules, *config);
+      const auto started = std::chrono::steady_clock::now();
+      PublishPlan plan = plan_from_store(*m_store, *rules, *config, now);
       m_store->save_decisions(plan.decisions);
       plan.decisions.clear();
+      const auto cost = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      asio::post(m_io, [this, cost] { m_publish_cost = cost; });
       // Rendering and gzip are CPU work; the store thread moves on.
       auto shared_plan = std::make_shared<const PublishPlan>(std::move(plan));
       asio::post(m_cpu, [this, generation, shared_plan, base] {

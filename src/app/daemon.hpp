@@ -97,6 +97,7 @@ private:
   std::uint64_t m_publish_generation = 0;   ///< last publish started
   std::uint64_t m_published_generation = 0; ///< last publish served
   bool m_publish_pending = false;
+  std::chrono::milliseconds m_publish_cost{0}; ///< store-thread time of the last publish
   bool m_ready = false;
   bool m_stopping = false;
   std::chrono::microseconds m_watchdog{0};

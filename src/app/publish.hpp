@@ -18,6 +18,7 @@
 #include "model/story.hpp"
 #include "render/render.hpp"
 #include "serve/serve.hpp"
+#include "store/store.hpp"
 
 namespace reelfeed::app {
 
@@ -43,6 +44,16 @@ struct PublishPlan {
 /// story, unfiltered (a plain aggregator). Stories are ordered newest published first.
 [[nodiscard]] PublishPlan
 plan_publish(std::vector<Story> stories, const filter::Rules& rules, const config::Config& config);
+
+/// The plan of what the store holds in the output window ([output] max_age before `now`).
+/// Loads the newest stories: 20 x max_items first, then up to 20,000 when a topic is still
+/// short, so one publish costs about the same with 2,000 or 200,000 stored stories (older
+/// matches beyond the scan are not published; their decisions stay as stored). Decisions
+/// cover the stories evaluated. Store thread.
+[[nodiscard]] PublishPlan plan_from_store(store::Store& store,
+                                          const filter::Rules& rules,
+                                          const config::Config& config,
+                                          Timestamp now);
 
 /// The unfiltered output (`render --all`): every story, newest first, no decisions.
 [[nodiscard]] TopicOutput all_stories(std::vector<Story> stories, const config::Config& config);
