@@ -1,6 +1,22 @@
 #pragma once
-// Stories -> Atom 1.0, RSS 2.0, JSON Feed 1.1 documents. Pure; HTML in summaries and
-// content is sanitised (no script, no event handlers) before it is republished.
+// Stories -> Atom 1.0, RSS 2.0, JSON Feed 1.1 documents. Pure functions with no shared
+// state: safe to call from any thread; they never throw on bad input (only on allocation).
+//
+// What every writer guarantees:
+// - ids: Story::uid (else "urn:reelfeed:story:<id>"), so an edited story is never "new";
+//   RSS guid has isPermaLink="false".
+// - dates: RFC 3339 (Atom, JSON) / RFC 822 (RSS) in UTC; published falls back to updated.
+// - text is valid UTF-8 without XML-illegal characters (bad bytes become U+FFFD); titles
+//   and names are plain text, escaped by the writer.
+// - HTML (summary, content) goes through gumbo and an allowlist (render/sanitize.hpp):
+//   script/style/iframe/object/embed/form/svg/math dropped, on* attributes dropped, only
+//   relative, http(s) and mailto URLs kept; Atom uses type="html".
+// - categories: Decision::topic, Decision::concepts_matched, then Story::categories,
+//   de-duplicated in that order.
+// - a story with other outlets gets "<p>Also covered by: <a>Deadline</a>, ...</p>" after
+//   its content (Atom also adds rel="related" links); JSON items carry
+//   "_reelfeed": {"outlets": [{"source","link","title"}...], "topic", "score", "concepts"}.
+// - identical input renders identical bytes (no "now" inside), so ETags stay stable.
 
 #include <span>
 #include <string>

@@ -2,6 +2,15 @@
 // The HTTP server (Boost.Beast) for the output feeds. Serves immutable snapshots of
 // pre-rendered bodies (plain and gzip) with ETag / If-None-Match -> 304 and
 // Last-Modified; runs entirely on the io_context's thread.
+//
+// Behaviour: GET and HEAD only (405 with Allow otherwise), 404 for unknown paths (the
+// query string is ignored); snapshot resources get Cache-Control "public, max-age=300",
+// Vary: Accept-Encoding and the gzip body when Accept-Encoding admits gzip; handler
+// resources get "no-cache". If-None-Match (weak comparison, "*") wins over
+// If-Modified-Since. Bodies are sent from the snapshot without copying.
+// Limits: request header 8 KiB (431), body 8 KiB (413), malformed request 400 (each then
+// closes the connection); 30 s to read a request (also the keep-alive idle time), 60 s to
+// write a response; at most 1024 connections.
 
 #include <cstdint>
 #include <functional>
