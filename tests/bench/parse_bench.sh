@@ -7,12 +7,12 @@ build=${1:?build dir (configured with -DREELFEED_BUILD_BENCH=ON)}
 reps=${2:-5}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-"$build/tests/bench/parse_bench" --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true \
+"${PARSE_BENCH:-$build/tests/bench/parse_bench}" --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true \
   --benchmark_report_aggregates_only=true --benchmark_format=json >"$out"
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-med = {b["run_name"]: b for b in doc["benchmarks"] if b.get("aggregate_name") == "median"}
+med = {b["run_name"].split("/")[0]: b for b in doc["benchmarks"] if b.get("aggregate_name") == "median"}
 bare, ours = med["BM_PugixmlDom"], med["BM_ParseFeed"]
 for name, b in (("pugixml DOM (bare)", bare), ("reelfeed parse_feed", ours)):
     print("%-22s %8.1f MB/s %10.0f items/s" % (name, b["bytes_per_second"] / 1e6, b["items/s"]))
