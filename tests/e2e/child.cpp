@@ -29,7 +29,8 @@ using namespace std::chrono_literals;
 
 pid_t spawn(const std::vector<std::string>& args,
             const std::filesystem::path& out,
-            const std::filesystem::path& err) {
+            const std::filesystem::path& err,
+            const std::vector<std::string>& env = {}) {
   std::vector<std::string> argv_store;
   argv_store.emplace_back(REELFEED_BINARY);
   argv_store.insert(argv_store.end(), args.begin(), args.end());
@@ -38,13 +39,22 @@ pid_t spawn(const std::vector<std::string>& args,
     argv.push_back(a.data());
   }
   argv.push_back(nullptr);
+  std::vector<std::string> env_store(env);
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) {
+    envp.push_back(*e);
+  }
+  for (std::string& e : env_store) {
+    envp.push_back(e.data());
+  }
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     throw std::runtime_error(std::string("cannot start ") + REELFEED_BINARY);
@@ -97,9 +107,11 @@ CmdResult run_reelfeed(const std::vector<std::string>& args, std::chrono::second
   return run;
 }
 
-Daemon::Daemon(const std::vector<std::string>& args, const std::filesystem::path& log_dir)
+Daemon::Daemon(const std::vector<std::string>& args,
+               const std::filesystem::path& log_dir,
+               const std::vector<std::string>& env)
     : m_err(log_dir / "daemon.err") {
-  m_pid = spawn(args, log_dir / "daemon.out", m_err);
+  m_pid = spawn(args, log_dir / "daemon.out", m_err, env);
 }
 
 Daemon::~Daemon() {

@@ -30,7 +30,10 @@ CmdResult run_reelfeed(const std::vector<std::string>& args,
 /// A `reelfeed run` daemon in the background; SIGKILLed by the destructor if still alive.
 class Daemon {
 public:
-  Daemon(const std::vector<std::string>& args, const std::filesystem::path& log_dir);
+  /// `env`: extra "NAME=value" entries on top of this process's environment.
+  Daemon(const std::vector<std::string>& args,
+         const std::filesystem::path& log_dir,
+         const std::vector<std::string>& env = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
