@@ -204,11 +204,10 @@ int cmd_explain(const std::filesystem::path& path, const std::string& what, Stre
     const Outlet& o = story.outlets[i];
     out << "    " << (o.entry_id == ex->entry_id ? "* " : "- ") << o.source << ": " << o.title
         << " <" << o.link << ">";
-    if (i == 0) {
-      out << " [representative]";
-    }
     if (i < ex->join_reasons.size() && !ex->join_reasons[i].empty()) {
       out << " (" << ex->join_reasons[i] << ")";
+    } else if (i == 0) {
+      out << " (representative)";
     }
     out << "\n";
   }
