@@ -93,36 +93,43 @@ bool Store::Impl::tombstoned_url(const std::string& canon) {
 
 std::int64_t
 Store::Impl::create_story(const std::string& link, Timestamp published, Timestamp updated) {
-  // uid is derived from the AUTOINCREMENT id, which SQLite never hands out twice.
-  Use q(stmt("INSERT INTO stories(uid, link, published, updated, last_activity) "
-             "VALUES ('', ?1, ?2, ?3, ?2)"));
+  // uid is derived from the AUTOINCREMENT id, which SQLite never hands out twice. Under
+  // the write lock the next id is sqlite_sequence's value + 1, so the row is inserted with
+  // its id and uid in one statement (one uid-index insert instead of insert + update).
+  Use q(stmt("INSERT INTO stories(id, uid, link, published, updated, last_activity) "
+             "SELECT n, ?4 || n, ?1, ?2, ?3, ?2 FROM (SELECT max(coalesce((SELECT seq FROM "
+             "sqlite_sequence WHERE name = 'stories'), 0), coalesce((SELECT max(id) FROM "
+             "stories), 0)) + 1 AS n)"));
   q->bind(1, link);
   q->bind(2, to_db(published));
   q->bind(3, to_db(updated));
+  q->bind(4, k_uid_prefix);
   q->exec();
-  const auto id = m_db.getLastInsertRowid();
-  Use u(stmt("UPDATE stories SET uid = ? WHERE id = ?"));
-  u->bind(1, std::string(k_uid_prefix) + std::to_string(id));
-  u->bind(2, id);
-  u->exec();
-  return id;
+  return m_db.getLastInsertRowid();
 }
 
-std::optional<Store::Impl::Placement>
-Store::Impl::place(const std::string& canon, const dedup::Signature& sig, Timestamp t) {
+std::optional<Store::Impl::Placement> Store::Impl::place(const std::string& canon,
+                                                         const dedup::Signature& sig,
+                                                         Timestamp t,
+                                                         const std::optional<UrlHit>& url_hit) {
   Placement p;
   if (!canon.empty()) {
-    {
-      Use q(stmt("SELECT story_id, id FROM entries WHERE canonical_url = ? LIMIT 1"));
+    UrlHit hit;
+    if (url_hit) {
+      hit = *url_hit;
+    } else {
+      Use q(stmt("SELECT story_id, id FROM entries WHERE canonical_url = ? ORDER BY id LIMIT 1"));
       q->bind(1, canon);
-      if (q->executeStep()) {
-        p.story_id = q->getColumn(0).getInt64();
-        p.joined_entry = q->getColumn(1).getInt64();
-        p.joined = true;
-        p.reason = "same canonical URL";
-        p.score = 1.0;
-        return p;
-      }
+      if (q->executeStep())
+        hit.emplace(q->getColumn(0).getInt64(), q->getColumn(1).getInt64());
+    }
+    if (hit) {
+      p.story_id = hit->first;
+      p.joined_entry = hit->second;
+      p.joined = true;
+      p.reason = "same canonical URL";
+      p.score = 1.0;
+      return p;
     }
     if (tombstoned_url(canon))
       return std::nullopt; // its story was pruned: not new

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
+#define XXH_STATIC_LINKING_ONLY // XXH3_state_t on the stack
 #include <xxhash.h>
 
 #include "store/store_impl.hpp"
@@ -24,15 +25,14 @@ namespace {
 using nlohmann::json;
 
 std::uint64_t hash_fields(std::initializer_list<std::string_view> fields) {
-  XXH3_state_t* st = XXH3_createState();
-  XXH3_64bits_reset(st);
+  XXH3_state_t st; // on the stack: this runs for every item of every fetched feed
+  XXH3_INITSTATE(&st);
+  XXH3_64bits_reset(&st);
   for (auto f : fields) {
-    XXH3_64bits_update(st, f.data(), f.size());
-    XXH3_64bits_update(st, "\x1f", 1); // field separator: ("ab","c") != ("a","bc")
+    XXH3_64bits_update(&st, f.data(), f.size());
+    XXH3_64bits_update(&st, "\x1f", 1); // field separator: ("ab","c") != ("a","bc")
   }
-  const auto h = XXH3_64bits_digest(st);
-  XXH3_freeState(st);
-  return h;
+  return XXH3_64bits_digest(&st);
 }
 
 std::string hex(std::uint64_t v) {
@@ -49,6 +49,8 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 std::string enclosures_json(const std::vector<Enclosure>& encs) {
+  if (encs.empty())
+    return "[]"; // most items; same text as the JSON dump, without building a json value
   json a = json::array();
   for (const auto& e : encs) {
     json o{{"url", e.url}, {"type", e.type}};
@@ -200,21 +202,31 @@ IngestResult Store::Impl::ingest(const std::string& source,
         row = find(primary);
       }
     }
+    std::optional<Impl::UrlHit> url_hit; // reused by place(): one look-up, not two
     if (!row && !canon[i].empty()) {
       // Stored under another key: the feed changed its guid scheme, recycled a guid, or
       // this source degraded to link identity. Same link and date = same item; it is
       // re-keyed below.
       std::string other;
       {
-        // Unary + keeps the planner on the canonical_url index (not a scan of the source).
-        Use q(stmt("SELECT identity FROM entries WHERE canonical_url = ? AND +source_id = ? "
-                   "AND published IS ? LIMIT 1"));
+        // All sightings of the URL (one per outlet at most, usually none), on the
+        // canonical_url index in id order.
+        Use q(stmt("SELECT story_id, id, source_id, published, identity FROM entries "
+                   "WHERE canonical_url = ? ORDER BY id"));
         q->bind(1, canon[i]);
-        q->bind(2, src.id);
-        if (e.published)
-          q->bind(3, to_db(*e.published));
-        if (q->executeStep())
-          other = q->getColumn(0).getString();
+        url_hit.emplace();
+        // Both sides map NULL to INT64_MIN: `published IS ?` semantics.
+        const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
+        while (q->executeStep()) {
+          if (!*url_hit)
+            url_hit->emplace(q->getColumn(0).getInt64(), q->getColumn(1).getInt64());
+          const std::int64_t stored_pub =
+              q->getColumn(3).isNull() ? INT64_MIN : q->getColumn(3).getInt64();
+          if (q->getColumn(2).getInt64() == src.id && stored_pub == pub) {
+            other = q->getColumn(4).getString();
+            break;
+          }
+        }
       }
       if (!other.empty() && seen_keys.count(other) == 0)
         row = find(other);
@@ -225,9 +237,10 @@ IngestResult Store::Impl::ingest(const std::string& source,
     }
 
     const Timestamp t = std::min(e.published.value_or(now), now); // future dates clamp to now
-    const auto sig = dedup::signature(e);
-    if (row) {
-      if (row->content_hash == content_hash) {
+    if (row && row->content_hash == content_hash) {
+      {
+        // The common case of a re-downloaded feed: no signature, no canonicalisation of
+        // text; the row keeps its size, so SQLite overwrites its first page in place.
         Use q(stmt("UPDATE entries SET last_seen = ?, last_fetch_id = ?, identity = ? "
                    "WHERE id = ?"));
         q->bind(1, to_db(now));
@@ -235,9 +248,13 @@ IngestResult Store::Impl::ingest(const std::string& source,
         q->bind(3, primary);
         q->bind(4, row->id);
         q->exec();
-        ++result.unchanged_entries;
-        continue;
       }
+      ++result.unchanged_entries;
+      continue;
+    }
+    // The expensive part (MinHash of normalised title + lede) only for new or edited items.
+    const auto sig = dedup::signature(e);
+    if (row) {
       // An edit: same row, new content. The story keeps its id and link.
       unindex_signature(row->id, row->sig, from_db(row->sort_time));
       {
@@ -291,7 +308,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         continue;
       }
     }
-    auto placement = place(canon[i], sig, t);
+    auto placement = place(canon[i], sig, t, url_hit);
     if (!placement) {
       ++result.skipped_entries;
       continue;

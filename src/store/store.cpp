@@ -117,7 +117,17 @@ Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Acc
   // The default 2 MB page cache makes every look-up a pread at 100k entries.
   m_db.exec("PRAGMA cache_size = -32768");
   m_db.exec("PRAGMA temp_store = MEMORY");
+  // Reads of index pages through the mapping, not read(2) into the page cache.
+  m_db.exec("PRAGMA mmap_size = 268435456");
   configure_and_migrate();
+  if (access == Access::read_write) {
+    // The default checkpoint every 1000 WAL pages (4 MB) rewrites the same hot index pages
+    // into the database file (and fsyncs it) every couple of feeds; 32 MB between
+    // checkpoints writes each hot page once per many feeds. The WAL file is truncated back
+    // to 64 MB after a checkpoint so that it cannot grow without bound.
+    m_db.exec("PRAGMA wal_autocheckpoint = 8192");
+    m_db.exec("PRAGMA journal_size_limit = 67108864");
+  }
 }
 
 SQLite::Statement& Store::Impl::stmt(const std::string& sql) {

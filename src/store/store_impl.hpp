@@ -17,7 +17,7 @@
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 3;
+inline constexpr int k_schema_version = 4;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -85,8 +85,13 @@ public:
     double score = 0;
     std::int64_t joined_entry = 0;
   };
-  std::optional<Placement>
-  place(const std::string& canon, const dedup::Signature& sig, Timestamp t);
+  /// The first sighting (lowest id) of a canonical URL: story id and entry id.
+  using UrlHit = std::optional<std::pair<std::int64_t, std::int64_t>>;
+  /// `url_hit`: the caller already looked `canon` up in entries (nullopt: look it up here).
+  std::optional<Placement> place(const std::string& canon,
+                                 const dedup::Signature& sig,
+                                 Timestamp t,
+                                 const std::optional<UrlHit>& url_hit = std::nullopt);
   std::int64_t create_story(const std::string& link, Timestamp published, Timestamp updated);
   void index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
   void unindex_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);

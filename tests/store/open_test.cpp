@@ -7,6 +7,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store/store.hpp"
+#include "store/store_impl.hpp"
 #include "store_helpers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,7 +24,7 @@ TEST(Open, FreshDatabaseIsMigratedWithPragmas) {
   const auto path = dir.path() / "new.db";
   { Store s(path); }
   SQLite::Database db(path.string());
-  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 3);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), k_schema_version);
   EXPECT_EQ(db.execAndGet("PRAGMA application_id").getInt64(), 0x7265656C);
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(db.execAndGet("PRAGMA auto_vacuum").getInt(), 2);

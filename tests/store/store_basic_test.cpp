@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store/store.hpp"
+#include "store/store_impl.hpp"
 #include "store_helpers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -44,7 +45,7 @@ TEST(StoreBasic, ReopensWithWalAndSchemaVersion) {
   }
   SQLite::Database db(path.string());
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
-  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 3);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), k_schema_version);
   EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
   Store again(path);
   EXPECT_EQ(again.stories(at(1), 10).size(), 1u);
