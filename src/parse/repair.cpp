@@ -121,6 +121,19 @@ void collect_entities(std::string_view subset,
 
 } // namespace
 
+namespace {
+/// string_view::find of a multi-byte needle runs memchr+memcmp per occurrence of its first
+/// byte ('<' is everywhere in XML); glibc's memmem skips ahead much faster.
+std::size_t find_seq(std::string_view in, std::string_view needle, std::size_t from) {
+  if (from >= in.size()) {
+    return std::string_view::npos;
+  }
+  const void* p = memmem(in.data() + from, in.size() - from, needle.data(), needle.size());
+  return p == nullptr ? std::string_view::npos
+                      : static_cast<std::size_t>(static_cast<const char*>(p) - in.data());
+}
+} // namespace
+
 bool needs_repair(std::string_view in) {
   const std::string_view t = trim(in);
   if (t.empty() || t.front() != '<' || in.find('\0') != std::string_view::npos) {
@@ -128,7 +141,7 @@ bool needs_repair(std::string_view in) {
   }
   std::size_t i = 0;
   while (i < in.size()) {
-    const std::size_t cdata = in.find("<![CDATA[", i);
+    const std::size_t cdata = find_seq(in, "<![CDATA[", i);
     const std::size_t stop = cdata == std::string_view::npos ? in.size() : cdata;
     // '&' outside CDATA must start one of XML's own references.
     for (std::size_t a = in.find('&', i); a < stop; a = in.find('&', a + 1)) {
@@ -139,14 +152,15 @@ bool needs_repair(std::string_view in) {
     if (cdata == std::string_view::npos) {
       break;
     }
-    const std::size_t end = in.find("]]>", cdata + 9);
+    const std::size_t end = find_seq(in, "]]>", cdata + 9);
     if (end == std::string_view::npos) {
       return true; // unclosed CDATA
     }
     i = end + 3;
   }
   // A DTD internal subset may declare entities that need expanding.
-  const std::size_t doctype = in.find("<!DOCTYPE");
+  const std::size_t doctype =
+      find_seq(in.substr(0, std::min<std::size_t>(in.size(), 4096 + 9)), "<!DOCTYPE", 0);
   return doctype != std::string_view::npos && doctype < 4096 &&
          in.find('[', doctype) < in.find('>', doctype);
 }

@@ -86,13 +86,17 @@ constexpr std::array<KnownNs, 71> k_known_ns = {{
     {"http://schemas.google.com/g/2005", "gd"},
 }};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
+void lower_in_place(std::string& s) {
+  for (char& c : s) {
     if (c >= 'A' && c <= 'Z') {
       c = static_cast<char>(c - 'A' + 'a');
     }
   }
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  lower_in_place(out);
   return out;
 }
 
@@ -197,7 +201,7 @@ std::string base64_decode(std::string_view in, bool& ok) {
 
 } // namespace
 
-std::optional<std::string> attr(const std::vector<Attr>& attrs, std::string_view name) {
+std::optional<std::string> attr(std::span<const Attr> attrs, std::string_view name) {
   for (const auto& a : attrs) {
     if (a.name == name) {
       return a.value;
@@ -237,7 +241,6 @@ void Engine::track_namespace(std::string_view prefix, std::string_view uri) {
 
 void Engine::element(const pugi::xml_node& node) {
   const std::size_t ns_mark = m_ns.size();
-  std::vector<Attr> attrs;
   for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
     const std::string_view n = a.name();
     if (n == "xmlns") {
@@ -260,28 +263,37 @@ void Engine::element(const pugi::xml_node& node) {
     found = false;
     return prefix;
   };
+  std::size_t nattrs = 0;
   for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
     const std::string_view n = a.name();
     if (n == "xmlns" || n.substr(0, 6) == "xmlns:") {
       continue;
     }
-    Attr at;
+    if (nattrs == m_attrs.size()) {
+      m_attrs.emplace_back();
+    }
+    Attr& at = m_attrs[nattrs++];
+    at.name.clear();
     const auto colon = n.find(':');
     if (colon != std::string_view::npos) {
       bool found = false;
       const std::string_view p = n.substr(0, colon);
       const std::string_view c = p == "xml" ? "xml" : canonical(p, found);
-      at.name = lower(c.empty() ? n.substr(colon + 1)
-                                : std::string(c) + ":" + std::string(n.substr(colon + 1)));
+      if (!c.empty()) {
+        at.name.append(c);
+        at.name += ':';
+      }
+      at.name.append(n.substr(colon + 1));
     } else {
-      at.name = lower(n);
+      at.name.append(n);
     }
-    at.value = a.value();
+    lower_in_place(at.name);
+    at.value.assign(a.value());
     if (at.name == "rel" || at.name == "type") {
-      at.value = lower(at.value);
+      lower_in_place(at.value);
     }
-    attrs.push_back(std::move(at));
   }
+  const std::span<const Attr> attrs(m_attrs.data(), nattrs);
 
   const std::string_view qname = node.name();
   const auto colon = qname.find(':');
@@ -326,14 +338,15 @@ void Engine::element(const pugi::xml_node& node) {
   }
 
   bool serialized = false, skipped_div = false, pushed_unknown = false;
-  if (m_incontent > 0 && !ends_with(m_cp.type.empty() ? "xml" : m_cp.type, "xml")) {
+  int code = -1;
+  if (m_incontent > 0 && !cp_xmlish()) {
     if (tag == "div") {
       skipped_div = true;
     } else {
       m_cp.type = "application/xhtml+xml";
     }
   }
-  if (!skipped_div && m_incontent > 0 && m_cp.type == "application/xhtml+xml") {
+  if (!skipped_div && m_incontent > 0 && cp_xhtml()) {
     // Serialise the start tag straight into the content being collected (escape=0).
     if (!m_stack.empty()) {
       std::string& out = m_stack.back().text;
@@ -369,7 +382,7 @@ void Engine::element(const pugi::xml_node& node) {
         tag != "href" && tag != "width" && tag != "height") {
       m_inimage = false;
     }
-    start(tag, key, attrs, pushed_unknown);
+    code = start(tag, key, attrs, pushed_unknown);
   }
 
   for (auto child = node.first_child(); child; child = child.next_sibling()) {
@@ -388,10 +401,10 @@ void Engine::element(const pugi::xml_node& node) {
 
   // unknown_endtag
   if (!serialized && !skipped_div) {
-    end(key, pushed_unknown);
+    end(key, code, pushed_unknown);
   }
   bool early = false;
-  if (m_incontent > 0 && !ends_with(m_cp.type.empty() ? "xml" : m_cp.type, "xml")) {
+  if (m_incontent > 0 && !cp_xmlish()) {
     if (tag == "div") {
       early = true; // feedparser returns before popping base/depth here
     } else {
@@ -399,8 +412,13 @@ void Engine::element(const pugi::xml_node& node) {
     }
   }
   if (!early) {
-    if (m_incontent > 0 && m_cp.type == "application/xhtml+xml") {
-      handle_data("</" + tag + ">", false);
+    if (m_incontent > 0 && cp_xhtml()) {
+      if (!m_stack.empty()) { // no temporary "</" + tag + ">" string
+        std::string& out = m_stack.back().text;
+        out += "</";
+        out += tag;
+        out += '>';
+      }
     }
     if (saved_base && !saved_base->empty()) {
       m_base = std::move(*saved_base);
@@ -414,7 +432,7 @@ void Engine::handle_data(std::string_view text, bool escape) {
   if (m_stack.empty()) {
     return;
   }
-  if (escape && m_cp.type == "application/xhtml+xml") {
+  if (escape && cp_xhtml()) {
     html_escape_append(m_stack.back().text, text);
   } else {
     m_stack.back().text.append(text);
@@ -446,7 +464,7 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
   Frame f = std::move(m_stack.back());
   m_stack.pop_back();
   std::string output = std::move(f.text);
-  if (version == "atom10" && m_cp.type == "application/xhtml+xml") {
+  if (std::string_view(version) == "atom10" && cp_xhtml()) {
     unwrap_div(output);
   }
   if (strip) {
@@ -470,7 +488,8 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
   if (is_relative_uri_element(element) && !output.empty() && (element != "id" || m_guidislink)) {
     output = resolve(output);
   }
-  if (version.substr(0, 4) != "atom" && m_cp.type == "text/plain" && looks_like_html(output)) {
+  if (!std::string_view(version).starts_with("atom") &&
+      std::string_view(m_cp.type) == "text/plain" && looks_like_html(output)) {
     m_cp.type = "text/html";
   }
   m_cp.base64 = false;
@@ -570,7 +589,7 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
 }
 
 void Engine::push_content(std::string_view tag,
-                          const std::vector<Attr>& attrs,
+                          std::span<const Attr> attrs,
                           std::string_view default_type,
                           bool expecting) {
   ++m_incontent;

@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,21 +78,28 @@ private:
   };
 
   void element(const pugi::xml_node& node);
-  void start(std::string_view tag,
-             std::string_view key,
-             const std::vector<Attr>& attrs,
-             bool& pushed_unknown);
-  void end(std::string_view key, bool pushed_unknown);
+  /// Returns the handler code looked up once per element (-1: no handler), passed to end().
+  int start(std::string_view tag,
+            std::string_view key,
+            std::span<const Attr> attrs,
+            bool& pushed_unknown);
+  void end(std::string_view key, int code, bool pushed_unknown);
   void handle_data(std::string_view text, bool escape = true);
 
   void push(std::string_view name, bool expecting);
   std::optional<std::string> pop(std::string_view name, bool strip = true);
   void push_content(std::string_view tag,
-                    const std::vector<Attr>& attrs,
+                    std::span<const Attr> attrs,
                     std::string_view default_type,
                     bool expecting);
   std::optional<std::string> pop_content(std::string_view tag);
   Context& context();
+  // Content-type tests run for every element and text node inside content: compare
+  // string_views (length first) rather than std::string against a C string.
+  bool cp_xhtml() const { return std::string_view(m_cp.type) == "application/xhtml+xml"; }
+  bool cp_xmlish() const {
+    return m_cp.type.empty() || std::string_view(m_cp.type).ends_with("xml");
+  }
   void track_namespace(std::string_view prefix, std::string_view uri);
   std::string resolve(std::string_view uri) const;
   void save_author(std::string_view key, const std::string& value);
@@ -101,17 +109,16 @@ private:
                std::optional<std::string> label);
 
   // Handlers for the elements that matter to the output.
-  void cdf_common(const std::vector<Attr>& attrs);
+  void cdf_common(std::span<const Attr> attrs);
   void start_author();
   void end_author();
-  void start_link(const std::vector<Attr>& attrs);
-  void start_category(const std::vector<Attr>& attrs, const char* default_scheme);
+  void start_link(std::span<const Attr> attrs);
+  void start_category(std::span<const Attr> attrs, const char* default_scheme);
   void end_category();
-  void start_summary_like(const std::vector<Attr>& attrs,
-                          bool description,
-                          std::string_view default_type);
+  void
+  start_summary_like(std::span<const Attr> attrs, bool description, std::string_view default_type);
   void end_summary_like();
-  void start_content(const std::vector<Attr>& attrs, std::string_view default_type);
+  void start_content(std::span<const Attr> attrs, std::string_view default_type);
   void end_content();
   void end_date(bool published);
   void split_tags(std::string_view element, const char* scheme);
@@ -122,6 +129,9 @@ private:
   std::string m_base;
   Context m_scratch;
   std::string m_key; // reused dispatch key buffer
+  // Attributes of the element being started, reused across elements (only read before the
+  // children are walked), so their strings keep their capacity instead of reallocating.
+  std::vector<Attr> m_attrs;
 
   int m_depth = 0, m_title_depth = -1;
   int m_incontent = 0;
@@ -136,6 +146,6 @@ private:
   } m_cp;
 };
 
-std::optional<std::string> attr(const std::vector<Attr>& attrs, std::string_view name);
+std::optional<std::string> attr(std::span<const Attr> attrs, std::string_view name);
 
 } // namespace reelfeed::parse::detail

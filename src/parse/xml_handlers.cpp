@@ -169,10 +169,10 @@ std::optional<std::int64_t> to_int(std::string_view s) {
 
 } // namespace
 
-void Engine::start(std::string_view tag,
-                   std::string_view key,
-                   const std::vector<Attr>& attrs,
-                   bool& pushed_unknown) {
+int Engine::start(std::string_view tag,
+                  std::string_view key,
+                  std::span<const Attr> attrs,
+                  bool& pushed_unknown) {
   const auto& map = handlers();
   const auto it = map.find(key);
   if (it == map.end()) {
@@ -183,7 +183,7 @@ void Engine::start(std::string_view tag,
       push(k_unknown, true);
       pushed_unknown = true;
     }
-    return;
+    return -1;
   }
   const bool expecting = m_infeed || m_inentry || m_insource;
   switch (it->second) {
@@ -361,18 +361,18 @@ void Engine::start(std::string_view tag,
     push(other_name(key), key != "width" && key != "height" && key != "name");
     break;
   }
+  return static_cast<int>(it->second);
 }
 
-void Engine::end(std::string_view key, bool pushed_unknown) {
-  const auto& map = handlers();
-  const auto it = map.find(key);
-  if (it == map.end()) {
+void Engine::end(std::string_view key, int code, bool pushed_unknown) {
+  if (code < 0) {
     if (pushed_unknown) {
       pop(k_unknown);
     }
     return;
   }
-  switch (it->second) {
+  const H h = static_cast<H>(code);
+  switch (h) {
   case H::rss:
     break;
   case H::channel:
@@ -405,7 +405,7 @@ void Engine::end(std::string_view key, bool pushed_unknown) {
     break;
   case H::name:
   case H::email: {
-    const bool is_name = it->second == H::name;
+    const bool is_name = h == H::name;
     auto v = pop(is_name ? "name" : "email");
     if (m_inpublisher || !m_inauthor || !v) {
       break;
@@ -420,7 +420,7 @@ void Engine::end(std::string_view key, bool pushed_unknown) {
     if (v && !v->empty()) {
       m_title_depth = m_depth;
     }
-    if (it->second == H::media_title) {
+    if (h == H::media_title) {
       m_title_depth = saved;
     }
     break;
@@ -457,7 +457,7 @@ void Engine::end(std::string_view key, bool pushed_unknown) {
   }
   case H::published:
   case H::updated:
-    end_date(it->second == H::published);
+    end_date(h == H::published);
     break;
   case H::category:
   case H::media_category:
@@ -489,18 +489,18 @@ void Engine::end(std::string_view key, bool pushed_unknown) {
   case H::ttl:
   case H::sy_period:
   case H::sy_frequency: {
-    const std::string_view n = it->second == H::ttl         ? "ttl"
-                               : it->second == H::sy_period ? "sy_updateperiod"
-                                                            : "sy_updatefrequency";
+    const std::string_view n = h == H::ttl         ? "ttl"
+                               : h == H::sy_period ? "sy_updateperiod"
+                                                   : "sy_updatefrequency";
     auto v = pop(n);
     if (!v || m_inentry) {
       break;
     }
-    if (it->second == H::ttl) {
+    if (h == H::ttl) {
       if (auto minutes = to_int(*v); minutes && *minutes > 0) {
         ttl = Seconds{*minutes * 60};
       }
-    } else if (it->second == H::sy_period) {
+    } else if (h == H::sy_period) {
       const std::string_view p = trim(*v);
       const std::int64_t secs = p == "hourly"    ? 3600
                                 : p == "daily"   ? 86400
@@ -525,7 +525,7 @@ void Engine::end(std::string_view key, bool pushed_unknown) {
   }
 }
 
-void Engine::cdf_common(const std::vector<Attr>& attrs) {
+void Engine::cdf_common(std::span<const Attr> attrs) {
   // CDF carries the date and link as attributes; feedparser feeds them through the
   // ordinary element handlers.
   if (auto lastmod = attr(attrs, "lastmod")) {
@@ -618,7 +618,7 @@ void Engine::add_tag(std::optional<std::string> term,
   c.tags.push_back(std::move(t));
 }
 
-void Engine::start_category(const std::vector<Attr>& attrs, const char* default_scheme) {
+void Engine::start_category(std::span<const Attr> attrs, const char* default_scheme) {
   auto scheme = attr(attrs, "scheme");
   if (!scheme) {
     scheme = attr(attrs, "domain");
@@ -663,7 +663,7 @@ void Engine::split_tags(std::string_view element, const char* scheme) {
   }
 }
 
-void Engine::start_link(const std::vector<Attr>& attrs) {
+void Engine::start_link(std::span<const Attr> attrs) {
   Link l;
   l.rel = attr(attrs, "rel").value_or("alternate");
   l.type = attr(attrs, "type").value_or(l.rel == "self" ? "application/atom+xml" : "text/html");
@@ -696,7 +696,7 @@ void Engine::start_link(const std::vector<Attr>& attrs) {
   }
 }
 
-void Engine::start_summary_like(const std::vector<Attr>& attrs,
+void Engine::start_summary_like(std::span<const Attr> attrs,
                                 bool description,
                                 std::string_view default_type) {
   Context& c = context();
@@ -721,7 +721,7 @@ void Engine::end_summary_like() {
   m_summary_key_content = false;
 }
 
-void Engine::start_content(const std::vector<Attr>& attrs, std::string_view default_type) {
+void Engine::start_content(std::span<const Attr> attrs, std::string_view default_type) {
   m_has_content = true;
   push_content("content", attrs, default_type, true);
 }
@@ -733,7 +733,8 @@ void Engine::end_content() {
   if (copy && v) {
     Context& c = context();
     if (!c.summary) {
-      c.summary = *v; // feedparser's copy; it has no summary_detail, so it is never printed
+      c.summary =
+          std::move(*v); // feedparser's copy; it has no summary_detail, so it is never printed
     }
   }
 }
