@@ -1,11 +1,14 @@
 // Story clustering of a new sighting: the same canonical URL joins that URL's story
-// (any age); otherwise the LSH band table proposes entries whose signatures share a band
-// within the time window, and the most similar one at or above ClusterOptions::similarity
-// wins. Cost per sighting is a few indexed look-ups, independent of how many stories are
-// stored (only bucket sizes matter).
+// (any age); otherwise LSH proposes entries whose signatures share a band within the time
+// window, and the most similar one at or above ClusterOptions::similarity wins. The lsh
+// table holds one row per entry (4-day time bucket, band hashes), appended in time order;
+// look-ups use the in-memory index of the <= 3 buckets the window touches (lsh_index.hpp),
+// loaded once from those rows. Cost per sighting: a few hash probes plus one read per
+// candidate, independent of how many stories are stored (only bucket sizes matter).
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <tuple>
 #include <unordered_set>
@@ -16,63 +19,80 @@
 
 namespace reelfeed::store {
 
-std::int64_t lsh_day(Timestamp t) {
-  return to_db(t) / 86400;
+namespace {
+
+std::int64_t bucket_of(std::int64_t t) {
+  // Floor division: times before 1970 land in negative buckets, not in bucket 0.
+  return t >= 0 ? t / k_bucket_seconds : -((-t + k_bucket_seconds - 1) / k_bucket_seconds);
 }
 
-std::vector<std::uint64_t> band_keys(const dedup::Signature& sig, std::int64_t day) {
-  std::vector<std::uint64_t> keys;
-  keys.reserve(k_bands);
+} // namespace
+
+std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signature& sig) {
+  std::array<std::uint32_t, k_bands> out{};
   for (std::size_t b = 0; b < k_bands; ++b) {
     // A band of an empty signature (no words) would collide with every other one.
     if (sig.minhash[b * k_rows] == UINT32_MAX)
-      return {};
-    const auto h = XXH3_64bits(&sig.minhash[b * k_rows], k_rows * sizeof(std::uint32_t));
-    // Bucket first, so that a burst of new entries writes to one small region of the table
-    // (few dirty pages per commit) instead of ten random pages per entry.
-    keys.push_back((static_cast<std::uint64_t>(day & 0x3FFFFFF) << 36) |
-                   (static_cast<std::uint64_t>(b) << 32) | (h & 0xFFFFFFFFULL));
+      return std::nullopt;
+    out[b] = static_cast<std::uint32_t>(
+        XXH3_64bits(&sig.minhash[b * k_rows], k_rows * sizeof(std::uint32_t)));
   }
-  return keys;
-}
-
-std::string placeholders(const char* group, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i)
-    out += (i ? "," : "") + std::string(group);
   return out;
 }
 
 void Store::Impl::index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t) {
-  const auto keys = band_keys(sig, lsh_day(t));
-  if (keys.size() != k_bands)
+  const auto bands = band_hashes(sig);
+  if (!bands)
     return; // empty signature: nothing to index
-  // One statement for all bands: per-statement overhead dominates these tiny rows.
-  static const std::string sql =
-      "INSERT OR IGNORE INTO lsh(key, entry_id, t) VALUES " + placeholders("(?,?,?)", k_bands);
-  Use q(stmt(sql));
-  int i = 0;
-  for (const auto key : keys) {
-    q->bind(++i, static_cast<std::int64_t>(key));
-    q->bind(++i, entry_id);
-    q->bind(++i, to_db(t));
-  }
+  const auto bucket = bucket_of(to_db(t));
+  Use q(stmt("INSERT OR REPLACE INTO lsh(bucket, entry_id, t, bands) VALUES (?, ?, ?, ?)"));
+  q->bind(1, bucket);
+  q->bind(2, entry_id);
+  q->bind(3, to_db(t));
+  q->bind(4, bands->data(), static_cast<int>(sizeof(*bands)));
   q->exec();
+  if (auto* b = m_lsh.loaded(bucket))
+    b->add(entry_id, to_db(t), bands->data(), k_bands);
 }
 
 void Store::Impl::unindex_signature(std::int64_t entry_id,
-                                    const dedup::Signature& sig,
+                                    const dedup::Signature& /*sig*/,
                                     Timestamp t) {
-  for (const auto key : band_keys(sig, lsh_day(t))) {
-    Use q(stmt("DELETE FROM lsh WHERE key = ? AND entry_id = ?"));
-    q->bind(1, static_cast<std::int64_t>(key));
-    q->bind(2, entry_id);
-    q->exec();
+  const auto bucket = bucket_of(to_db(t));
+  Use q(stmt("DELETE FROM lsh WHERE bucket = ? AND entry_id = ?"));
+  q->bind(1, bucket);
+  q->bind(2, entry_id);
+  q->exec();
+  m_lsh.forget(bucket); // rare (edits, pruning): reloaded from the table when next needed
+}
+
+LshBucket& Store::Impl::lsh_bucket(std::int64_t bucket) {
+  if (auto* b = m_lsh.loaded(bucket))
+    return *b;
+  LshBucket& b = m_lsh.create(bucket);
+  Use q(stmt("SELECT entry_id, t, bands FROM lsh WHERE bucket = ?"));
+  q->bind(1, bucket);
+  std::array<std::uint32_t, k_bands> bands{};
+  while (q->executeStep()) {
+    const auto col = q->getColumn(2);
+    if (static_cast<std::size_t>(col.getBytes()) != sizeof(bands))
+      continue;
+    std::memcpy(bands.data(), col.getBlob(), sizeof(bands));
+    b.add(q->getColumn(0).getInt64(), q->getColumn(1).getInt64(), bands.data(), k_bands);
   }
+  return b;
+}
+
+void Store::Impl::check_foreign_writes() {
+  const auto v = m_db.execAndGet("PRAGMA data_version").getInt64();
+  if (v != m_data_version)
+    m_lsh.clear();
+  m_data_version = v;
 }
 
 void Store::Impl::rebuild_lsh() {
   m_db.exec("DELETE FROM lsh");
+  m_lsh.clear();
   std::vector<std::tuple<std::int64_t, dedup::Signature, Timestamp>> rows;
   {
     Use q(stmt("SELECT id, sig, sort_time FROM entries"));
@@ -139,25 +159,14 @@ std::optional<Store::Impl::Placement> Store::Impl::place(const std::string& cano
   const auto lo = to_db(t) - window;
   const auto hi = to_db(t) + window;
   std::unordered_set<std::int64_t> candidates;
-  // All bands of all buckets the window touches (at most 3) in one statement; unused
-  // slots repeat the first key.
-  constexpr std::size_t k_slots = 3 * k_bands;
-  static const std::string sql =
-      "SELECT entry_id, t FROM lsh WHERE key IN (" + placeholders("?", k_slots) + ")";
-  std::vector<std::uint64_t> keys;
-  for (auto day = lsh_day(from_db(lo)); day <= lsh_day(from_db(hi)); ++day)
-    for (const auto key : band_keys(sig, day))
-      keys.push_back(key);
-  for (std::size_t start = 0; start < keys.size(); start += k_slots) { // >1 only if window > 4d
-    Use q(stmt(sql));
-    for (std::size_t i = 0; i < k_slots; ++i) {
-      const auto key = start + i < keys.size() ? keys[start + i] : keys[start];
-      q->bind(static_cast<int>(i + 1), static_cast<std::int64_t>(key));
-    }
-    while (q->executeStep()) {
-      const auto ct = q->getColumn(1).getInt64();
-      if (ct >= lo && ct <= hi)
-        candidates.insert(q->getColumn(0).getInt64());
+  if (const auto bands = band_hashes(sig)) {
+    for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
+      const LshBucket& b = lsh_bucket(bucket);
+      for (std::size_t band = 0; band < k_bands; ++band)
+        b.find(band, (*bands)[band], [&](std::int64_t id, std::int64_t ct) {
+          if (ct >= lo && ct <= hi)
+            candidates.insert(id);
+        });
     }
   }
   double best = 0;

@@ -110,6 +110,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
   require_writable("ingest");
   IngestResult result;
   SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  check_foreign_writes();
   SourceRow src = source_row(source, status.url);
 
   std::int64_t fetch_id = 0;

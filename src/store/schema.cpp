@@ -126,6 +126,19 @@ DROP INDEX entries_guid;
     R"sql(
 DROP INDEX IF EXISTS fetches_source_at;
 )sql",
+    // 4 -> 5: one LSH row per entry (its band hashes), keyed by time bucket then entry, so
+    // new entries append to the end of the table; look-ups use an in-memory index built
+    // from these rows (lsh_index.hpp). Filled in C++.
+    R"sql(
+DROP TABLE lsh;
+CREATE TABLE lsh (
+  bucket INTEGER NOT NULL,                  -- t / 4 days
+  entry_id INTEGER NOT NULL,
+  t INTEGER NOT NULL,
+  bands BLOB NOT NULL,                      -- k_bands native-endian uint32 band hashes
+  PRIMARY KEY (bucket, entry_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 } // namespace
@@ -166,7 +179,7 @@ void Store::Impl::configure_and_migrate() {
     if (version >= k_schema_version)
       break;
     m_db.exec(k_migrations.at(static_cast<std::size_t>(version)));
-    if (version == 2)
+    if (version == 4) // (v3's key-format rebuild is superseded by this one)
       rebuild_lsh();
     m_db.exec("PRAGMA user_version = " + std::to_string(version + 1));
     m_db.exec("PRAGMA application_id = " + std::to_string(k_application_id));

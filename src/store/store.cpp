@@ -212,7 +212,12 @@ IngestResult Store::ingest(const std::string& source,
                            const Feed& feed,
                            const SourceStatus& status,
                            Timestamp now) {
-  return m_impl->ingest(source, feed, status, now);
+  try {
+    return m_impl->ingest(source, feed, status, now);
+  } catch (...) {
+    m_impl->m_lsh.clear(); // it may hold entries of the rolled-back transaction
+    throw;
+  }
 }
 
 std::vector<Story> Store::stories(Timestamp since, int limit) {

@@ -2,6 +2,7 @@
 // Private to src/store: the Impl behind store::Store, split over several .cpp files
 // (schema, ingest/identity, clustering, queries, retention).
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,11 +14,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "dedup/dedup.hpp"
+#include "store/lsh_index.hpp"
 #include "store/store.hpp"
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 4;
+inline constexpr int k_schema_version = 5;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -55,7 +57,10 @@ struct SourceRow {
 
 /// SQL of each migration: index i takes user_version i to i + 1 (tests replay old ones).
 const std::vector<const char*>& migrations();
-std::vector<std::uint64_t> band_keys(const dedup::Signature& sig, std::int64_t day);
+/// Seconds per LSH time bucket: a +-3 day window touches at most 3 buckets.
+inline constexpr std::int64_t k_bucket_seconds = 4 * 86400;
+/// One 32-bit hash per band; nullopt for an empty signature (it would match everything).
+std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signature& sig);
 std::string sig_to_blob(const dedup::Signature& sig);
 dedup::Signature sig_from_blob(const void* data, int size);
 std::int64_t to_db(Timestamp t);
@@ -98,6 +103,10 @@ public:
   /// Re-derives the whole LSH table from the stored signatures (after a key-format change).
   void rebuild_lsh();
   bool tombstoned_url(const std::string& canon);
+  /// The in-memory index of one time bucket, loaded from the lsh table if needed.
+  LshBucket& lsh_bucket(std::int64_t bucket);
+  /// Drops the in-memory LSH index if another connection committed since the last call.
+  void check_foreign_writes();
 
   // query.cpp
   std::optional<Story> load_story(std::int64_t story_id);
@@ -110,6 +119,8 @@ public:
   SQLite::Database m_db;
   ClusterOptions m_options;
   Access m_access;
+  LshIndex m_lsh;
+  std::int64_t m_data_version = -1;
 
 private:
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_stmts;

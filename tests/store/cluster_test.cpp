@@ -188,5 +188,47 @@ TEST_F(Cluster, ManyStoriesLoadTheSameAsOneByOne) {
   }
 }
 
+// The LSH look-ups use an in-memory index loaded from the lsh table: a copy must still
+// find its original after another connection stored it (the index of that bucket was
+// already loaded), after an edit (its bucket reloaded) and after a restart.
+TEST_F(Cluster, CopiesFindOriginalsStoredByAnotherWriterAfterAnEditAndAfterRestart) {
+  put("Variety",
+      {item("v1", "Actors, Studios Reach Deal on AI Replicas | Variety",
+            "https://variety.com/2026/biz/news/actors-ai-deal-1/", at(2, 23), k_wire_lede)},
+      at(2, 23));
+  {
+    Store other(m_dir.path() / "r.db"); // another writer, while m_store stays open
+    const auto r =
+        other.ingest("Deadline",
+                     feed_of({item("d1", "Actors, Studios Reach Deal on AI Replicas - Deadline",
+                                   "https://deadline.com/2026/11/actors-ai-replicas-deal/",
+                                   at(3, 1), k_wire_lede)}),
+                     status_of("Deadline", at(3, 1)), at(3, 1));
+    EXPECT_EQ(r.joined_stories, 1);
+  }
+  // More than 3 days after Variety's copy: only Deadline's (stored by the other writer)
+  // is within the window.
+  const auto r3 = put("Verge",
+                      {item("g1", "Actors, studios reach deal on AI replicas",
+                            "https://theverge.com/ai-replicas-deal", at(6, 0), k_wire_lede)},
+                      at(6, 0));
+  EXPECT_EQ(r3.joined_stories, 1);
+  auto edited = item("v1", "Actors and Studios Reach a Deal on AI Replicas | Variety",
+                     "https://variety.com/2026/biz/news/actors-ai-deal-1/", at(2, 23), k_wire_lede);
+  EXPECT_EQ(put("Variety", {edited}, at(6, 1)).updated_entries, 1);
+  {
+    Store reopened(m_dir.path() / "r.db");
+    const auto r4 = reopened.ingest(
+        "TheWrap",
+        feed_of({item("w1", "UPDATED: Actors and Studios Reach Deal on AI Replicas",
+                      "https://thewrap.com/actors-studios-ai-deal/", at(4, 12), k_wire_lede)}),
+        status_of("TheWrap", at(6, 2)), at(6, 2));
+    EXPECT_EQ(r4.joined_stories, 1);
+  }
+  const auto stories = m_store.stories(at(1), 50);
+  ASSERT_EQ(stories.size(), 1u);
+  EXPECT_EQ(stories[0].outlets.size(), 4u);
+}
+
 } // namespace
 } // namespace reelfeed::store

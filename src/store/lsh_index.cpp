@@ -1,0 +1,47 @@
+// In-memory LSH buckets: open addressing over packed 64-bit slots (8 bytes per band per
+// entry), so a bucket of 100k entries costs ~16 MB, not the ~50 MB of a node-based map.
+
+#include "store/lsh_index.hpp"
+
+#include <stdexcept>
+
+namespace reelfeed::store {
+
+void LshBucket::add(std::int64_t entry_id,
+                    std::int64_t t,
+                    const std::uint32_t* bands,
+                    std::size_t n) {
+  if (m_entries.size() >= k_idx_mask)
+    throw std::length_error("LSH bucket full");
+  const auto idx = static_cast<std::uint64_t>(m_entries.size());
+  m_entries.emplace_back(entry_id, t);
+  for (std::size_t b = 0; b < n; ++b) {
+    if ((m_used + 1) * 2 > m_slots.size())
+      grow(); // load factor <= 0.5: short probe sequences
+    insert_slot((pack_key(b, bands[b]) << k_idx_bits) | idx);
+  }
+}
+
+void LshBucket::insert_slot(std::uint64_t slot) {
+  std::size_t i = slot_of(slot >> k_idx_bits);
+  while (m_slots[i] != 0)
+    i = (i + 1) & (m_slots.size() - 1);
+  m_slots[i] = slot;
+  ++m_used;
+}
+
+void LshBucket::grow() {
+  std::vector<std::uint64_t> old;
+  old.swap(m_slots);
+  const std::size_t size = old.empty() ? 64 : old.size() * 2;
+  m_slots.assign(size, 0);
+  m_shift = 64;
+  for (std::size_t s = size; s > 1; s >>= 1)
+    --m_shift;
+  m_used = 0;
+  for (const auto s : old)
+    if (s != 0)
+      insert_slot(s);
+}
+
+} // namespace reelfeed::store

@@ -1,0 +1,81 @@
+#pragma once
+// Private to src/store: the in-memory side of the LSH band index. The database keeps one
+// small row per entry (time bucket, entry id, time, band hashes), appended in time order,
+// so a commit dirties a page or two instead of ten random B-tree pages per entry. Look-ups
+// go to this index, which loads a time bucket from those rows the first time a look-up
+// needs it and then follows every insert. Not thread-safe (the Store's thread only).
+//
+// Consistency: the index may only hold more than the database (an entry of a rolled-back
+// transaction), never less for a loaded bucket; every candidate is re-checked against the
+// stored signature, so an extra one costs a look-up, not a wrong join. Store::Impl clears
+// it after a failed ingest, a prune, or another connection's commit.
+
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace reelfeed::store {
+
+class LshBucket {
+public:
+  /// Adds an entry; `bands` has one 32-bit hash per band.
+  void add(std::int64_t entry_id, std::int64_t t, const std::uint32_t* bands, std::size_t n);
+  /// Calls f(entry_id, t) for every entry sharing band b's hash (an entry may come twice).
+  template <typename F> void find(std::size_t band, std::uint32_t hash, F&& f) const {
+    if (m_slots.empty())
+      return;
+    const std::uint64_t key = pack_key(band, hash);
+    for (std::size_t i = slot_of(key);; i = (i + 1) & (m_slots.size() - 1)) {
+      const auto s = m_slots[i];
+      if (s == 0)
+        return;
+      if ((s >> k_idx_bits) == key) {
+        const auto& e = m_entries[s & k_idx_mask];
+        f(e.first, e.second);
+      }
+    }
+  }
+  [[nodiscard]] std::size_t size() const { return m_entries.size(); }
+
+private:
+  static constexpr unsigned k_idx_bits = 27;
+  static constexpr std::uint64_t k_idx_mask = (std::uint64_t{1} << k_idx_bits) - 1;
+  // 4 bits of band + 1 (never 0: an empty slot is 0) and 32 bits of hash.
+  static std::uint64_t pack_key(std::size_t band, std::uint32_t hash) {
+    return (static_cast<std::uint64_t>(band + 1) << 32) | hash;
+  }
+  [[nodiscard]] std::size_t slot_of(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> m_shift);
+  }
+  void insert_slot(std::uint64_t slot);
+  void grow();
+
+  std::vector<std::pair<std::int64_t, std::int64_t>> m_entries; ///< (entry id, time)
+  std::vector<std::uint64_t> m_slots; ///< open addressing: key << k_idx_bits | index
+  unsigned m_shift = 64;
+  std::size_t m_used = 0;
+};
+
+/// Loaded time buckets, keyed by bucket number.
+class LshIndex {
+public:
+  [[nodiscard]] LshBucket* loaded(std::int64_t bucket) {
+    const auto it = m_buckets.find(bucket);
+    return it == m_buckets.end() ? nullptr : &it->second;
+  }
+  LshBucket& create(std::int64_t bucket) {
+    // Bounded memory: a store touching many distant buckets starts over (they reload).
+    if (m_buckets.size() >= k_max_buckets)
+      m_buckets.clear();
+    return m_buckets[bucket];
+  }
+  void forget(std::int64_t bucket) { m_buckets.erase(bucket); }
+  void clear() { m_buckets.clear(); }
+
+private:
+  static constexpr std::size_t k_max_buckets = 32;
+  std::unordered_map<std::int64_t, LshBucket> m_buckets;
+};
+
+} // namespace reelfeed::store
