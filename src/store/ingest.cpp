@@ -76,6 +76,7 @@ struct Existing {
   std::optional<std::int64_t> published;
   std::int64_t sort_time = 0;
   dedup::Signature sig;
+  std::string identity;
 };
 
 } // namespace
@@ -152,6 +153,8 @@ IngestResult Store::Impl::ingest(const std::string& source,
   std::size_t reused_guids = 0;
 
   std::set<std::string> seen_keys;
+  std::vector<std::int64_t> latest; ///< entry ids of this fetch: never pruned while latest
+  latest.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Entry& e = feed.entries[i];
     const bool guid_mode = src.identity_mode == "guid" && !degrade;
@@ -159,9 +162,9 @@ IngestResult Store::Impl::ingest(const std::string& source,
     const auto content_hash = hash_fields({e.title, e.link, e.author, e.summary, e.content,
                                            joined(e.categories), enclosures_json(e.enclosures)});
     const auto find = [&](const std::string& key) -> std::optional<Existing> {
-      Use q(
-          stmt("SELECT id, story_id, content_hash, canonical_url, title, published, sig, sort_time "
-               "FROM entries WHERE source_id = ? AND identity = ?"));
+      Use q(stmt(
+          "SELECT id, story_id, content_hash, canonical_url, title, published, sig, sort_time, "
+          "identity FROM entries WHERE source_id = ? AND identity = ?"));
       q->bind(1, src.id);
       q->bind(2, key);
       if (!q->executeStep())
@@ -176,6 +179,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         x.published = q->getColumn(5).getInt64();
       x.sig = sig_from_blob(q->getColumn(6).getBlob(), q->getColumn(6).getBytes());
       x.sort_time = q->getColumn(7).getInt64();
+      x.identity = q->getColumn(8).getString();
       return x;
     };
 
@@ -239,9 +243,10 @@ IngestResult Store::Impl::ingest(const std::string& source,
 
     const Timestamp t = std::min(e.published.value_or(now), now); // future dates clamp to now
     if (row && row->content_hash == content_hash) {
-      {
-        // The common case of a re-downloaded feed: no signature, no canonicalisation of
-        // text; the row keeps its size, so SQLite overwrites its first page in place.
+      // The common case of a re-downloaded feed: no signature, no canonicalisation of
+      // text, and no write unless the item is re-keyed (sources.latest_entries records
+      // that it is still in the feed).
+      if (row->identity != primary) {
         Use q(stmt("UPDATE entries SET last_seen = ?, last_fetch_id = ?, identity = ? "
                    "WHERE id = ?"));
         q->bind(1, to_db(now));
@@ -250,6 +255,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         q->bind(4, row->id);
         q->exec();
       }
+      latest.push_back(row->id);
       ++result.unchanged_entries;
       continue;
     }
@@ -295,6 +301,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         q->bind(3, row->id);
         q->exec();
       }
+      latest.push_back(row->id);
       ++result.updated_entries;
       continue;
     }
@@ -369,6 +376,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
       q->exec();
       ++result.new_stories;
     }
+    latest.push_back(entry_id);
     ++result.new_entries;
   }
 
@@ -385,10 +393,12 @@ IngestResult Store::Impl::ingest(const std::string& source,
     q->exec();
   }
   {
-    Use q(stmt("UPDATE sources SET last_fetch_id = ?, status = ? WHERE id = ?"));
+    Use q(stmt("UPDATE sources SET last_fetch_id = ?, status = ?, latest_entries = ? "
+               "WHERE id = ?"));
     q->bind(1, fetch_id);
     q->bind(2, status_json(status));
-    q->bind(3, src.id);
+    q->bind(3, latest.data(), static_cast<int>(latest.size() * sizeof(std::int64_t)));
+    q->bind(4, src.id);
     q->exec();
   }
   tx.commit();

@@ -3,7 +3,9 @@
 // would make them come back as new, FreshRSS's lastSeen rule). Every deleted sighting
 // leaves a tombstone; a story left without sightings is deleted and its URL tombstoned.
 
+#include <cstring>
 #include <set>
+#include <vector>
 
 #include "store/store_impl.hpp"
 
@@ -13,13 +15,28 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
   const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
   {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    // The latest fetch of each source: its entries as listed on the source (schema >= 6),
+    // and those whose last_fetch_id is the source's (rows written before v6).
+    std::set<std::int64_t> latest;
+    {
+      Use q(stmt("SELECT latest_entries FROM sources WHERE latest_entries IS NOT NULL"));
+      while (q->executeStep()) {
+        const auto col = q->getColumn(0);
+        const auto n = static_cast<std::size_t>(col.getBytes()) / sizeof(std::int64_t);
+        std::vector<std::int64_t> ids(n);
+        if (n > 0)
+          std::memcpy(ids.data(), col.getBlob(), n * sizeof(std::int64_t));
+        latest.insert(ids.begin(), ids.end());
+      }
+    }
     std::set<std::int64_t> doomed;
     {
       Use q(stmt("SELECT e.id FROM entries e JOIN sources s ON s.id = e.source_id "
                  "WHERE e.sort_time < ? AND e.last_fetch_id IS NOT s.last_fetch_id"));
       q->bind(1, to_db(older_than));
       while (q->executeStep())
-        doomed.insert(q->getColumn(0).getInt64());
+        if (latest.count(q->getColumn(0).getInt64()) == 0)
+          doomed.insert(q->getColumn(0).getInt64());
     }
     if (max_per_source > 0) {
       Use q(stmt("SELECT e.id FROM sources s JOIN entries e ON e.id IN ("
@@ -28,7 +45,8 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
                  "WHERE e.last_fetch_id IS NOT s.last_fetch_id"));
       q->bind(1, max_per_source);
       while (q->executeStep())
-        doomed.insert(q->getColumn(0).getInt64());
+        if (latest.count(q->getColumn(0).getInt64()) == 0)
+          doomed.insert(q->getColumn(0).getInt64());
     }
 
     std::set<std::int64_t> stories;

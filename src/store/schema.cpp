@@ -139,6 +139,12 @@ CREATE TABLE lsh (
   PRIMARY KEY (bucket, entry_id)
 ) WITHOUT ROWID;
 )sql",
+    // 5 -> 6: the entries of a source's latest parsed fetch are listed on the source (one
+    // row write per fetch), so an unchanged item costs no write of its own (entries'
+    // last_seen / last_fetch_id now move only when an item is new, edited or re-keyed).
+    R"sql(
+ALTER TABLE sources ADD COLUMN latest_entries BLOB;  -- native int64 entry ids
+)sql",
 };
 
 } // namespace

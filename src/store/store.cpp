@@ -117,8 +117,6 @@ Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Acc
   // The default 2 MB page cache makes every look-up a pread at 100k entries.
   m_db.exec("PRAGMA cache_size = -32768");
   m_db.exec("PRAGMA temp_store = MEMORY");
-  // Reads of index pages through the mapping, not read(2) into the page cache.
-  m_db.exec("PRAGMA mmap_size = 268435456");
   configure_and_migrate();
   if (access == Access::read_write) {
     // The default checkpoint every 1000 WAL pages (4 MB) rewrites the same hot index pages

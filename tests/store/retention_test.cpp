@@ -48,6 +48,19 @@ TEST_F(Retention, AgeNeverDeletesWhatTheLatestFetchStillCarries) {
   EXPECT_EQ(count("PRAGMA auto_vacuum"), 2); // incremental
 }
 
+TEST_F(Retention, AnUnchangedItemStillInTheFeedIsKeptAndAnEarlierOneIsNot) {
+  // Item 1 stays in the feed unchanged (no write of its own); item 2 left the feed one
+  // fetch ago; both are old.
+  put("A", {numbered("a", 1, at(1)), numbered("a", 2, at(1))}, at(1));
+  put("A", {numbered("a", 1, at(1)), numbered("a", 3, at(20))}, at(19));
+  const auto r = put("A", {numbered("a", 1, at(1)), numbered("a", 3, at(20))}, at(20));
+  EXPECT_EQ(r.unchanged_entries, 2);
+  m_store.prune(at(10), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM entries WHERE identity IN ('g:a1', 'g:a3')"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM entries"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM tombstones"), 1);
+}
+
 TEST_F(Retention, CountPerSourceKeepsTheNewest) {
   std::vector<Entry> first;
   for (int i = 1; i <= 6; ++i)
