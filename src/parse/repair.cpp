@@ -139,24 +139,35 @@ bool needs_repair(std::string_view in) {
   if (t.empty() || t.front() != '<' || in.find('\0') != std::string_view::npos) {
     return true;
   }
-  std::size_t i = 0;
-  while (i < in.size()) {
-    const std::size_t cdata = find_seq(in, "<![CDATA[", i);
-    const std::size_t stop = cdata == std::string_view::npos ? in.size() : cdata;
-    // '&' outside CDATA must start one of XML's own references.
-    for (std::size_t a = in.find('&', i); a < stop; a = in.find('&', a + 1)) {
-      if (xml_ref_len(in, a) == 0) {
-        return true;
+  // '&' outside CDATA must start one of XML's own references. The common case (every '&'
+  // is a reference) is a memchr scan; CDATA sections are located only once a bad '&'
+  // needs the answer. An unclosed CDATA section is left to pugixml, whose error triggers
+  // the full repair pass.
+  std::size_t cdata_scan = 0; // CDATA structure is known up to here
+  for (std::size_t a = in.find('&'); a != std::string_view::npos; a = in.find('&', a + 1)) {
+    if (xml_ref_len(in, a) != 0) {
+      continue;
+    }
+    bool in_cdata = false;
+    while (cdata_scan <= a) {
+      const std::size_t open = find_seq(in, "<![CDATA[", cdata_scan);
+      if (open == std::string_view::npos || open > a) {
+        break;
+      }
+      const std::size_t close = find_seq(in, "]]>", open + 9);
+      if (close == std::string_view::npos) {
+        return true; // unclosed CDATA
+      }
+      cdata_scan = close + 3;
+      if (a < close) {
+        in_cdata = true;
+        a = close; // the next '&' to look at is after this section
+        break;
       }
     }
-    if (cdata == std::string_view::npos) {
-      break;
+    if (!in_cdata) {
+      return true;
     }
-    const std::size_t end = find_seq(in, "]]>", cdata + 9);
-    if (end == std::string_view::npos) {
-      return true; // unclosed CDATA
-    }
-    i = end + 3;
   }
   // A DTD internal subset may declare entities that need expanding.
   const std::size_t doctype =

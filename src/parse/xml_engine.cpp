@@ -289,7 +289,7 @@ void Engine::element(const pugi::xml_node& node) {
     }
     lower_in_place(at.name);
     at.value.assign(a.value());
-    if (at.name == "rel" || at.name == "type") {
+    if (const std::string_view an = at.name; an == "rel" || an == "type") {
       lower_in_place(at.value);
     }
   }
@@ -315,6 +315,7 @@ void Engine::element(const pugi::xml_node& node) {
   }
   const std::string key = m_key;
   const std::string tag = lower(local);
+  const std::string_view tv = tag; // compares by length first, no strlen
 
   // unknown_starttag: depth, xml:base, then dispatch.
   ++m_depth;
@@ -340,7 +341,7 @@ void Engine::element(const pugi::xml_node& node) {
   bool serialized = false, skipped_div = false, pushed_unknown = false;
   int code = -1;
   if (m_incontent > 0 && !cp_xmlish()) {
-    if (tag == "div") {
+    if (tv == "div") {
       skipped_div = true;
     } else {
       m_cp.type = "application/xhtml+xml";
@@ -375,11 +376,11 @@ void Engine::element(const pugi::xml_node& node) {
     serialized = true;
   }
   if (!skipped_div && !serialized) {
-    if (pfx.empty() && tag != "title" && tag != "link" && tag != "description" && tag != "name") {
+    if (pfx.empty() && tv != "title" && tv != "link" && tv != "description" && tv != "name") {
       m_intextinput = false;
     }
-    if (pfx.empty() && tag != "title" && tag != "link" && tag != "description" && tag != "url" &&
-        tag != "href" && tag != "width" && tag != "height") {
+    if (pfx.empty() && tv != "title" && tv != "link" && tv != "description" && tv != "url" &&
+        tv != "href" && tv != "width" && tv != "height") {
       m_inimage = false;
     }
     code = start(tag, key, attrs, pushed_unknown);
@@ -405,7 +406,7 @@ void Engine::element(const pugi::xml_node& node) {
   }
   bool early = false;
   if (m_incontent > 0 && !cp_xmlish()) {
-    if (tag == "div") {
+    if (tv == "div") {
       early = true; // feedparser returns before popping base/depth here
     } else {
       m_cp.type = "application/xhtml+xml";
@@ -525,7 +526,10 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
   if (m_inentry && !m_insource && !entries.empty()) {
     Context& e = entries.back();
     if (element == "content") {
-      e.contents.push_back({m_cp.type, output});
+      // end_content only tests the result's presence (feedparser's summary copy, never
+      // printed), so the value moves into contents instead of being copied.
+      e.contents.push_back({m_cp.type, std::move(output)});
+      return std::string();
     } else if (element == "link") {
       if (!m_inimage) {
         std::string o;
@@ -558,7 +562,11 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
       } else if (element == "id") {
         store(e.id, e.id_depth);
       } else if (element == "description" || element == "summary") {
-        store(e.summary, e.summary_depth);
+        // end_summary_like ignores the result: move the (often large) value.
+        if (e.summary_depth < 0 || m_depth <= e.summary_depth) {
+          e.summary_depth = m_depth;
+          e.summary = std::move(output);
+        }
         if (m_incontent > 0) {
           e.summary_type = m_cp.type;
           e.has_summary_detail = true;
