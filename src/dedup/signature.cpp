@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include <utf8proc.h>
@@ -284,29 +283,34 @@ Signature signature(const Entry& entry) {
   const std::string lede = fold(text);
   // Shingles: word pairs of title and lede. Single words are left out: two box-office
   // reports ("Box office weekend: Dune wins" / "...: Wicked wins") share most of them.
-  std::unordered_set<std::uint64_t> shingles;
-  const auto add_text = [&](std::string_view words_of, std::uint64_t salt) {
-    const auto w = words(words_of, k_lede_words);
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      if (i + 1 < w.size()) {
-        const std::string pair = std::string(w[i]) + ' ' + std::string(w[i + 1]);
-        shingles.insert(XXH3_64bits_withSeed(pair.data(), pair.size(), salt + 1));
-      }
-    }
-    if (w.size() == 1)
-      shingles.insert(XXH3_64bits_withSeed(w[0].data(), w[0].size(), salt + 1));
-  };
-  add_text(title, 0);
-  add_text(lede, 0);
-
+  // Each shingle's hash goes straight into the minimums: a repeated shingle cannot lower
+  // a minimum twice, so no set of distinct shingles is needed.
   Signature sig;
   sig.minhash.fill(std::numeric_limits<std::uint32_t>::max());
-  for (const auto h : shingles) {
+  const auto add_shingle = [&](std::string_view shingle) {
+    const auto h = XXH3_64bits_withSeed(shingle.data(), shingle.size(), 1);
     for (std::size_t k = 0; k < Signature::k_size; ++k) {
       const auto v = static_cast<std::uint32_t>(mix(h + 0x9e3779b97f4a7c15ULL * (k + 1)));
       sig.minhash[k] = std::min(sig.minhash[k], v);
     }
-  }
+  };
+  std::string pair;
+  const auto add_text = [&](std::string_view words_of) {
+    const auto w = words(words_of, k_lede_words);
+    for (std::size_t i = 0; i + 1 < w.size(); ++i) {
+      // fold() leaves exactly one space between words: the pair is usually a substring.
+      if (w[i + 1].data() == w[i].data() + w[i].size() + 1) {
+        add_shingle(std::string_view(w[i].data(), w[i].size() + 1 + w[i + 1].size()));
+      } else {
+        pair.assign(w[i]).append(1, ' ').append(w[i + 1]);
+        add_shingle(pair);
+      }
+    }
+    if (w.size() == 1)
+      add_shingle(w[0]);
+  };
+  add_text(title);
+  add_text(lede);
   return sig;
 }
 
