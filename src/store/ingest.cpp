@@ -62,9 +62,9 @@ std::string enclosures_json(const std::vector<Enclosure>& encs) {
 }
 
 struct Keys {
-  std::string guid;    ///< "g:..." or empty
-  std::string link;    ///< "l:canonical|date" or empty
-  std::string content; ///< "h:..."
+  std::string guid; ///< "g:..." or empty
+  std::string link; ///< "l:canonical|date" or empty
+  // The content key ("h:<hash of title, link, texts>") is computed only when used.
 };
 
 struct Existing {
@@ -139,7 +139,6 @@ IngestResult Store::Impl::ingest(const std::string& source,
     if (!canon[i].empty())
       keys[i].link = "l:" + canon[i] + "|" +
                      (e.published ? std::to_string(to_db(*e.published)) : std::string());
-    keys[i].content = "h:" + hex(hash_fields({e.title, canon[i], e.summary, e.content}));
     ++guid_count[keys[i].guid];
     ++link_count[keys[i].link];
   }
@@ -203,7 +202,8 @@ IngestResult Store::Impl::ingest(const std::string& source,
         primary = keys[i].link;
         row = find(primary);
       } else {
-        primary = keys[i].content;
+        // Computed only here: a pass over the whole text that guid/link items never need.
+        primary = "h:" + hex(hash_fields({e.title, canon[i], e.summary, e.content}));
         row = find(primary);
       }
     }
