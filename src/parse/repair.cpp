@@ -122,15 +122,18 @@ void collect_entities(std::string_view subset,
 } // namespace
 
 namespace {
-/// string_view::find of a multi-byte needle runs memchr+memcmp per occurrence of its first
-/// byte ('<' is everywhere in XML); glibc's memmem skips ahead much faster.
-std::size_t find_seq(std::string_view in, std::string_view needle, std::size_t from) {
-  if (from >= in.size()) {
-    return std::string_view::npos;
+/// Finds `needle` by memchr on its byte at `rare` ('!' of "<![CDATA[", ']' of "]]>"), which
+/// is scarce in XML: string_view::find would stop at every '<', and memmem (two-way) runs
+/// at a fraction of memchr speed.
+std::size_t
+find_seq(std::string_view in, std::string_view needle, std::size_t from, std::size_t rare) {
+  for (std::size_t p = in.find(needle[rare], from + rare); p != std::string_view::npos;
+       p = in.find(needle[rare], p + 1)) {
+    if (in.compare(p - rare, needle.size(), needle) == 0) {
+      return p - rare;
+    }
   }
-  const void* p = memmem(in.data() + from, in.size() - from, needle.data(), needle.size());
-  return p == nullptr ? std::string_view::npos
-                      : static_cast<std::size_t>(static_cast<const char*>(p) - in.data());
+  return std::string_view::npos;
 }
 } // namespace
 
@@ -150,11 +153,11 @@ bool needs_repair(std::string_view in) {
     }
     bool in_cdata = false;
     while (cdata_scan <= a) {
-      const std::size_t open = find_seq(in, "<![CDATA[", cdata_scan);
+      const std::size_t open = find_seq(in, "<![CDATA[", cdata_scan, 1);
       if (open == std::string_view::npos || open > a) {
         break;
       }
-      const std::size_t close = find_seq(in, "]]>", open + 9);
+      const std::size_t close = find_seq(in, "]]>", open + 9, 0);
       if (close == std::string_view::npos) {
         return true; // unclosed CDATA
       }
@@ -171,7 +174,7 @@ bool needs_repair(std::string_view in) {
   }
   // A DTD internal subset may declare entities that need expanding.
   const std::size_t doctype =
-      find_seq(in.substr(0, std::min<std::size_t>(in.size(), 4096 + 9)), "<!DOCTYPE", 0);
+      find_seq(in.substr(0, std::min<std::size_t>(in.size(), 4096 + 9)), "<!DOCTYPE", 0, 1);
   return doctype != std::string_view::npos && doctype < 4096 &&
          in.find('[', doctype) < in.find('>', doctype);
 }

@@ -300,8 +300,24 @@ std::string collapse_ws(std::string_view s) {
         out += ' ';
         pending = false;
       }
-      out += static_cast<char>(b);
-      ++i;
+      // Copy the whole run of printable ASCII words joined by single spaces at once
+      // (nothing in it changes) instead of appending byte by byte.
+      auto printable = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x80;
+      };
+      std::size_t j = i + 1;
+      while (j < s.size()) {
+        if (printable(s[j])) {
+          ++j;
+        } else if (s[j] == ' ' && j + 1 < s.size() && printable(s[j + 1])) {
+          j += 2;
+        } else {
+          break;
+        }
+      }
+      out.append(s.data() + i, j - i);
+      i = j;
       continue;
     }
     const std::size_t start = i;
