@@ -491,20 +491,38 @@ std::optional<std::int64_t> parse_length(std::string_view s) {
   return v;
 }
 
+namespace {
+/// Length of the leading pure-ASCII part, rounded down to whole 8-byte words: 32 bytes per
+/// step (four words OR-ed), since most feed text is ASCII and this runs over every byte.
+std::size_t ascii_prefix(const unsigned char* p, std::size_t n) {
+  std::size_t i = 0;
+  constexpr std::uint64_t k_high = 0x8080808080808080ULL;
+  while (i + 32 <= n) {
+    std::uint64_t w[4];
+    std::memcpy(w, p + i, 32);
+    if (((w[0] | w[1] | w[2] | w[3]) & k_high) != 0) {
+      break;
+    }
+    i += 32;
+  }
+  while (i + 8 <= n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p + i, 8);
+    if ((w & k_high) != 0) {
+      break;
+    }
+    i += 8;
+  }
+  return i;
+}
+} // namespace
+
 bool valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
-    // ASCII fast path, 8 bytes at a time: most feed text is ASCII markup.
-    while (i + 8 <= n) {
-      std::uint64_t w = 0;
-      std::memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ULL) != 0) {
-        break;
-      }
-      i += 8;
-    }
+    i += ascii_prefix(p + i, n - i); // ASCII fast path: most feed text is ASCII markup
     if (i >= n) {
       break;
     }
@@ -550,9 +568,17 @@ void repair_mojibake(std::string& s) {
   // Only values whose non-ASCII characters are all U+0080-U+00FF (lead bytes C2/C3) can be
   // double-encoded UTF-8. The bytes they stand for are checked as UTF-8 on the fly, so the
   // common case (real Latin-1 text such as "café") is rejected without building anything.
+  // ASCII bytes leave the scan's state (need == 0) unchanged: start after the ASCII prefix.
+  const std::size_t start =
+      ascii_prefix(reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  if (s.size() - start < 8 &&
+      std::all_of(s.begin() + static_cast<std::ptrdiff_t>(start), s.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return;
+  }
   bool high = false;
   int need = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = start; i < s.size(); ++i) {
     if (need == 0 && i + 8 <= s.size()) {
       std::uint64_t w = 0;
       std::memcpy(&w, s.data() + i, 8);
