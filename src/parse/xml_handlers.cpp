@@ -3,7 +3,7 @@
 #include <re2/re2.h>
 
 #include <charconv>
-#include <unordered_map>
+#include <optional>
 
 #include "parse/detail.hpp"
 #include "parse/parse.hpp"
@@ -54,86 +54,279 @@ enum class H {
   other_text
 };
 
-const std::unordered_map<std::string_view, H>& handlers() {
-  static const std::unordered_map<std::string_view, H> k_map = {
-      {"rss", H::rss},
-      {"channel", H::channel},
-      {"feed", H::feed},
-      {"item", H::item},
-      {"entry", H::item},
-      {"image", H::image},
-      {"textinput", H::textinput},
-      {"author", H::author},
-      {"managingeditor", H::author},
-      {"dc_author", H::author},
-      {"dc_creator", H::author},
-      {"itunes_author", H::author},
-      {"contributor", H::contributor},
-      {"name", H::name},
-      {"itunes_name", H::name},
-      {"email", H::email},
-      {"itunes_email", H::email},
-      {"title", H::title},
-      {"dc_title", H::title},
-      {"media_title", H::media_title},
-      {"description", H::description},
-      {"dc_description", H::description},
-      {"media_description", H::description},
-      {"abstract", H::abstract},
-      {"summary", H::summary},
-      {"itunes_summary", H::summary},
-      {"subtitle", H::subtitle},
-      {"tagline", H::subtitle},
-      {"itunes_subtitle", H::subtitle},
-      {"content", H::content},
-      {"body", H::body},
-      {"xhtml_body", H::body},
-      {"content_encoded", H::content_encoded},
-      {"fullitem", H::content_encoded},
-      {"link", H::link},
-      {"guid", H::guid},
-      {"id", H::guid},
-      {"published", H::published},
-      {"issued", H::published},
-      {"pubdate", H::published},
-      {"dcterms_issued", H::published},
-      {"updated", H::updated},
-      {"modified", H::updated},
-      {"lastbuilddate", H::updated},
-      {"dc_date", H::updated},
-      {"dcterms_modified", H::updated},
-      {"category", H::category},
-      {"keywords", H::category},
-      {"dc_subject", H::category},
-      {"media_category", H::media_category},
-      {"itunes_category", H::itunes_category},
-      {"itunes_keywords", H::itunes_keywords},
-      {"media_keywords", H::media_keywords},
-      {"tags", H::tags},
-      {"enclosure", H::enclosure},
-      {"source", H::source},
-      {"itunes_owner", H::itunes_owner},
-      {"webmaster", H::webmaster},
-      {"dc_publisher", H::webmaster},
-      {"rights", H::rights},
-      {"copyright", H::rights},
-      {"dc_rights", H::rights},
-      {"info", H::rights},
-      {"ttl", H::ttl},
-      {"sy_updateperiod", H::sy_period},
-      {"sy_updatefrequency", H::sy_frequency},
-      {"dc_contributor", H::dc_contributor},
-      {"language", H::other_text},
-      {"dc_language", H::other_text},
-      {"generator", H::other_text},
-      {"created", H::other_text},
-      {"dcterms_created", H::other_text},
-      {"url", H::other_text},
-      {"uri", H::other_text},
-      {"homepage", H::other_text},
-      {"width", H::other_text},
-      {"height", H::other_text}};
-  return k_map;
+/// The handler for a canonical key. A switch on the length, then a compare against the few
+/// names of that length: cheaper than hashing every element name (profiled).
+std::optional<H> lookup(std::string_view key) {
+  switch (key.size()) {
+  case 2:
+    if (key == "id") {
+      return H::guid;
+    }
+    break;
+  case 3:
+    if (key == "rss") {
+      return H::rss;
+    }
+    if (key == "ttl") {
+      return H::ttl;
+    }
+    if (key == "url") {
+      return H::other_text;
+    }
+    if (key == "uri") {
+      return H::other_text;
+    }
+    break;
+  case 4:
+    if (key == "feed") {
+      return H::feed;
+    }
+    if (key == "item") {
+      return H::item;
+    }
+    if (key == "name") {
+      return H::name;
+    }
+    if (key == "body") {
+      return H::body;
+    }
+    if (key == "link") {
+      return H::link;
+    }
+    if (key == "guid") {
+      return H::guid;
+    }
+    if (key == "tags") {
+      return H::tags;
+    }
+    if (key == "info") {
+      return H::rights;
+    }
+    break;
+  case 5:
+    if (key == "entry") {
+      return H::item;
+    }
+    if (key == "image") {
+      return H::image;
+    }
+    if (key == "email") {
+      return H::email;
+    }
+    if (key == "title") {
+      return H::title;
+    }
+    if (key == "width") {
+      return H::other_text;
+    }
+    break;
+  case 6:
+    if (key == "author") {
+      return H::author;
+    }
+    if (key == "issued") {
+      return H::published;
+    }
+    if (key == "source") {
+      return H::source;
+    }
+    if (key == "rights") {
+      return H::rights;
+    }
+    if (key == "height") {
+      return H::other_text;
+    }
+    break;
+  case 7:
+    if (key == "channel") {
+      return H::channel;
+    }
+    if (key == "summary") {
+      return H::summary;
+    }
+    if (key == "tagline") {
+      return H::subtitle;
+    }
+    if (key == "content") {
+      return H::content;
+    }
+    if (key == "pubdate") {
+      return H::published;
+    }
+    if (key == "updated") {
+      return H::updated;
+    }
+    if (key == "dc_date") {
+      return H::updated;
+    }
+    if (key == "created") {
+      return H::other_text;
+    }
+    break;
+  case 8:
+    if (key == "dc_title") {
+      return H::title;
+    }
+    if (key == "abstract") {
+      return H::abstract;
+    }
+    if (key == "subtitle") {
+      return H::subtitle;
+    }
+    if (key == "fullitem") {
+      return H::content_encoded;
+    }
+    if (key == "modified") {
+      return H::updated;
+    }
+    if (key == "category") {
+      return H::category;
+    }
+    if (key == "keywords") {
+      return H::category;
+    }
+    if (key == "language") {
+      return H::other_text;
+    }
+    if (key == "homepage") {
+      return H::other_text;
+    }
+    break;
+  case 9:
+    if (key == "textinput") {
+      return H::textinput;
+    }
+    if (key == "dc_author") {
+      return H::author;
+    }
+    if (key == "published") {
+      return H::published;
+    }
+    if (key == "enclosure") {
+      return H::enclosure;
+    }
+    if (key == "webmaster") {
+      return H::webmaster;
+    }
+    if (key == "copyright") {
+      return H::rights;
+    }
+    if (key == "dc_rights") {
+      return H::rights;
+    }
+    if (key == "generator") {
+      return H::other_text;
+    }
+    break;
+  case 10:
+    if (key == "dc_creator") {
+      return H::author;
+    }
+    if (key == "xhtml_body") {
+      return H::body;
+    }
+    if (key == "dc_subject") {
+      return H::category;
+    }
+    break;
+  case 11:
+    if (key == "contributor") {
+      return H::contributor;
+    }
+    if (key == "itunes_name") {
+      return H::name;
+    }
+    if (key == "media_title") {
+      return H::media_title;
+    }
+    if (key == "description") {
+      return H::description;
+    }
+    if (key == "dc_language") {
+      return H::other_text;
+    }
+    break;
+  case 12:
+    if (key == "itunes_email") {
+      return H::email;
+    }
+    if (key == "itunes_owner") {
+      return H::itunes_owner;
+    }
+    if (key == "dc_publisher") {
+      return H::webmaster;
+    }
+    break;
+  case 13:
+    if (key == "itunes_author") {
+      return H::author;
+    }
+    if (key == "lastbuilddate") {
+      return H::updated;
+    }
+    break;
+  case 14:
+    if (key == "managingeditor") {
+      return H::author;
+    }
+    if (key == "dc_description") {
+      return H::description;
+    }
+    if (key == "itunes_summary") {
+      return H::summary;
+    }
+    if (key == "dcterms_issued") {
+      return H::published;
+    }
+    if (key == "media_category") {
+      return H::media_category;
+    }
+    if (key == "media_keywords") {
+      return H::media_keywords;
+    }
+    if (key == "dc_contributor") {
+      return H::dc_contributor;
+    }
+    break;
+  case 15:
+    if (key == "itunes_subtitle") {
+      return H::subtitle;
+    }
+    if (key == "content_encoded") {
+      return H::content_encoded;
+    }
+    if (key == "itunes_category") {
+      return H::itunes_category;
+    }
+    if (key == "itunes_keywords") {
+      return H::itunes_keywords;
+    }
+    if (key == "sy_updateperiod") {
+      return H::sy_period;
+    }
+    if (key == "dcterms_created") {
+      return H::other_text;
+    }
+    break;
+  case 16:
+    if (key == "dcterms_modified") {
+      return H::updated;
+    }
+    break;
+  case 17:
+    if (key == "media_description") {
+      return H::description;
+    }
+    break;
+  case 18:
+    if (key == "sy_updatefrequency") {
+      return H::sy_frequency;
+    }
+    break;
+  default:
+    break;
+  }
+  return std::nullopt;
 }
 
 // Pushed frame names are literals so that Frame::name can be a string_view.
@@ -173,9 +366,8 @@ int Engine::start(std::string_view tag,
                   std::string_view key,
                   std::span<const Attr> attrs,
                   bool& pushed_unknown) {
-  const auto& map = handlers();
-  const auto it = map.find(key);
-  if (it == map.end()) {
+  const std::optional<H> found = lookup(key);
+  if (!found) {
     (void)tag;
     // feedparser pushes an unknown element only when it has no attributes; otherwise its
     // text flows into the parent.
@@ -186,7 +378,7 @@ int Engine::start(std::string_view tag,
     return -1;
   }
   const bool expecting = m_infeed || m_inentry || m_insource;
-  switch (it->second) {
+  switch (*found) {
   case H::rss:
     if (version.empty() || version.substr(0, 3) != "rss") {
       const std::string v = attr(attrs, "version").value_or("");
@@ -361,7 +553,7 @@ int Engine::start(std::string_view tag,
     push(other_name(key), key != "width" && key != "height" && key != "name");
     break;
   }
-  return static_cast<int>(it->second);
+  return static_cast<int>(*found);
 }
 
 void Engine::end(std::string_view key, int code, bool pushed_unknown) {
