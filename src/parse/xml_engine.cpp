@@ -505,6 +505,9 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
     return output;
   }
   auto fix_link = [](std::string s) {
+    if (s.find('&') == std::string::npos) {
+      return s; // the common case: nothing to rewrite
+    }
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -532,8 +535,10 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
       return std::string();
     } else if (element == "link") {
       if (!m_inimage) {
-        std::string o;
-        for (std::size_t i = 0; i < output.size(); ++i) {
+        // No '&' (the common case): nothing to decode, skip the byte-by-byte copy.
+        const bool plain = output.find('&') == std::string::npos;
+        std::string o = plain ? output : std::string();
+        for (std::size_t i = 0; !plain && i < output.size(); ++i) {
           if (output.compare(i, 5, "&amp;") == 0) {
             o += '&';
             i += 4;
