@@ -74,7 +74,22 @@ bool uses_relative(std::string_view scheme) {
   return scheme == "ws" || scheme == "wss";
 }
 
+/// True when a '/'-separated segment of path is "." or "..".
+bool has_dot_segment(std::string_view path) {
+  for (std::size_t i = path.find('.'); i != std::string_view::npos; i = path.find('.', i + 1)) {
+    const bool starts = i == 0 || path[i - 1] == '/';
+    const std::size_t end = i + 1 < path.size() && path[i + 1] == '.' ? i + 2 : i + 1;
+    if (starts && (end == path.size() || path[end] == '/')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string remove_dots(std::string_view path) {
+  if (!has_dot_segment(path)) {
+    return std::string(path); // the common case: nothing to resolve, no segment vectors
+  }
   std::vector<std::string_view> segs;
   std::size_t i = 0;
   // Python splits on '/' and drops '.' / resolves '..', keeping a trailing slash.
@@ -194,6 +209,11 @@ std::string urljoin(std::string_view base_in, std::string_view ref_in) {
     return ref_s;
   }
   if (r.has_netloc) {
+    // An absolute reference that unsplit would rebuild byte for byte: return it as is.
+    if (r.scheme == rscheme && !has_dot_segment(r.path) && (!r.has_query || !r.query.empty()) &&
+        (!r.has_fragment || !r.fragment.empty())) {
+      return ref_s;
+    }
     return unsplit(rscheme, r.netloc, true, remove_dots(r.path), r.query, r.fragment);
   }
   if (r.path.empty()) {

@@ -1,0 +1,26 @@
+// urljoin (Python urllib.parse.urljoin semantics): the fast paths (no dot segment, an
+// absolute reference rebuilt byte for byte) must give what the full resolution gives.
+#include <gtest/gtest.h>
+
+#include "parse/detail.hpp"
+
+namespace reelfeed::parse::detail {
+namespace {
+
+TEST(UrlJoin, ResolvesDotSegmentsOfRelativeReferences) {
+  EXPECT_EQ(urljoin("http://a/b/c/d", "../g"), "http://a/b/g");
+  EXPECT_EQ(urljoin("http://a/b/c/d", "./g/."), "http://a/b/c/g/");
+  EXPECT_EQ(urljoin("http://a/b/", "/.hidden/./x"), "http://a/.hidden/x");
+  EXPECT_EQ(urljoin("http://a/b/", "/x/..y/...z"), "http://a/x/..y/...z");
+}
+
+TEST(UrlJoin, AbsoluteReferenceKeptOrNormalised) {
+  EXPECT_EQ(urljoin("http://a/b/", "http://x/.well-known/a?q=1#f"), "http://x/.well-known/a?q=1#f");
+  EXPECT_EQ(urljoin("http://a/b/", "HTTP://x/y"), "http://x/y");   // scheme lower-cased
+  EXPECT_EQ(urljoin("http://a/b/", "http://x/y?#"), "http://x/y"); // empty query/fragment
+  EXPECT_EQ(urljoin("http://a/b/", "//x/y"), "http://x/y");        // scheme-relative
+  EXPECT_EQ(urljoin("", "rel/x"), "rel/x");                        // no base
+}
+
+} // namespace
+} // namespace reelfeed::parse::detail
