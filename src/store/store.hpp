@@ -16,6 +16,9 @@
 // - Story::updated moves only when the representative's text changes (an edit), not
 //   when another outlet joins or a supporting outlet edits its copy.
 // - Pruned sightings and URLs leave tombstones: they are skipped if they reappear.
+// Cost: an unchanged item of a re-fetched feed is one indexed look-up and a hash compare,
+// no write; LSH look-ups use an in-memory index of the touched 4-day buckets (at most 32
+// kept, ~100-200 bytes per entry), loaded from the lsh table on first use.
 // Errors: SQLite failures throw std::runtime_error (SQLite::Exception); the transaction
 // of the failing call is rolled back, nothing already stored is lost.
 
