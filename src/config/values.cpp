@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/load.hpp"
+#include "util/ascii.hpp"
 
 namespace reelfeed::config {
 
@@ -70,13 +71,6 @@ namespace detail {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool parse_port(std::string_view s, std::uint16_t& port) {
   unsigned value = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
@@ -136,7 +130,7 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
   if (s.empty() || ec != std::errc{} || ptr == s.data()) {
     return std::nullopt;
   }
-  auto unit = lower(s.substr(static_cast<std::size_t>(ptr - s.data())));
+  auto unit = util::ascii_lower(s.substr(static_cast<std::size_t>(ptr - s.data())));
   if (!unit.empty() && unit.front() == ' ') {
     unit.erase(0, 1);
   }
@@ -213,7 +207,7 @@ std::optional<std::string> resolve_source_url(std::string_view url,
     return std::nullopt;
   }
   const auto colon = url.find(':');
-  const auto scheme = lower(url.substr(0, colon == std::string_view::npos ? 0 : colon));
+  const auto scheme = util::ascii_lower(url.substr(0, colon == std::string_view::npos ? 0 : colon));
   const auto rest = url.substr(colon + 1);
   if (scheme == "http" || scheme == "https") {
     if (rest.substr(0, 2) != "//") {
@@ -234,7 +228,7 @@ std::optional<std::string> resolve_source_url(std::string_view url,
   if (path.substr(0, 2) == "//") {
     path.remove_prefix(2);
     const auto slash = path.find('/');
-    const auto host = lower(path.substr(0, slash));
+    const auto host = util::ascii_lower(path.substr(0, slash));
     if (slash == std::string_view::npos || (!host.empty() && host != "localhost")) {
       error = "file URL must be file:///absolute/path or file:relative/path";
       return std::nullopt;
@@ -254,7 +248,7 @@ std::optional<std::string> resolve_source_url(std::string_view url,
 }
 
 std::optional<std::string> check_base_url(std::string_view url, std::string& error) {
-  std::string scheme = lower(url.substr(0, url.find(':')));
+  std::string scheme = util::ascii_lower(url.substr(0, url.find(':')));
   if ((scheme != "http" && scheme != "https") || url.substr(scheme.size(), 3) != "://") {
     error = "must be an http:// or https:// URL";
     return std::nullopt;
@@ -270,7 +264,7 @@ std::optional<std::string> check_base_url(std::string_view url, std::string& err
 }
 
 std::string_view suggest(std::string_view key, std::span<const std::string_view> known) {
-  const auto k = lower(key);
+  const auto k = util::ascii_lower(key);
   std::string_view best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   for (const auto candidate : known) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dedup/dedup.hpp"
+#include "util/ascii.hpp"
 
 namespace reelfeed::dedup {
 namespace {
@@ -79,22 +80,15 @@ constexpr std::array<std::string_view, 62> k_tracking_params = {"fbclid",
                                                                 "taid"};
 constexpr std::array<std::string_view, 4> k_tracking_prefixes = {"utm_", "mtm_", "pk_", "at_"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool is_tracking(std::string_view name, std::string_view value) {
-  const std::string n = lower(name);
+  const std::string n = util::ascii_lower(name);
   for (auto p : k_tracking_prefixes)
     if (n.starts_with(p))
       return true;
   if (std::find(k_tracking_params.begin(), k_tracking_params.end(), n) != k_tracking_params.end())
     return true;
   // AMP switches: ?amp, ?amp=1, ?outputType=amp, ?output=amp.
-  const std::string v = lower(value);
+  const std::string v = util::ascii_lower(value);
   if (n == "amp" && (v.empty() || v == "1" || v == "true"))
     return true;
   return (n == "outputtype" || n == "output") && v == "amp";
@@ -134,10 +128,10 @@ std::string strip_amp_path(std::string_view path) {
   for (auto seg : split(path, '/')) {
     if (seg.empty() && !out.empty() && out.back() == '/')
       continue; // collapse "//"
-    if (lower(seg) == "amp")
+    if (util::ascii_lower(seg) == "amp")
       continue;
     std::string s(seg);
-    if (std::string ls = lower(s); ls.ends_with(".amp.html") || ls.ends_with(".amp.htm"))
+    if (std::string ls = util::ascii_lower(s); ls.ends_with(".amp.html") || ls.ends_with(".amp.htm"))
       s.erase(s.size() - (ls.ends_with(".amp.html") ? 9 : 8), 4);
     if (!out.empty() && out.back() != '/')
       out += '/';
@@ -162,7 +156,7 @@ std::string canonical_url(std::string_view url) {
   const auto sep = url.find("://");
   if (sep == std::string_view::npos)
     return std::string(url);
-  const std::string scheme = lower(url.substr(0, sep));
+  const std::string scheme = util::ascii_lower(url.substr(0, sep));
   if (scheme != "http" && scheme != "https")
     return std::string(url);
 
@@ -183,7 +177,7 @@ std::string canonical_url(std::string_view url) {
     userinfo = std::string(authority.substr(0, at + 1));
     authority = authority.substr(at + 1);
   }
-  std::string host = lower(authority);
+  std::string host = util::ascii_lower(authority);
   if (auto colon = host.rfind(':');
       colon != std::string::npos && host.find(']', colon) == std::string::npos) {
     const std::string port = host.substr(colon + 1);

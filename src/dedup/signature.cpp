@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "dedup/dedup.hpp"
+#include "util/ascii.hpp"
 
 namespace reelfeed::dedup {
 namespace {
@@ -52,13 +53,6 @@ constexpr std::array<std::string_view, 26> k_outlets = {"variety",
 constexpr std::size_t k_lede_words = 60;
 constexpr std::size_t k_lede_bytes = 1200; // comfortably more than 60 words
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   const char* ws = " \t\r\n\xC2\xA0"; // NBSP bytes too: feeds love them around separators
   const auto b = s.find_first_not_of(ws);
@@ -83,7 +77,7 @@ std::string_view strip_prefixes(std::string_view t) {
   for (bool changed = true; changed;) {
     changed = false;
     t = trim(t);
-    const std::string l = ascii_lower(t);
+    const std::string l = util::ascii_lower(t);
     if (!l.empty() && (l[0] == '[' || l[0] == '(')) {
       const auto close = l.find(l[0] == '[' ? ']' : ')');
       if (close != std::string::npos && close < 24) {
@@ -115,7 +109,7 @@ std::string_view strip_suffixes(std::string_view t) {
   for (bool changed = true; changed;) {
     changed = false;
     t = trim(t);
-    const std::string l = ascii_lower(t);
+    const std::string l = util::ascii_lower(t);
     if (!l.empty() && (l.back() == ']' || l.back() == ')')) {
       const auto open = l.rfind(l.back() == ']' ? '[' : '(');
       if (open != std::string::npos && open > 0) {
@@ -152,7 +146,7 @@ std::string_view strip_suffixes(std::string_view t) {
     }
   }
   // "Variety: ..." style outlet prefixes.
-  const std::string l = ascii_lower(t);
+  const std::string l = util::ascii_lower(t);
   for (auto outlet : k_outlets) {
     if (l.starts_with(outlet) && l.substr(outlet.size()).starts_with(": "))
       return trim(t.substr(outlet.size() + 2));
@@ -188,7 +182,7 @@ std::string fold(std::string_view text) {
   const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                               static_cast<utf8proc_ssize_t>(text.size()), &mapped, opts);
   if (n < 0)
-    return ascii_lower(text); // invalid UTF-8: fall back to bytes
+    return util::ascii_lower(text); // invalid UTF-8: fall back to bytes
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
   std::string out;
   out.reserve(static_cast<std::size_t>(n));

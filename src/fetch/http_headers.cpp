@@ -1,4 +1,5 @@
 #include "fetch/http_headers.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -19,13 +20,6 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 std::optional<long long> parse_delta(std::string_view s) {
@@ -59,7 +53,7 @@ void ResponseHeaders::add_line(std::string_view line) {
   if (colon == std::string_view::npos || colon == 0) {
     return;
   }
-  m_fields.emplace_back(lower(trim(line.substr(0, colon))),
+  m_fields.emplace_back(util::ascii_lower(trim(line.substr(0, colon))),
                         std::string(trim(line.substr(colon + 1))));
 }
 
@@ -103,7 +97,7 @@ std::optional<Seconds> parse_freshness(const std::string* cache_control,
                                        const std::string* date_header,
                                        Timestamp now) {
   if (cache_control != nullptr) {
-    const std::string cc = lower(*cache_control);
+    const std::string cc = util::ascii_lower(*cache_control);
     std::string_view rest = cc;
     while (!rest.empty()) {
       const auto comma = rest.find(',');

@@ -1,4 +1,5 @@
 #include "fetch/url.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -40,12 +41,6 @@ UrlPtr parse(const std::string& url) {
   return u;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 } // namespace
 
 std::string url_scheme(const std::string& url) {
@@ -53,7 +48,7 @@ std::string url_scheme(const std::string& url) {
   if (!u) {
     return {};
   }
-  return lower(part(u.get(), CURLUPART_SCHEME).value_or(""));
+  return util::ascii_lower(part(u.get(), CURLUPART_SCHEME).value_or(""));
 }
 
 std::string host_key(const std::string& url) {
@@ -61,7 +56,7 @@ std::string host_key(const std::string& url) {
   if (!u) {
     return url;
   }
-  const std::string scheme = lower(part(u.get(), CURLUPART_SCHEME).value_or(""));
+  const std::string scheme = util::ascii_lower(part(u.get(), CURLUPART_SCHEME).value_or(""));
   if (scheme == "file") {
     return "file:";
   }
@@ -70,7 +65,7 @@ std::string host_key(const std::string& url) {
   if (!host) {
     return url;
   }
-  return lower(*host) + ":" + port.value_or("");
+  return util::ascii_lower(*host) + ":" + port.value_or("");
 }
 
 std::optional<std::string> resolve_url(const std::string& base, const std::string& location) {

@@ -1,4 +1,5 @@
 #include "sched/sched.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -166,9 +167,7 @@ std::string host_of(const std::string& url) {
   if (scheme_end == std::string::npos) {
     return {};
   }
-  std::string scheme = url.substr(0, scheme_end);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string scheme = util::ascii_lower(url.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") {
     return {};
   }
@@ -177,8 +176,7 @@ std::string host_of(const std::string& url) {
   if (const auto at = authority.rfind('@'); at != std::string::npos) {
     authority.erase(0, at + 1);
   }
-  std::transform(authority.begin(), authority.end(), authority.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  authority = util::ascii_lower(authority);
   const auto close = authority.rfind(']');
   const auto colon = authority.rfind(':');
   if (colon == std::string::npos || (close != std::string::npos && colon < close)) {

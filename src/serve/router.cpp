@@ -1,4 +1,5 @@
 #include "serve/router.hpp"
+#include "util/ascii.hpp"
 
 #include <cstdlib>
 #include <ctime>
@@ -23,19 +24,6 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 /// Calls f(item) for each comma-separated, trimmed, non-empty item.
@@ -197,7 +185,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
   for_each_item(accept_encoding, [&](std::string_view item) {
     const std::size_t semi = item.find(';');
     const std::string_view coding = trim(item.substr(0, semi));
-    if (!iequals(coding, "gzip") && !iequals(coding, "x-gzip") && coding != "*") {
+    if (!util::iequals(coding, "gzip") && !util::iequals(coding, "x-gzip") && coding != "*") {
       return;
     }
     bool zero = false;
