@@ -4,6 +4,7 @@
 #include "fetch_test_util.hpp"
 #include "support/http_server.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 namespace reelfeed::fetch::test {
@@ -99,7 +100,14 @@ TEST(FetcherLimits, OneFailingSourceDoesNotBlockOthers) {
     }
   }
   EXPECT_EQ(ok, 5);
-  EXPECT_EQ(order.back(), 0U); // the drip is the one that waits for its timeout
+  // Every good source completes before the drip, which waits for its timeout. (Whether the
+  // reset finishes before or after the drip is not the point, and varies with load.)
+  const auto drip_pos = std::find(order.begin(), order.end(), 0U) - order.begin();
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (order[i] >= 2) {
+      EXPECT_LT(static_cast<std::ptrdiff_t>(i), drip_pos) << "good source " << order[i];
+    }
+  }
 }
 
 TEST(FetcherLimits, ReusesConnections) {
