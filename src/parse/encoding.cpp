@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "parse/detail.hpp"
+#include "util/ascii.hpp"
 
 namespace reelfeed::parse::detail {
 namespace {
@@ -14,16 +15,6 @@ namespace {
 struct IconvCloser {
   void operator()(void* cd) const { iconv_close(static_cast<iconv_t>(cd)); }
 };
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
 
 /// Strict decode: nullopt on any invalid or unknown input.
 std::optional<std::string> decode(std::string_view bytes, std::string enc) {
@@ -88,16 +79,16 @@ std::string xml_decl_encoding(std::string_view s) {
   if (close == std::string_view::npos) {
     return {};
   }
-  return lower(line.substr(p + 10, close - p - 10));
+  return util::ascii_lower(line.substr(p + 10, close - p - 10));
 }
 
 std::string http_charset(std::string_view content_type, std::string& media) {
   const auto semi = content_type.find(';');
-  media = lower(trim(content_type.substr(0, semi)));
+  media = util::ascii_lower(trim(content_type.substr(0, semi)));
   if (semi == std::string_view::npos) {
     return {};
   }
-  const std::string params = lower(content_type.substr(semi));
+  const std::string params = util::ascii_lower(content_type.substr(semi));
   const auto p = params.find("charset=");
   if (p == std::string::npos) {
     return {};

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "parse/detail.hpp"
+#include "util/ascii.hpp"
 
 namespace reelfeed::parse::detail {
 namespace {
@@ -50,16 +51,6 @@ Url split(std::string_view s) {
   }
   u.path = s;
   return u;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
 }
 
 bool uses_relative(std::string_view scheme) {
@@ -203,8 +194,8 @@ std::string urljoin(std::string_view base_in, std::string_view ref_in) {
   if (bad_brackets(b) || bad_brackets(r)) {
     return {};
   }
-  const std::string bscheme = lower(b.scheme);
-  const std::string rscheme = r.scheme.empty() ? bscheme : lower(r.scheme);
+  const std::string bscheme = util::ascii_lower(b.scheme);
+  const std::string rscheme = r.scheme.empty() ? bscheme : util::ascii_lower(r.scheme);
   if (rscheme != bscheme || !uses_relative(rscheme)) {
     return ref_s;
   }
