@@ -14,11 +14,11 @@
 namespace reelfeed::config {
 
 struct SourceConfig {
-  std::string name;                  ///< unique; the source's key in the store
-  std::string url;                   ///< http, https or absolute file:/// (relative resolved)
-  std::optional<Seconds> interval;   ///< overrides [poll] interval
+  std::string name;                ///< unique; the source's key in the store
+  std::string url;                 ///< http, https or absolute file:/// (relative resolved)
+  std::optional<Seconds> interval; ///< overrides [poll] interval
   bool enabled = true;
-  std::vector<std::string> tags;     ///< e.g. "entertainment", "tech": filter priors
+  std::vector<std::string> tags; ///< e.g. "entertainment", "tech": filter priors
 };
 
 struct StorageConfig {
@@ -29,7 +29,7 @@ struct StorageConfig {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;         ///< 0 = any free port (tests)
+  std::uint16_t port = 8080; ///< 0 = any free port (tests)
   /// Public URL for self links, no trailing '/'. Default http://host:port (a wildcard host
   /// becomes localhost); empty when port is 0: the server derives it after bind.
   std::string base_url;
@@ -37,16 +37,16 @@ struct ServerConfig {
 
 struct PollConfig {
   Seconds interval = std::chrono::minutes{30};
-  Seconds min_interval = std::chrono::minutes{5};   ///< feed hints never go below this
-  Seconds max_interval = std::chrono::hours{24};    ///< nor above this
-  Seconds timeout = std::chrono::seconds{30};       ///< total per transfer
+  Seconds min_interval = std::chrono::minutes{5}; ///< feed hints never go below this
+  Seconds max_interval = std::chrono::hours{24};  ///< nor above this
+  Seconds timeout = std::chrono::seconds{30};     ///< total per transfer
   Seconds connect_timeout = std::chrono::seconds{10};
-  std::uint64_t max_body_bytes = 16ull << 20;       ///< key max_body_size; after decompression
+  std::uint64_t max_body_bytes = 16ull << 20; ///< key max_body_size; after decompression
   int max_concurrent = 32;
   int max_per_host = 4;
   int max_redirects = 5;
-  bool retry_after_per_host = false;                ///< Retry-After scope: source (default) or host
-  std::string user_agent;                           ///< default names reelfeed + version + URL
+  bool retry_after_per_host = false; ///< Retry-After scope: source (default) or host
+  std::string user_agent;            ///< default names reelfeed + version + URL
 };
 
 struct OutputConfig {
@@ -56,19 +56,19 @@ struct OutputConfig {
 };
 
 struct DedupConfig {
-  Seconds window = std::chrono::days{3};   ///< near-duplicates only join within this window
-  double similarity = 0.6;                 ///< Jaccard estimate over title+lede shingles
+  Seconds window = std::chrono::days{3}; ///< near-duplicates only join within this window
+  double similarity = 0.6;               ///< Jaccard estimate over title+lede shingles
 };
 
 struct Config {
-  std::filesystem::path file;        ///< where it was loaded from
+  std::filesystem::path file; ///< where it was loaded from
   StorageConfig storage;
   ServerConfig server;
   PollConfig poll;
   OutputConfig output;
   DedupConfig dedup;
   std::vector<SourceConfig> sources;
-  std::vector<TopicConfig> topics;   ///< the first topic is served at /feed.atom
+  std::vector<TopicConfig> topics; ///< the first topic is served at /feed.atom
 };
 
 } // namespace reelfeed::config

@@ -14,7 +14,9 @@ namespace reelfeed::config {
 /// Parses the top-level `topic` node (may be null: then the topics are empty).
 /// Every problem (unknown key, bad type, invalid RE2 regex, empty topic, reference to an
 /// unknown concept) is appended to `errors` with `file` and the node's line/column.
-void parse_topics(const toml::node* node, const std::string& file, std::vector<TopicConfig>& out,
+void parse_topics(const toml::node* node,
+                  const std::string& file,
+                  std::vector<TopicConfig>& out,
                   std::vector<Error>& errors);
 
 } // namespace reelfeed::config

@@ -131,7 +131,8 @@ std::string strip_amp_path(std::string_view path) {
     if (util::ascii_lower(seg) == "amp")
       continue;
     std::string s(seg);
-    if (std::string ls = util::ascii_lower(s); ls.ends_with(".amp.html") || ls.ends_with(".amp.htm"))
+    if (std::string ls = util::ascii_lower(s);
+        ls.ends_with(".amp.html") || ls.ends_with(".amp.htm"))
       s.erase(s.size() - (ls.ends_with(".amp.html") ? 9 : 8), 4);
     if (!out.empty() && out.back() != '/')
       out += '/';

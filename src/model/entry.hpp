@@ -23,15 +23,15 @@ struct Enclosure {
 };
 
 struct Entry {
-  std::string id;         ///< guid / atom:id / rdf:about / JSON id, as written (may be empty)
+  std::string id;               ///< guid / atom:id / rdf:about / JSON id, as written (may be empty)
   bool id_is_permalink = false; ///< RSS guid without isPermaLink="false"
-  std::string title;      ///< plain text
-  std::string link;       ///< absolute where a base was known
+  std::string title;            ///< plain text
+  std::string link;             ///< absolute where a base was known
   std::optional<Timestamp> published;
   std::optional<Timestamp> updated;
-  std::string author;     ///< plain text
-  std::string summary;    ///< HTML fragment
-  std::string content;    ///< HTML fragment
+  std::string author;  ///< plain text
+  std::string summary; ///< HTML fragment
+  std::string content; ///< HTML fragment
   std::vector<std::string> categories;
   std::vector<Enclosure> enclosures;
 };

@@ -36,16 +36,16 @@ struct Validators {
 
 struct FetchResult {
   FetchOutcome outcome = FetchOutcome::network_error;
-  long status = 0;               ///< HTTP status, 0 when none (file:, network error)
-  std::string body;              ///< decompressed bytes (ok only)
-  std::string content_type;      ///< with parameters, e.g. "application/rss+xml; charset=utf-8"
-  std::string effective_url;     ///< after redirects
+  long status = 0;           ///< HTTP status, 0 when none (file:, network error)
+  std::string body;          ///< decompressed bytes (ok only)
+  std::string content_type;  ///< with parameters, e.g. "application/rss+xml; charset=utf-8"
+  std::string effective_url; ///< after redirects
   std::vector<Redirect> redirects;
-  Validators validators;         ///< from this response (empty on error)
-  std::optional<Seconds> retry_after;   ///< 429/503 Retry-After, relative to now
-  std::optional<Seconds> max_age;       ///< Cache-Control max-age or Expires - Date
-  std::string error;             ///< human-readable, empty on success
-  std::uint64_t bytes = 0;       ///< bytes received on the wire
+  Validators validators;              ///< from this response (empty on error)
+  std::optional<Seconds> retry_after; ///< 429/503 Retry-After, relative to now
+  std::optional<Seconds> max_age;     ///< Cache-Control max-age or Expires - Date
+  std::string error;                  ///< human-readable, empty on success
+  std::uint64_t bytes = 0;            ///< bytes received on the wire
   std::chrono::milliseconds elapsed{0};
 };
 

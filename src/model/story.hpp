@@ -15,26 +15,26 @@ namespace reelfeed {
 /// One sighting of the story in one source.
 struct Outlet {
   std::int64_t entry_id = 0;
-  std::string source;   ///< source name
+  std::string source; ///< source name
   std::string title;
   std::string link;
   std::optional<Timestamp> published;
 };
 
 struct Story {
-  std::int64_t id = 0;          ///< stable for the story's life, never reused
-  std::string uid;              ///< stable public id for <id>/<guid>, e.g. "urn:reelfeed:story:42"
+  std::int64_t id = 0; ///< stable for the story's life, never reused
+  std::string uid;     ///< stable public id for <id>/<guid>, e.g. "urn:reelfeed:story:42"
   // The representative entry's fields (see store/ for the rule that picks it).
   std::string title;
-  std::string link;             ///< canonical URL of the representative entry
+  std::string link; ///< canonical URL of the representative entry
   std::string author;
-  std::string summary;          ///< HTML
-  std::string content;          ///< HTML
+  std::string summary; ///< HTML
+  std::string content; ///< HTML
   std::vector<std::string> categories;
   std::vector<Enclosure> enclosures;
-  Timestamp published{};        ///< first time any outlet published it (or first seen)
-  Timestamp updated{};          ///< moves only on a material change
-  std::vector<Outlet> outlets;  ///< every sighting, representative first
+  Timestamp published{};                ///< first time any outlet published it (or first seen)
+  Timestamp updated{};                  ///< moves only on a material change
+  std::vector<Outlet> outlets;          ///< every sighting, representative first
   std::vector<std::string> source_tags; ///< union of the tags of the sources that carry it
 };
 
