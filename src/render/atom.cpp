@@ -69,11 +69,7 @@ void add_entry(pugi::xml_node feed, const Prepared& p) {
 } // namespace
 
 std::string atom(const FeedInfo& info, std::span<const Item> items) {
-  std::vector<Prepared> prepared;
-  prepared.reserve(items.size());
-  for (const Item& item : items) {
-    prepared.push_back(prepare(item));
-  }
+  const std::vector<Prepared> prepared = prepare_all(items);
   pugi::xml_document doc;
   add_declaration(doc);
   pugi::xml_node feed = doc.append_child("feed");

@@ -63,11 +63,7 @@ json item_json(const Prepared& p) {
 } // namespace
 
 std::string json_feed(const FeedInfo& info, std::span<const Item> items) {
-  std::vector<Prepared> prepared;
-  prepared.reserve(items.size());
-  for (const Item& item : items) {
-    prepared.push_back(prepare(item));
-  }
+  const std::vector<Prepared> prepared = prepare_all(items);
   json feed = json::object();
   feed["version"] = "https://jsonfeed.org/version/1.1";
   feed["title"] = clean_text(info.title);

@@ -99,6 +99,15 @@ Prepared prepare(const Item& item) {
   return p;
 }
 
+std::vector<Prepared> prepare_all(std::span<const Item> items) {
+  std::vector<Prepared> prepared;
+  prepared.reserve(items.size());
+  for (const Item& item : items) {
+    prepared.push_back(prepare(item));
+  }
+  return prepared;
+}
+
 Timestamp feed_updated(const FeedInfo& info, const std::vector<Prepared>& items) {
   if (info.updated != Timestamp{}) {
     return info.updated;

@@ -2,6 +2,7 @@
 // What all three writers need from an Item, computed once: cleaned text, sanitised HTML,
 // the "Also covered by" paragraph, categories and the dates to publish.
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ struct Prepared {
 };
 
 [[nodiscard]] Prepared prepare(const Item& item);
+/// prepare() of every item, in order (what each document writer starts from).
+[[nodiscard]] std::vector<Prepared> prepare_all(std::span<const Item> items);
 
 /// The feed's updated time: info.updated, else the newest item's, else the epoch.
 [[nodiscard]] Timestamp feed_updated(const FeedInfo& info, const std::vector<Prepared>& items);

@@ -44,11 +44,7 @@ void add_item(pugi::xml_node channel, const Prepared& p) {
 } // namespace
 
 std::string rss(const FeedInfo& info, std::span<const Item> items) {
-  std::vector<Prepared> prepared;
-  prepared.reserve(items.size());
-  for (const Item& item : items) {
-    prepared.push_back(prepare(item));
-  }
+  const std::vector<Prepared> prepared = prepare_all(items);
   pugi::xml_document doc;
   add_declaration(doc);
   pugi::xml_node root = doc.append_child("rss");
