@@ -19,19 +19,13 @@ const std::string k_wire_lede =
     "agreement on Tuesday that sets consent and pay rules for digital replicas made with "
     "artificial intelligence, ending months of talks.</p>";
 
-class Cluster : public ::testing::Test {
+class Cluster : public test::StoreTest {
 protected:
-  test::TempDir m_dir;
-  Store m_store{m_dir.path() / "r.db"};
-
   void SetUp() override {
     m_store.sync_sources({{"Variety", "https://variety.com/feed/", {"trade"}, true},
                           {"Deadline", "https://deadline.com/feed/", {"trade", "film"}, true},
                           {"TheWrap", "https://thewrap.com/feed/", {"news"}, true},
                           {"Verge", "https://theverge.com/rss", {"tech"}, true}});
-  }
-  IngestResult put(const std::string& src, std::vector<Entry> entries, Timestamp now) {
-    return m_store.ingest(src, feed_of(std::move(entries)), status_of(src, now), now);
   }
 };
 

@@ -16,20 +16,7 @@ using test::feed_of;
 using test::item;
 using test::status_of;
 
-class Identity : public ::testing::Test {
-protected:
-  test::TempDir m_dir;
-  std::filesystem::path m_path = m_dir.path() / "r.db";
-  Store m_store{m_path};
-
-  IngestResult put(const std::string& src, std::vector<Entry> entries, Timestamp now) {
-    return m_store.ingest(src, feed_of(std::move(entries)), status_of(src, now), now);
-  }
-  int count(const std::string& sql) {
-    SQLite::Database db(m_path.string());
-    return db.execAndGet(sql).getInt();
-  }
-};
+class Identity : public test::StoreTest {};
 
 TEST_F(Identity, EditedItemUpdatesItsRowInsteadOfAppearingTwice) {
   put("Deadline",

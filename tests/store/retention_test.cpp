@@ -12,23 +12,10 @@ namespace reelfeed::store {
 namespace {
 
 using test::at;
-using test::feed_of;
 using test::item;
-using test::status_of;
 
-class Retention : public ::testing::Test {
+class Retention : public test::StoreTest {
 protected:
-  test::TempDir m_dir;
-  std::filesystem::path m_path = m_dir.path() / "r.db";
-  Store m_store{m_path};
-
-  IngestResult put(const std::string& src, std::vector<Entry> entries, Timestamp now) {
-    return m_store.ingest(src, feed_of(std::move(entries)), status_of(src, now), now);
-  }
-  int count(const std::string& sql) {
-    SQLite::Database db(m_path.string());
-    return db.execAndGet(sql).getInt();
-  }
   static Entry numbered(const std::string& src, int n, Timestamp t) {
     return item(src + std::to_string(n), src + " headline number " + std::to_string(n * 104729),
                 "https://" + src + ".example/" + std::to_string(n), t,

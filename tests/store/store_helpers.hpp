@@ -1,12 +1,19 @@
 #pragma once
-// Builders for feeds and entries used by the store tests.
+// Builders for feeds and entries, and a fixture with a fresh Store file, for the store tests.
 
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "model/entry.hpp"
 #include "model/source_status.hpp"
 #include "model/time.hpp"
+#include "store/store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace reelfeed::test {
 
@@ -46,5 +53,21 @@ inline SourceStatus status_of(const std::string& name, Timestamp now) {
   s.last_status = 200;
   return s;
 }
+
+/// A Store on a fresh file, with a one-line ingest and a raw SQL count for assertions.
+class StoreTest : public ::testing::Test {
+protected:
+  TempDir m_dir;
+  std::filesystem::path m_path = m_dir.path() / "r.db";
+  store::Store m_store{m_path};
+
+  store::IngestResult put(const std::string& src, std::vector<Entry> entries, Timestamp now) {
+    return m_store.ingest(src, feed_of(std::move(entries)), status_of(src, now), now);
+  }
+  int count(const std::string& sql) {
+    SQLite::Database db(m_path.string());
+    return db.execAndGet(sql).getInt();
+  }
+};
 
 } // namespace reelfeed::test
