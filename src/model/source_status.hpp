@@ -34,6 +34,9 @@ struct SourceStatus {
   /// Poll interval the feed itself last asked for (max of RSS ttl, sy:updatePeriod), 0 = none.
   /// Kept so that polls answered 304 (not parsed) still honour it. Set by sched/.
   Seconds hinted_interval{0};
+  /// Digest of the last body that was parsed and stored (hex, empty = none). A 200 whose
+  /// body has the same digest carries nothing new, so it skips parsing and ingest.
+  std::string body_digest;
 };
 
 } // namespace reelfeed

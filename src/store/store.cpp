@@ -67,6 +67,8 @@ SourceStatus status_from(const std::string& name, const std::string& url, const 
   s.pending_move_to = j.value("pending_move_to", "");
   s.pending_move_count = j.value("pending_move_count", 0);
   s.parse_warnings = j.value("parse_warnings", 0);
+  s.hinted_interval = Seconds{j.value("hinted_interval", std::int64_t{0})};
+  s.body_digest = j.value("body_digest", "");
   return s;
 }
 
@@ -86,7 +88,9 @@ std::string status_json(const SourceStatus& s) {
               {"last_modified", s.validators.last_modified},
               {"pending_move_to", s.pending_move_to},
               {"pending_move_count", s.pending_move_count},
-              {"parse_warnings", s.parse_warnings}}
+              {"parse_warnings", s.parse_warnings},
+              {"hinted_interval", static_cast<std::int64_t>(s.hinted_interval.count())},
+              {"body_digest", s.body_digest}}
       .dump();
 }
 

@@ -136,6 +136,8 @@ TEST_F(Identity, FetchHistoryAndStatusAreRecorded) {
                  at(10));
   st.last_attempt = at(10, 13);
   st.last_status = 304;
+  st.hinted_interval = Seconds{7200};
+  st.body_digest = "0123456789abcdef";
   m_store.save_status(st);
   EXPECT_EQ(count("SELECT count(*) FROM fetches"), 2);
   const auto statuses = m_store.statuses();
@@ -143,6 +145,9 @@ TEST_F(Identity, FetchHistoryAndStatusAreRecorded) {
   EXPECT_EQ(statuses[0].validators.etag, "\"abc\"");
   EXPECT_EQ(statuses[0].last_status, 304);
   EXPECT_EQ(statuses[0].last_attempt, at(10, 13));
+  // Both steer later polls of a separate `reelfeed poll` process: they must survive it.
+  EXPECT_EQ(statuses[0].hinted_interval, Seconds{7200});
+  EXPECT_EQ(statuses[0].body_digest, "0123456789abcdef");
 }
 
 } // namespace
