@@ -20,6 +20,13 @@ namespace reelfeed::dedup {
 /// punctuation removed, whitespace collapsed.
 [[nodiscard]] std::string normalise_title(std::string_view title);
 
+/// The title for DISPLAY: the same outlet decorations as normalise_title() removed
+/// ("EXCLUSIVE: ", "[UPDATED]", " | Variety", " - Deadline", "Variety: "...), but case,
+/// punctuation and inner spacing kept and surrounding whitespace trimmed. Returns a view
+/// into `title` (valid as long as it is). When stripping would leave fewer than 3
+/// letters/digits, returns the whole (trimmed) title. Pure and thread-safe.
+[[nodiscard]] std::string_view undecorated(std::string_view title);
+
 /// Near-duplicate signature of title + lede (MinHash over word shingles).
 struct Signature {
   static constexpr std::size_t k_size = 32;

@@ -51,14 +51,46 @@ constexpr std::array<std::string_view, 26> k_outlets = {"variety",
                                                         "bbc news",
                                                         "cnn"};
 constexpr std::size_t k_lede_words = 60;
+/// Fewer letters/digits (UTF-8 bytes count as letters) than this is not a headline.
+constexpr std::ptrdiff_t k_min_undecorated = 3;
 constexpr std::size_t k_lede_bytes = 1200; // comfortably more than 60 words
 
+bool is_ws_byte(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// Whitespace and NBSP (feeds love them around separators). NBSP is matched as the whole
+// two-byte sequence, so a trailing "à" (C3 A0) is never cut in half.
 std::string_view trim(std::string_view s) {
-  const char* ws = " \t\r\n\xC2\xA0"; // NBSP bytes too: feeds love them around separators
-  const auto b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos)
-    return {};
-  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+  for (;;) {
+    if (!s.empty() && is_ws_byte(s.front()))
+      s.remove_prefix(1);
+    else if (s.starts_with("\xC2\xA0"))
+      s.remove_prefix(2);
+    else
+      break;
+  }
+  for (;;) {
+    if (!s.empty() && is_ws_byte(s.back()))
+      s.remove_suffix(1);
+    else if (s.ends_with("\xC2\xA0"))
+      s.remove_suffix(2);
+    else
+      break;
+  }
+  return s;
+}
+
+/// ASCII case-insensitive prefix test; the decoration lists are lower-case ASCII, so no
+/// lower-cased copy of the title is needed.
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && util::iequals(s.substr(0, prefix.size()), prefix);
+}
+
+template <std::size_t N>
+bool in_list(const std::array<std::string_view, N>& list, std::string_view s) {
+  return std::any_of(list.begin(), list.end(),
+                     [&](std::string_view x) { return util::iequals(x, s); });
 }
 
 bool is_separator_start(std::string_view s) {
@@ -77,25 +109,22 @@ std::string_view strip_prefixes(std::string_view t) {
   for (bool changed = true; changed;) {
     changed = false;
     t = trim(t);
-    const std::string l = util::ascii_lower(t);
-    if (!l.empty() && (l[0] == '[' || l[0] == '(')) {
-      const auto close = l.find(l[0] == '[' ? ']' : ')');
-      if (close != std::string::npos && close < 24) {
-        const std::string inner(trim(std::string_view(l).substr(1, close - 1)));
-        if (std::find(k_prefix_tags.begin(), k_prefix_tags.end(), inner) != k_prefix_tags.end()) {
-          t = t.substr(close + 1);
-          changed = true;
-          continue;
-        }
+    if (!t.empty() && (t[0] == '[' || t[0] == '(')) {
+      const auto close = t.find(t[0] == '[' ? ']' : ')');
+      if (close != std::string_view::npos && close < 24 &&
+          in_list(k_prefix_tags, trim(t.substr(1, close - 1)))) {
+        t = t.substr(close + 1);
+        changed = true;
+        continue;
       }
     }
     for (auto tag : k_prefix_tags) {
-      if (!l.starts_with(tag))
+      if (!istarts_with(t, tag))
         continue;
-      std::string_view after = trim(std::string_view(l).substr(tag.size()));
+      const std::string_view after = trim(t.substr(tag.size()));
       if (!is_separator_start(after))
         continue;
-      const std::size_t consumed = l.size() - after.size() + separator_len(after);
+      const std::size_t consumed = t.size() - after.size() + separator_len(after);
       t = t.substr(std::min(consumed, t.size()));
       changed = true;
       break;
@@ -109,21 +138,18 @@ std::string_view strip_suffixes(std::string_view t) {
   for (bool changed = true; changed;) {
     changed = false;
     t = trim(t);
-    const std::string l = util::ascii_lower(t);
-    if (!l.empty() && (l.back() == ']' || l.back() == ')')) {
-      const auto open = l.rfind(l.back() == ']' ? '[' : '(');
-      if (open != std::string::npos && open > 0) {
-        const std::string inner(trim(std::string_view(l).substr(open + 1, l.size() - open - 2)));
-        if (std::find(k_prefix_tags.begin(), k_prefix_tags.end(), inner) != k_prefix_tags.end()) {
-          t = t.substr(0, open);
-          changed = true;
-          continue;
-        }
+    if (!t.empty() && (t.back() == ']' || t.back() == ')')) {
+      const auto open = t.rfind(t.back() == ']' ? '[' : '(');
+      if (open != std::string_view::npos && open > 0 &&
+          in_list(k_prefix_tags, trim(t.substr(open + 1, t.size() - open - 2)))) {
+        t = t.substr(0, open);
+        changed = true;
+        continue;
       }
     }
     // The last " | X" is always an outlet/section decoration when X is short.
-    if (auto bar = l.rfind(" | "); bar != std::string::npos && bar > 0) {
-      const auto tail = std::string_view(l).substr(bar + 3);
+    if (auto bar = t.rfind(" | "); bar != std::string_view::npos && bar > 0) {
+      const auto tail = t.substr(bar + 3);
       if (std::count(tail.begin(), tail.end(), ' ') < 5) {
         t = t.substr(0, bar);
         changed = true;
@@ -131,14 +157,11 @@ std::string_view strip_suffixes(std::string_view t) {
       }
     }
     for (std::string_view dash : {" - ", " \xE2\x80\x94 ", " \xE2\x80\x93 ", ": "}) {
-      const auto pos = l.rfind(dash);
-      if (pos == std::string::npos || pos == 0)
+      const auto pos = t.rfind(dash);
+      if (pos == std::string_view::npos || pos == 0)
         continue;
-      const std::string tail(trim(std::string_view(l).substr(pos + dash.size())));
-      const bool outlet = std::find(k_outlets.begin(), k_outlets.end(), tail) != k_outlets.end();
-      const bool tag = dash != ": " && std::find(k_prefix_tags.begin(), k_prefix_tags.end(),
-                                                 tail) != k_prefix_tags.end();
-      if (outlet || tag) {
+      const std::string_view tail = trim(t.substr(pos + dash.size()));
+      if (in_list(k_outlets, tail) || (dash != ": " && in_list(k_prefix_tags, tail))) {
         t = t.substr(0, pos);
         changed = true;
         break;
@@ -146,9 +169,8 @@ std::string_view strip_suffixes(std::string_view t) {
     }
   }
   // "Variety: ..." style outlet prefixes.
-  const std::string l = util::ascii_lower(t);
   for (auto outlet : k_outlets) {
-    if (l.starts_with(outlet) && l.substr(outlet.size()).starts_with(": "))
+    if (istarts_with(t, outlet) && t.substr(outlet.size()).starts_with(": "))
       return trim(t.substr(outlet.size() + 2));
   }
   return t;
@@ -261,6 +283,17 @@ std::uint64_t mix(std::uint64_t x) { // splitmix64 finaliser
 
 std::string normalise_title(std::string_view title) {
   return fold(strip_suffixes(strip_prefixes(title)));
+}
+
+std::string_view undecorated(std::string_view title) {
+  const std::string_view whole = trim(title);
+  const std::string_view core = strip_suffixes(strip_prefixes(whole));
+  // A title that is nothing but decoration ("UPDATED: Variety") keeps its text: a
+  // headline of a letter or two says less than the decorated original.
+  const auto alnum = std::count_if(core.begin(), core.end(), [](char c) {
+    return (c & 0x80) != 0 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+  });
+  return alnum < k_min_undecorated ? whole : core;
 }
 
 Signature signature(const Entry& entry) {
