@@ -13,59 +13,10 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
-#define XXH_STATIC_LINKING_ONLY // XXH3_state_t on the stack
-#include <xxhash.h>
-
 #include "store/store_impl.hpp"
 
 namespace reelfeed::store {
 namespace {
-
-using nlohmann::json;
-
-std::uint64_t hash_fields(std::initializer_list<std::string_view> fields) {
-  XXH3_state_t st; // on the stack: this runs for every item of every fetched feed
-  XXH3_INITSTATE(&st);
-  XXH3_64bits_reset(&st);
-  for (auto f : fields) {
-    XXH3_64bits_update(&st, f.data(), f.size());
-    XXH3_64bits_update(&st, "\x1f", 1); // field separator: ("ab","c") != ("a","bc")
-  }
-  return XXH3_64bits_digest(&st);
-}
-
-std::string hex(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v)
-    out += s + '\x1e';
-  return out;
-}
-
-std::string enclosures_json(const std::vector<Enclosure>& encs) {
-  if (encs.empty())
-    return "[]"; // most items; same text as the JSON dump, without building a json value
-  json a = json::array();
-  for (const auto& e : encs) {
-    json o{{"url", e.url}, {"type", e.type}};
-    if (e.length)
-      o["length"] = *e.length;
-    a.push_back(std::move(o));
-  }
-  return a.dump();
-}
-
-struct Keys {
-  std::string guid; ///< "g:..." or empty
-  std::string link; ///< "l:canonical|date" or empty
-  // The content key ("h:<hash of title, link, texts>") is computed only when used.
-};
 
 struct Existing {
   std::int64_t id = 0;
@@ -106,6 +57,7 @@ SourceRow Store::Impl::source_row(const std::string& name, const std::string& ur
 
 IngestResult Store::Impl::ingest(const std::string& source,
                                  const Feed& feed,
+                                 const std::vector<PreparedEntry>& prepared,
                                  const SourceStatus& status,
                                  Timestamp now) {
   require_writable("ingest");
@@ -127,24 +79,15 @@ IngestResult Store::Impl::ingest(const std::string& source,
 
   // Feed-level soundness of guids and links.
   const auto n = feed.entries.size();
-  std::vector<std::string> canon(n);
-  std::unordered_map<std::string, int> guid_count;
-  std::unordered_map<std::string, int> link_count;
-  std::vector<Keys> keys(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Entry& e = feed.entries[i];
-    canon[i] = dedup::canonical_url(e.link);
-    if (!e.id.empty())
-      keys[i].guid = "g:" + e.id;
-    if (!canon[i].empty())
-      keys[i].link = "l:" + canon[i] + "|" +
-                     (e.published ? std::to_string(to_db(*e.published)) : std::string());
-    ++guid_count[keys[i].guid];
-    ++link_count[keys[i].link];
+  std::unordered_map<std::string_view, int> guid_count;
+  std::unordered_map<std::string_view, int> link_count;
+  for (const auto& p : prepared) {
+    ++guid_count[p.guid_key];
+    ++link_count[p.link_key];
   }
   std::size_t bad_guids = 0;
   for (std::size_t i = 0; i < n; ++i)
-    if (keys[i].guid.empty() || guid_count[keys[i].guid] > 1)
+    if (prepared[i].guid_key.empty() || guid_count[prepared[i].guid_key] > 1)
       ++bad_guids;
   // FreshRSS: up to 5% (rounded up) bad guids is noise, not a pattern.
   const auto tolerance = (n + 19) / 20;
@@ -156,10 +99,11 @@ IngestResult Store::Impl::ingest(const std::string& source,
   latest.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Entry& e = feed.entries[i];
+    const PreparedEntry& p = prepared[i];
+    const std::string& canon = p.canonical_url;
     const bool guid_mode = src.identity_mode == "guid" && !degrade;
-    const bool guid_ok = guid_mode && !keys[i].guid.empty() && guid_count[keys[i].guid] == 1;
-    const auto content_hash = hash_fields({e.title, e.link, e.author, e.summary, e.content,
-                                           joined(e.categories), enclosures_json(e.enclosures)});
+    const bool guid_ok = guid_mode && !p.guid_key.empty() && guid_count[p.guid_key] == 1;
+    const auto content_hash = p.content_hash;
     const auto find = [&](const std::string& key) -> std::optional<Existing> {
       Use q(stmt(
           "SELECT id, story_id, content_hash, canonical_url, title, published, sig, sort_time, "
@@ -185,30 +129,24 @@ IngestResult Store::Impl::ingest(const std::string& source,
     std::string primary;
     std::optional<Existing> row;
     if (guid_ok) {
-      row = find(keys[i].guid);
+      row = find(p.guid_key);
       const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
       // Same guid, but another link, title and date: the feed recycles guids.
-      if (row && row->canonical_url != canon[i] &&
-          dedup::normalise_title(row->title) != dedup::normalise_title(e.title) &&
+      if (row && row->canonical_url != canon &&
+          dedup::normalise_title(row->title) != p.normalised_title &&
           row->published.value_or(INT64_MIN) != pub) {
         ++reused_guids;
         row.reset();
       } else {
-        primary = keys[i].guid;
+        primary = p.guid_key;
       }
     }
     if (primary.empty()) {
-      if (!keys[i].link.empty() && link_count[keys[i].link] == 1) {
-        primary = keys[i].link;
-        row = find(primary);
-      } else {
-        // Computed only here: a pass over the whole text that guid/link items never need.
-        primary = "h:" + hex(hash_fields({e.title, canon[i], e.summary, e.content}));
-        row = find(primary);
-      }
+      primary = !p.link_key.empty() && link_count[p.link_key] == 1 ? p.link_key : p.hash_key;
+      row = find(primary);
     }
     std::optional<Impl::UrlHit> url_hit; // reused by place(): one look-up, not two
-    if (!row && !canon[i].empty()) {
+    if (!row && !canon.empty()) {
       // Stored under another key: the feed changed its guid scheme, recycled a guid, or
       // this source degraded to link identity. Same link and date = same item; it is
       // re-keyed below.
@@ -218,7 +156,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         // canonical_url index in id order.
         Use q(stmt("SELECT story_id, id, source_id, published, identity FROM entries "
                    "WHERE canonical_url = ? ORDER BY id"));
-        q->bind(1, canon[i]);
+        q->bind(1, canon);
         url_hit.emplace();
         // Both sides map NULL to INT64_MIN: `published IS ?` semantics.
         const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
@@ -260,7 +198,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
       continue;
     }
     // The expensive part (MinHash of normalised title + lede) only for new or edited items.
-    const auto sig = dedup::signature(e);
+    const auto sig = p.signature ? *p.signature : dedup::signature(e);
     if (row) {
       // An edit: same row, new content. The story keeps its id and link.
       unindex_signature(row->id, row->sig, from_db(row->sort_time));
@@ -270,12 +208,12 @@ IngestResult Store::Impl::ingest(const std::string& source,
                    "sort_time=?, last_fetch_id=?, content_hash=?, sig=?, identity=? WHERE id=?"));
         q->bind(1, e.title);
         q->bind(2, e.link);
-        q->bind(3, canon[i]);
+        q->bind(3, canon);
         q->bind(4, e.author);
         q->bind(5, e.summary);
         q->bind(6, e.content);
-        q->bind(7, json(e.categories).dump());
-        q->bind(8, enclosures_json(e.enclosures));
+        q->bind(7, p.categories_json);
+        q->bind(8, p.enclosures_json);
         if (e.published)
           q->bind(9, to_db(*e.published));
         if (e.updated)
@@ -310,19 +248,19 @@ IngestResult Store::Impl::ingest(const std::string& source,
       Use q(stmt("SELECT 1 FROM tombstones WHERE source_id = ? AND identity IN (?, ?)"));
       q->bind(1, src.id);
       q->bind(2, primary);
-      q->bind(3, keys[i].guid);
+      q->bind(3, p.guid_key);
       if (q->executeStep()) {
         ++result.skipped_entries; // pruned earlier: never new again
         continue;
       }
     }
-    auto placement = place(canon[i], sig, t, url_hit);
+    auto placement = place(canon, sig, t, url_hit);
     if (!placement) {
       ++result.skipped_entries;
       continue;
     }
     if (!placement->joined)
-      placement->story_id = create_story(canon[i].empty() ? e.link : canon[i], t,
+      placement->story_id = create_story(canon.empty() ? e.link : canon, t,
                                          std::max(t, std::min(e.updated.value_or(t), now)));
     std::int64_t entry_id = 0;
     {
@@ -336,13 +274,13 @@ IngestResult Store::Impl::ingest(const std::string& source,
       q->bind(3, primary);
       q->bind(4, e.id);
       q->bind(5, e.link);
-      q->bind(6, canon[i]);
+      q->bind(6, canon);
       q->bind(7, e.title);
       q->bind(8, e.author);
       q->bind(9, e.summary);
       q->bind(10, e.content);
-      q->bind(11, json(e.categories).dump());
-      q->bind(12, enclosures_json(e.enclosures));
+      q->bind(11, p.categories_json);
+      q->bind(12, p.enclosures_json);
       if (e.published)
         q->bind(13, to_db(*e.published));
       if (e.updated)

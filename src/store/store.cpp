@@ -214,10 +214,28 @@ IngestResult Store::ingest(const std::string& source,
                            const Feed& feed,
                            const SourceStatus& status,
                            Timestamp now) {
+  std::vector<PreparedEntry> prepared;
+  prepared.reserve(feed.entries.size());
+  for (const Entry& e : feed.entries)
+    prepared.push_back(prepare_entry(e, false));
   try {
-    return m_impl->ingest(source, feed, status, now);
+    return m_impl->ingest(source, feed, prepared, status, now);
   } catch (...) {
     m_impl->m_lsh.clear(); // it may hold entries of the rolled-back transaction
+    throw;
+  }
+}
+
+IngestResult Store::ingest(const std::string& source,
+                           const Prepared& prepared,
+                           const SourceStatus& status,
+                           Timestamp now) {
+  if (prepared.entries.size() != prepared.feed.entries.size())
+    throw std::invalid_argument("store::Prepared: entries are not parallel to feed.entries");
+  try {
+    return m_impl->ingest(source, prepared.feed, prepared.entries, status, now);
+  } catch (...) {
+    m_impl->m_lsh.clear();
     throw;
   }
 }

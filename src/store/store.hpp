@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "dedup/dedup.hpp"
 #include "model/decision.hpp"
 #include "model/entry.hpp"
 #include "model/source_status.hpp"
@@ -64,6 +65,32 @@ struct IngestResult {
   [[nodiscard]] bool changed() const { return new_entries + updated_entries > 0; }
 };
 
+/// Everything about one entry that needs no database (prepare()).
+struct PreparedEntry {
+  std::string canonical_url;    ///< dedup::canonical_url(link); empty without a link
+  std::string guid_key;         ///< "g:<guid>", empty without a guid
+  std::string link_key;         ///< "l:<canonical>|<published>", empty without a link
+  std::string hash_key;         ///< "h:<hash of title, canonical link, texts>"
+  std::uint64_t content_hash{}; ///< an edit changes it
+  std::string normalised_title; ///< dedup::normalise_title(title)
+  /// MinHash of title + lede. prepare() always fills it; Store::ingest(Feed) leaves it
+  /// empty and computes it only for new or edited items.
+  std::optional<dedup::Signature> signature;
+  std::string categories_json; ///< JSON array, as stored
+  std::string enclosures_json; ///< JSON array, as stored
+};
+
+/// A parsed feed with its per-entry pure work done: see prepare().
+struct Prepared {
+  Feed feed;
+  std::vector<PreparedEntry> entries; ///< parallel to feed.entries
+};
+
+/// The database-free part of an ingest (canonical URLs, identity keys, content hashes,
+/// normalised titles, signatures, serialised fields), so that it can run on a CPU pool
+/// instead of the store thread. Pure and thread-safe; never throws except bad_alloc.
+[[nodiscard]] Prepared prepare(Feed feed);
+
 /// Why an entry is where it is (`reelfeed explain`).
 struct Explanation {
   std::int64_t entry_id = 0;
@@ -92,8 +119,16 @@ public:
   void save_status(const SourceStatus& status);
 
   /// Stores one parsed feed of one source, and its status, in one transaction.
+  /// Same as ingest(source, prepare(feed), status, now), but signatures are computed
+  /// only for new or edited items.
   IngestResult
   ingest(const std::string& source, const Feed& feed, const SourceStatus& status, Timestamp now);
+  /// Stores a feed prepared (possibly on another thread) by prepare(): only the SQL work
+  /// runs here. Same transaction and rules as above.
+  IngestResult ingest(const std::string& source,
+                      const Prepared& prepared,
+                      const SourceStatus& status,
+                      Timestamp now);
 
   /// Stories with any sighting published (or first seen) at or after `since`, newest
   /// first (by Story::published), at most `limit` (negative: no limit).

@@ -66,6 +66,8 @@ dedup::Signature sig_from_blob(const void* data, int size);
 std::int64_t to_db(Timestamp t);
 std::string status_json(const SourceStatus& status);
 Timestamp from_db(std::int64_t v);
+/// prepare.cpp: one entry's database-free work; the signature only if asked for.
+PreparedEntry prepare_entry(const Entry& e, bool with_signature);
 
 class Store::Impl {
 public:
@@ -78,8 +80,12 @@ public:
   void configure_and_migrate();
 
   // ingest.cpp
-  IngestResult
-  ingest(const std::string& source, const Feed& feed, const SourceStatus& status, Timestamp now);
+  /// `prepared` is parallel to feed.entries.
+  IngestResult ingest(const std::string& source,
+                      const Feed& feed,
+                      const std::vector<PreparedEntry>& prepared,
+                      const SourceStatus& status,
+                      Timestamp now);
   SourceRow source_row(const std::string& name, const std::string& url_if_new);
 
   // cluster.cpp
