@@ -1,11 +1,14 @@
 #include "app/poller.hpp"
 
+#include <cstdio>
 #include <exception>
 #include <optional>
 #include <set>
 #include <utility>
 
 #include <boost/asio/post.hpp>
+#define XXH_STATIC_LINKING_ONLY // XXH3_state_t on the stack
+#include <xxhash.h>
 
 #include "app/settings.hpp"
 #include "parse/parse.hpp"
@@ -13,6 +16,12 @@
 namespace reelfeed::app {
 
 namespace asio = boost::asio;
+
+namespace {
+// Bump when parsing changes in a way the version does not show (the stored digests then
+// no longer match, and every source is parsed and ingested once more).
+constexpr std::string_view k_digest_salt = "reelfeed " REELFEED_VERSION " digest 1";
+} // namespace
 
 void NetworkWatch::record(const std::string& source, FetchOutcome outcome) {
   m_recent.emplace_back(source, outcome == FetchOutcome::network_error);
@@ -30,6 +39,26 @@ bool NetworkWatch::down() const {
     failing.insert(source);
   }
   return failing.size() >= k_min_sources;
+}
+
+std::string
+body_digest(std::string_view body, std::string_view content_type, std::string_view base_url) {
+  XXH3_state_t state; // on the stack: one per fetched body
+  XXH3_INITSTATE(&state);
+  XXH3_128bits_reset(&state);
+  const auto add = [&state](std::string_view part) {
+    XXH3_128bits_update(&state, part.data(), part.size());
+    XXH3_128bits_update(&state, "\x1f", 1); // separator: ("ab","c") != ("a","bc")
+  };
+  add(k_digest_salt);
+  add(content_type);
+  add(base_url);
+  XXH3_128bits_update(&state, body.data(), body.size());
+  const XXH128_hash_t h = XXH3_128bits_digest(&state);
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
+                static_cast<unsigned long long>(h.low64));
+  return std::string(hex, 32);
 }
 
 void mark_parse_failure(FetchResult& result, const std::string& message) {
@@ -51,7 +80,7 @@ Poller::Poller(asio::io_context& io,
 
 void Poller::poll(SourceStatus status, sched::Policy policy, std::function<void(PollDone)> done) {
   fetch::Request request{poll_url(status), status.validators};
-  auto job = std::make_shared<Job>(Job{std::move(status), policy, std::move(done)});
+  auto job = std::make_shared<Job>(Job{std::move(status), policy, std::move(done), {}, false});
   m_fetcher.fetch(std::move(request), [this, job](FetchResult result) {
     on_fetched(std::move(*job), std::move(result));
   });
@@ -66,27 +95,37 @@ void Poller::on_fetched(Job job, FetchResult result) {
     on_parsed(std::move(job), std::move(result), std::nullopt);
     return;
   }
-  // Parsing is CPU work: off the io thread, so serving never waits for a big feed.
+  // Digest and parse are CPU work: off the io thread, so serving never waits for a big feed.
   auto shared = std::make_shared<std::pair<Job, FetchResult>>(std::move(job), std::move(result));
   asio::post(m_cpu, [this, shared] {
     auto& [parse_job, parse_result] = *shared;
     std::optional<Feed> feed;
-    try {
-      feed = parse::parse_feed(parse_result.body, parse::Options{parse_result.content_type,
-                                                                 parse_result.effective_url.empty()
-                                                                     ? poll_url(parse_job.status)
-                                                                     : parse_result.effective_url});
-    } catch (const parse::Error& e) {
-      mark_parse_failure(parse_result, e.what());
-    } catch (const std::exception& e) {
-      mark_parse_failure(parse_result, std::string("parser bug: ") + e.what());
-    }
+    parse_body(parse_job, parse_result, feed);
     // The body is not needed after parsing; free it before the feed waits for the store.
     std::string().swap(parse_result.body);
     asio::post(m_io, [this, shared, parsed = std::move(feed)]() mutable {
       on_parsed(std::move(shared->first), std::move(shared->second), std::move(parsed));
     });
   });
+}
+
+void Poller::parse_body(Job& job, FetchResult& result, std::optional<Feed>& feed) const {
+  const std::string& base =
+      result.effective_url.empty() ? poll_url(job.status) : result.effective_url;
+  job.digest = body_digest(result.body, result.content_type, base);
+  if (!job.status.body_digest.empty() && job.digest == job.status.body_digest) {
+    // Byte for byte what was parsed and stored last time (a server that ignores
+    // validators): parsing and ingesting it again would find nothing new.
+    job.unchanged = true;
+    return;
+  }
+  try {
+    feed = parse::parse_feed(result.body, parse::Options{result.content_type, base});
+  } catch (const parse::Error& e) {
+    mark_parse_failure(result, e.what());
+  } catch (const std::exception& e) {
+    mark_parse_failure(result, std::string("parser bug: ") + e.what());
+  }
 }
 
 void Poller::on_parsed(Job job, FetchResult result, std::optional<Feed> feed) {
@@ -125,6 +164,11 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<Feed> feed) {
       m_log.info("not_modified", {{"source", job.status.name},
                                   {"status", result.status},
                                   {"ms", static_cast<long long>(result.elapsed.count())}});
+    } else if (job.unchanged && result.outcome == FetchOutcome::ok) {
+      m_log.info("unchanged", {{"source", job.status.name},
+                               {"status", result.status},
+                               {"bytes", static_cast<unsigned long long>(result.bytes)},
+                               {"ms", static_cast<long long>(result.elapsed.count())}});
     } else if (failed) {
       m_log.warn("fetch_failed", {{"source", job.status.name},
                                   {"outcome", to_string(result.outcome)},
@@ -150,11 +194,14 @@ void Poller::store_result(Job job, std::optional<Feed> feed, const FetchResult& 
   asio::post(m_store_thread, [this, shared, shared_feed, http_status, bytes, ms, failed] {
     bool changed = false;
     int new_entries = 0;
-    const std::string& name = shared->status.name;
-    try {
-      if (shared_feed->has_value()) {
-        const Feed& f = **shared_feed;
-        const store::IngestResult r = m_store.ingest(name, f, shared->status, m_clock.now());
+    SourceStatus& status = shared->status;
+    const std::string& name = status.name;
+    if (shared_feed->has_value()) {
+      const Feed& f = **shared_feed;
+      // The digest is part of the ingest's transaction: recorded exactly when the entries are.
+      std::string previous = std::exchange(status.body_digest, shared->digest);
+      try {
+        const store::IngestResult r = m_store.ingest(name, f, status, m_clock.now());
         changed = r.changed();
         new_entries = r.new_entries;
         m_log.info("fetched", {{"source", name},
@@ -166,11 +213,14 @@ void Poller::store_result(Job job, std::optional<Feed> feed, const FetchResult& 
                                {"updated", r.updated_entries},
                                {"joined", r.joined_stories},
                                {"warnings", static_cast<unsigned long long>(f.warnings.size())}});
-      } else {
-        m_store.save_status(shared->status);
+      } catch (const std::exception& e) {
+        // Rolled back: keep the old digest, so the same body is parsed and ingested next time.
+        status.body_digest = std::move(previous);
+        m_log.error("store_failed", {{"source", name}, {"err", e.what()}});
+        save_status_logged(status);
       }
-    } catch (const std::exception& e) {
-      m_log.error("store_failed", {{"source", name}, {"err", e.what()}});
+    } else {
+      save_status_logged(status);
     }
     shared_feed->reset();
     asio::post(m_io, [this, shared, changed, failed, new_entries] {
@@ -179,12 +229,21 @@ void Poller::store_result(Job job, std::optional<Feed> feed, const FetchResult& 
   });
 }
 
+void Poller::save_status_logged(const SourceStatus& status) {
+  try {
+    m_store.save_status(status);
+  } catch (const std::exception& e) {
+    m_log.error("store_failed", {{"source", status.name}, {"err", e.what()}});
+  }
+}
+
 Timestamp Poller::defer(const SourceStatus& status, Timestamp due) const {
   return m_host_holds_enabled ? m_holds.defer(poll_url(status), due) : due;
 }
 
 void Poller::finish(Job job, bool changed, bool failed, int new_entries) {
-  job.done(PollDone{std::move(job.status), changed, m_stopping, failed, new_entries});
+  const bool unchanged = job.unchanged;
+  job.done(PollDone{std::move(job.status), changed, m_stopping, failed, new_entries, unchanged});
 }
 
 } // namespace reelfeed::app

@@ -1,9 +1,11 @@
 #pragma once
 // One poll of one source, the path shared by `reelfeed run` and `reelfeed poll`:
 //   io thread:    Fetcher (conditional GET with the stored validators)
-//   cpu pool:     parse::parse_feed (only for a 200; a 304 or an error is never parsed)
+//   cpu pool:     body digest; parse::parse_feed only for a 200 whose digest differs from the
+//                 stored one (a 304, an unchanged 200 or an error is never parsed)
 //   io thread:    sched::apply_result -> the new SourceStatus (next due, backoff, move)
-//   store thread: Store::ingest (one transaction) or Store::save_status
+//   store thread: Store::ingest (one transaction) or Store::save_status; the new body digest
+//                 is recorded only with a committed ingest
 //   io thread:    the caller's `done`
 // Every step is wrapped: a bug in one source's poll is logged and backs that source off, it
 // never reaches the event loop. Not thread-safe: call poll() and stop() on the io thread.
@@ -13,6 +15,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -45,12 +48,19 @@ private:
 /// next poll downloads it again) and a clear message. Pure.
 void mark_parse_failure(FetchResult& result, const std::string& message);
 
+/// Digest of a 200's body as SourceStatus::body_digest keeps it: XXH3-128 in hex over the
+/// body, the Content-Type (charset) and the base URL (relative links) -- everything the parse
+/// depends on -- salted with the parser/app version so that an upgrade parses again. Pure.
+[[nodiscard]] std::string
+body_digest(std::string_view body, std::string_view content_type, std::string_view base_url);
+
 struct PollDone {
   SourceStatus status;    ///< after this poll, as stored
   bool changed = false;   ///< new or updated entries were stored
   bool cancelled = false; ///< the poller was stopped: nothing was recorded
   bool failed = false;    ///< the fetch or the parse failed (status says why)
   int new_entries = 0;
+  bool unchanged = false; ///< a 200 with the stored body digest: not parsed, not ingested
 };
 
 class Poller {
@@ -81,11 +91,15 @@ private:
     SourceStatus status;
     sched::Policy policy;
     std::function<void(PollDone)> done;
+    std::string digest;     ///< of this poll's 200 body; stored only with its ingest
+    bool unchanged = false; ///< digest equals the stored one: no parse, no ingest
   };
   void on_fetched(Job job, FetchResult result);
   void on_parsed(Job job, FetchResult result, std::optional<Feed> feed);
   void store_result(Job job, std::optional<Feed> feed, const FetchResult& result);
   void finish(Job job, bool changed, bool failed, int new_entries);
+  void parse_body(Job& job, FetchResult& result, std::optional<Feed>& feed) const;
+  void save_status_logged(const SourceStatus& status); ///< store thread
 
   boost::asio::io_context& m_io;
   fetch::Fetcher& m_fetcher;

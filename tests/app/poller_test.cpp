@@ -1,0 +1,225 @@
+// Poller end to end in one process: the real Fetcher against the in-process HTTP server, the
+// real parser, a real SQLite file. What is checked is what the Poller stored (fetch history,
+// entries, the source's status row), not how it got there.
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <gtest/gtest.h>
+
+#include "app/log.hpp"
+#include "app/poller.hpp"
+#include "support/http_server.hpp"
+#include "support/temp_dir.hpp"
+
+namespace reelfeed::app {
+namespace {
+
+namespace asio = boost::asio;
+
+struct FixedClock : Clock {
+  Timestamp t{std::chrono::seconds{1'800'000'000}};
+  [[nodiscard]] Timestamp now() const override { return t; }
+};
+
+std::string rss(const std::string& items) {
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>"
+         "<link>https://t.example/</link><ttl>120</ttl>" +
+         items + "</channel></rss>";
+}
+
+std::string item(const std::string& id) {
+  return "<item><guid>https://t.example/" + id + "</guid><title>Story " + id +
+         " about a studio and its actors</title><link>https://t.example/" + id +
+         "</link><pubDate>Mon, 12 Jan 2027 10:00:00 GMT</pubDate>"
+         "<description>Lede of " +
+         id + ".</description></item>";
+}
+
+// Answers every request 200 with the current body, ignoring If-None-Match and
+// If-Modified-Since, like many real servers do.
+class PollerRig {
+public:
+  PollerRig()
+      : m_server([this](const test::HttpRequest&) {
+          test::HttpReply r;
+          r.headers = {{"Content-Type", "application/rss+xml"}, {"ETag", "\"same\""}};
+          const std::lock_guard lock(m_body_mutex);
+          r.body = m_body;
+          return r;
+        }),
+        m_store(m_dir.path() / "poller.db"), m_fetcher(m_io, fetch::Limits{}), m_log(m_log_text),
+        m_poller(m_io, m_fetcher, m_cpu, m_store_thread, m_store, clock, m_log) {
+    m_store.sync_sources({store::SourceDef{"T", m_server.url("feed.xml"), {}, true}});
+  }
+  ~PollerRig() {
+    m_cpu.join();
+    m_store_thread.join();
+  }
+
+  /// One poll from the stored status, run to completion.
+  PollDone poll() {
+    SourceStatus status = stored_status();
+    std::optional<PollDone> result;
+    auto guard = asio::make_work_guard(m_io);
+    m_poller.poll(std::move(status), sched::Policy{}, [&](PollDone d) {
+      result = std::move(d);
+      guard.reset();
+    });
+    m_io.restart();
+    m_io.run();
+    EXPECT_TRUE(result.has_value());
+    return result.value_or(PollDone{});
+  }
+
+  SourceStatus stored_status() {
+    for (SourceStatus& s : m_store.statuses()) {
+      if (s.name == "T") {
+        return s;
+      }
+    }
+    ADD_FAILURE() << "source T not stored";
+    return {};
+  }
+
+  /// Ingests recorded in the fetch history (a status-only save records no entries).
+  int ingests() { return count("SELECT count(*) FROM fetches WHERE entries > 0"); }
+  int entries() { return count("SELECT count(*) FROM entries"); }
+  void exec(const std::string& sql) {
+    SQLite::Database db(m_dir.path() / "poller.db", SQLite::OPEN_READWRITE);
+    db.exec(sql);
+  }
+  [[nodiscard]] int requests() const { return static_cast<int>(m_server.requests().size()); }
+  [[nodiscard]] std::string log_text() const { return m_log_text.str(); }
+
+  void set_body(std::string b) {
+    const std::lock_guard lock(m_body_mutex);
+    m_body = std::move(b);
+  }
+
+  FixedClock clock;
+
+private:
+  int count(const char* sql) {
+    SQLite::Database db(m_dir.path() / "poller.db", SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt();
+  }
+
+  std::mutex m_body_mutex;
+  std::string m_body; ///< what the server answers (read on the server's thread)
+  test::TempDir m_dir;
+  test::HttpServer m_server;
+  store::Store m_store;
+  asio::io_context m_io;
+  asio::thread_pool m_cpu{1};
+  asio::thread_pool m_store_thread{1};
+  fetch::Fetcher m_fetcher;
+  std::ostringstream m_log_text;
+  Logger m_log;
+  Poller m_poller;
+};
+
+TEST(BodyDigest, DependsOnBodyContentTypeAndBase) {
+  const std::string d = body_digest("<rss/>", "application/rss+xml", "http://a/feed");
+  EXPECT_EQ(d.size(), 32u);
+  EXPECT_EQ(d.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(d, body_digest("<rss/>", "application/rss+xml", "http://a/feed"));
+  EXPECT_NE(d, body_digest("<rss />", "application/rss+xml", "http://a/feed"));
+  EXPECT_NE(d, body_digest("<rss/>", "application/rss+xml; charset=latin1", "http://a/feed"));
+  EXPECT_NE(d, body_digest("<rss/>", "application/rss+xml", "http://b/feed"));
+  // Parts are delimited: moving a byte from one part to the next changes the digest.
+  EXPECT_NE(body_digest("ab", "c", "u"), body_digest("b", "ca", "u"));
+}
+
+TEST(PollerDigest, SameBodyAgainIsNeitherParsedNorIngested) {
+  PollerRig rig;
+  rig.set_body(rss(item("a") + item("b")));
+  const PollDone first = rig.poll();
+  EXPECT_FALSE(first.failed);
+  EXPECT_FALSE(first.unchanged);
+  EXPECT_EQ(first.new_entries, 2);
+  EXPECT_EQ(rig.ingests(), 1);
+  const std::string digest = rig.stored_status().body_digest;
+  EXPECT_EQ(digest.size(), 32u);
+  EXPECT_EQ(rig.stored_status().hinted_interval, std::chrono::minutes{120});
+
+  rig.clock.t += std::chrono::hours{3};
+  const PollDone second = rig.poll();
+  EXPECT_EQ(rig.requests(), 2); // it was downloaded again ...
+  EXPECT_TRUE(second.unchanged);
+  EXPECT_FALSE(second.failed);
+  EXPECT_FALSE(second.changed);
+  EXPECT_EQ(second.new_entries, 0);
+  EXPECT_EQ(rig.ingests(), 1); // ... but not ingested
+  const SourceStatus s = rig.stored_status();
+  EXPECT_EQ(s.body_digest, digest);
+  EXPECT_EQ(s.last_status, 200);
+  EXPECT_EQ(s.last_attempt, rig.clock.t);
+  EXPECT_EQ(s.last_success, rig.clock.t);
+  EXPECT_GT(s.last_bytes, 0u);
+  // The feed's ttl (120 min), kept from the parsed poll, still stretches the 30 min interval.
+  EXPECT_GE(s.next_due, rig.clock.t + std::chrono::minutes{100});
+  EXPECT_NE(rig.log_text().find("info unchanged source=T"), std::string::npos) << rig.log_text();
+}
+
+TEST(PollerDigest, ChangedBodyIsParsedAndStored) {
+  PollerRig rig;
+  rig.set_body(rss(item("a")));
+  EXPECT_EQ(rig.poll().new_entries, 1);
+  const std::string first_digest = rig.stored_status().body_digest;
+
+  rig.set_body(rss(item("a") + item("c")));
+  rig.clock.t += std::chrono::hours{1};
+  const PollDone second = rig.poll();
+  EXPECT_FALSE(second.unchanged);
+  EXPECT_TRUE(second.changed);
+  EXPECT_EQ(second.new_entries, 1);
+  EXPECT_EQ(rig.ingests(), 2);
+  EXPECT_EQ(rig.entries(), 2);
+  const std::string second_digest = rig.stored_status().body_digest;
+  EXPECT_NE(second_digest, first_digest);
+  EXPECT_FALSE(second_digest.empty());
+}
+
+TEST(PollerDigest, FailedIngestKeepsNoDigestSoTheBodyIsStoredLater) {
+  PollerRig rig;
+  rig.set_body(rss(item("a") + item("b")));
+  // A real SQLite failure inside the ingest's transaction.
+  rig.exec("CREATE TRIGGER refuse BEFORE INSERT ON entries "
+           "BEGIN SELECT RAISE(ABORT, 'refused by test'); END;");
+  const PollDone failed = rig.poll();
+  EXPECT_EQ(failed.new_entries, 0);
+  EXPECT_TRUE(failed.status.body_digest.empty()); // not in memory (the daemon's slot) ...
+  EXPECT_EQ(rig.entries(), 0);
+  const SourceStatus s = rig.stored_status();
+  EXPECT_TRUE(s.body_digest.empty());     // ... nor on disk
+  EXPECT_EQ(s.last_attempt, rig.clock.t); // the attempt itself is recorded
+  EXPECT_NE(rig.log_text().find("store_failed"), std::string::npos) << rig.log_text();
+
+  rig.exec("DROP TRIGGER refuse");
+  rig.clock.t += std::chrono::hours{1};
+  const PollDone retry = rig.poll();
+  EXPECT_FALSE(retry.unchanged);
+  EXPECT_EQ(retry.new_entries, 2);
+  EXPECT_EQ(rig.entries(), 2);
+  EXPECT_FALSE(rig.stored_status().body_digest.empty());
+}
+
+TEST(PollerDigest, BodyThatIsNotAFeedRecordsNoDigest) {
+  PollerRig rig;
+  rig.set_body("<html><body>maintenance</body></html>");
+  const PollDone done = rig.poll();
+  EXPECT_TRUE(done.failed);
+  EXPECT_FALSE(done.unchanged);
+  EXPECT_TRUE(rig.stored_status().body_digest.empty());
+  EXPECT_EQ(rig.ingests(), 0);
+}
+
+} // namespace
+} // namespace reelfeed::app
