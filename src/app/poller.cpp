@@ -99,7 +99,7 @@ void Poller::on_fetched(Job job, FetchResult result) {
   auto shared = std::make_shared<std::pair<Job, FetchResult>>(std::move(job), std::move(result));
   asio::post(m_cpu, [this, shared] {
     auto& [parse_job, parse_result] = *shared;
-    std::optional<Feed> feed;
+    std::optional<store::Prepared> feed;
     parse_body(parse_job, parse_result, feed);
     // The body is not needed after parsing; free it before the feed waits for the store.
     std::string().swap(parse_result.body);
@@ -109,7 +109,7 @@ void Poller::on_fetched(Job job, FetchResult result) {
   });
 }
 
-void Poller::parse_body(Job& job, FetchResult& result, std::optional<Feed>& feed) const {
+void Poller::parse_body(Job& job, FetchResult& result, std::optional<store::Prepared>& feed) const {
   const std::string& base =
       result.effective_url.empty() ? poll_url(job.status) : result.effective_url;
   job.digest = body_digest(result.body, result.content_type, base);
@@ -120,7 +120,10 @@ void Poller::parse_body(Job& job, FetchResult& result, std::optional<Feed>& feed
     return;
   }
   try {
-    feed = parse::parse_feed(result.body, parse::Options{result.content_type, base});
+    Feed parsed = parse::parse_feed(result.body, parse::Options{result.content_type, base});
+    // Identity keys, canonical URLs and signatures need no database: computed here, on the
+    // CPU pool, so that the one store thread runs only SQL.
+    feed = store::prepare(std::move(parsed));
   } catch (const parse::Error& e) {
     mark_parse_failure(result, e.what());
   } catch (const std::exception& e) {
@@ -128,7 +131,7 @@ void Poller::parse_body(Job& job, FetchResult& result, std::optional<Feed>& feed
   }
 }
 
-void Poller::on_parsed(Job job, FetchResult result, std::optional<Feed> feed) {
+void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepared> feed) {
   if (m_stopping) {
     job.done(PollDone{std::move(job.status), false, true, false, 0});
     return;
@@ -137,7 +140,7 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<Feed> feed) {
   const std::string before_url = poll_url(job.status);
   try {
     m_network.record(job.status.name, result.outcome);
-    sched::apply_result(job.status, result, feed ? &feed->hints : nullptr, now, job.policy,
+    sched::apply_result(job.status, result, feed ? &feed->feed.hints : nullptr, now, job.policy,
                         m_network.down(), m_rng);
     if (m_host_holds_enabled) {
       m_holds.prune(now);
@@ -145,7 +148,7 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<Feed> feed) {
       job.status.next_due = m_holds.defer(before_url, job.status.next_due);
     }
     if (feed) {
-      job.status.parse_warnings = static_cast<int>(feed->warnings.size());
+      job.status.parse_warnings = static_cast<int>(feed->feed.warnings.size());
     }
   } catch (const std::exception& e) {
     // A scheduling bug must not stop this source forever: back off by one interval.
@@ -182,9 +185,9 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<Feed> feed) {
   store_result(std::move(job), std::move(feed), result);
 }
 
-void Poller::store_result(Job job, std::optional<Feed> feed, const FetchResult& result) {
+void Poller::store_result(Job job, std::optional<store::Prepared> feed, const FetchResult& result) {
   auto shared = std::make_shared<Job>(std::move(job));
-  auto shared_feed = std::make_shared<std::optional<Feed>>(std::move(feed));
+  auto shared_feed = std::make_shared<std::optional<store::Prepared>>(std::move(feed));
   const long http_status = result.status;
   const auto bytes = static_cast<unsigned long long>(result.bytes);
   const auto ms = static_cast<long long>(result.elapsed.count());
@@ -197,11 +200,12 @@ void Poller::store_result(Job job, std::optional<Feed> feed, const FetchResult& 
     SourceStatus& status = shared->status;
     const std::string& name = status.name;
     if (shared_feed->has_value()) {
-      const Feed& f = **shared_feed;
+      const store::Prepared& prepared = **shared_feed;
+      const Feed& f = prepared.feed;
       // The digest is part of the ingest's transaction: recorded exactly when the entries are.
       std::string previous = std::exchange(status.body_digest, shared->digest);
       try {
-        const store::IngestResult r = m_store.ingest(name, f, status, m_clock.now());
+        const store::IngestResult r = m_store.ingest(name, prepared, status, m_clock.now());
         changed = r.changed();
         new_entries = r.new_entries;
         m_log.info("fetched", {{"source", name},

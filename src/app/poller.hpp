@@ -1,11 +1,13 @@
 #pragma once
 // One poll of one source, the path shared by `reelfeed run` and `reelfeed poll`:
 //   io thread:    Fetcher (conditional GET with the stored validators)
-//   cpu pool:     body digest; parse::parse_feed only for a 200 whose digest differs from the
-//                 stored one (a 304, an unchanged 200 or an error is never parsed)
+//   cpu pool:     body digest; parse::parse_feed + store::prepare only for a 200 whose
+//                 digest differs from the stored one (a 304, an unchanged 200 or an error
+//                 is never parsed)
 //   io thread:    sched::apply_result -> the new SourceStatus (next due, backoff, move)
-//   store thread: Store::ingest (one transaction) or Store::save_status; the new body digest
-//                 is recorded only with a committed ingest
+//   store thread: Store::ingest of the prepared feed (SQL only, one transaction) or
+//                 Store::save_status; the new body digest is recorded only with a
+//                 committed ingest
 //   io thread:    the caller's `done`
 // Every step is wrapped: a bug in one source's poll is logged and backs that source off, it
 // never reaches the event loop. Not thread-safe: call poll() and stop() on the io thread.
@@ -95,10 +97,10 @@ private:
     bool unchanged = false; ///< digest equals the stored one: no parse, no ingest
   };
   void on_fetched(Job job, FetchResult result);
-  void on_parsed(Job job, FetchResult result, std::optional<Feed> feed);
-  void store_result(Job job, std::optional<Feed> feed, const FetchResult& result);
+  void on_parsed(Job job, FetchResult result, std::optional<store::Prepared> feed);
+  void store_result(Job job, std::optional<store::Prepared> feed, const FetchResult& result);
   void finish(Job job, bool changed, bool failed, int new_entries);
-  void parse_body(Job& job, FetchResult& result, std::optional<Feed>& feed) const;
+  void parse_body(Job& job, FetchResult& result, std::optional<store::Prepared>& feed) const;
   void save_status_logged(const SourceStatus& status); ///< store thread
 
   boost::asio::io_context& m_io;
