@@ -7,10 +7,13 @@
 #include <cstdint>
 #include <string>
 
+#include "parse/detail.hpp"
 #include "parse/parse.hpp"
 
 namespace reelfeed::parse {
 namespace {
+
+using detail::make_utc;
 
 // Inline storage: a date has a handful of parts, and a heap allocation per split showed up
 // in profiles (dates are parsed for every entry).
@@ -127,46 +130,6 @@ bool py_int_float(std::string_view s, std::int64_t& out) {
     return true;
   }
   return py_int(whole, out);
-}
-
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool leap(std::int64_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/// Python datetime(y, m, d, h, mi, s) - offset, with datetime's range checks.
-std::optional<Timestamp> make_utc(std::int64_t y,
-                                  std::int64_t mo,
-                                  std::int64_t d,
-                                  std::int64_t h,
-                                  std::int64_t mi,
-                                  std::int64_t s,
-                                  std::int64_t offset_minutes) {
-  static constexpr std::array<int, 12> k_mdays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1 || y > 9999 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-      s < 0 || s > 59) {
-    return std::nullopt;
-  }
-  const int md = k_mdays[static_cast<std::size_t>(mo - 1)] + ((mo == 2 && leap(y)) ? 1 : 0);
-  if (d > md) {
-    return std::nullopt;
-  }
-  const std::int64_t secs =
-      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
-      mi * 60 + s - offset_minutes * 60;
-  // datetime's own range (year 1..9999) also bounds the shifted value.
-  if (secs < -62135596800LL || secs > 253402300799LL) {
-    return std::nullopt;
-  }
-  return Timestamp{Seconds{secs}};
 }
 
 std::optional<std::int64_t> zone_hours(std::string_view name) {
@@ -451,6 +414,13 @@ std::optional<Timestamp> parse_date(std::string_view s) {
     s.remove_suffix(1);
   }
   if (s.empty()) {
+    return std::nullopt;
+  }
+  // Nearly every feed date is in one of two exact layouts: decode those directly (the chain
+  // below splits, lower-cases and tries W3C-DTF first, for every entry).
+  if (bool handled = false; auto t = detail::fast_date(s, handled)) {
+    return t;
+  } else if (handled) {
     return std::nullopt;
   }
   if (auto t = parse_w3dtf(s)) {

@@ -37,6 +37,19 @@ std::optional<std::int64_t> parse_length(std::string_view s);
 /// Decode invalid UTF-8 sequences to U+FFFD (so every output is valid UTF-8).
 bool valid_utf8(std::string_view s);
 
+// ---- date_fast.cpp -----------------------------------------------------------------------
+/// Python datetime(y, mo, d, h, mi, s) - offset, with datetime's range checks.
+std::optional<Timestamp> make_utc(std::int64_t y,
+                                  std::int64_t mo,
+                                  std::int64_t d,
+                                  std::int64_t h,
+                                  std::int64_t mi,
+                                  std::int64_t s,
+                                  std::int64_t offset_minutes);
+/// The exact RFC 822 and W3C-DTF layouts most feeds use. handled=false: not one of them,
+/// use the general chain; handled=true: the result (nullopt for an impossible date).
+std::optional<Timestamp> fast_date(std::string_view s, bool& handled);
+
 // ---- url.cpp ---------------------------------------------------------------------------
 /// Python urllib.parse.urljoin after feedparser's "scheme:///x" -> "scheme://x" fix.
 std::string urljoin(std::string_view base, std::string_view ref);

