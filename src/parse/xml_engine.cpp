@@ -201,10 +201,10 @@ std::string base64_decode(std::string_view in, bool& ok) {
 
 } // namespace
 
-std::optional<std::string> attr(std::span<const Attr> attrs, std::string_view name) {
+std::optional<std::string_view> attr(std::span<const Attr> attrs, std::string_view name) {
   for (const auto& a : attrs) {
     if (a.name == name) {
-      return a.value;
+      return std::string_view(a.value);
     }
   }
   return std::nullopt;

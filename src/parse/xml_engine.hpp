@@ -104,9 +104,9 @@ private:
   std::string resolve(std::string_view uri) const;
   void save_author(std::string_view key, const std::string& value);
   void sync_author_detail();
-  void add_tag(std::optional<std::string> term,
-               std::optional<std::string> scheme,
-               std::optional<std::string> label);
+  void add_tag(std::optional<std::string_view> term,
+               std::optional<std::string_view> scheme,
+               std::optional<std::string_view> label);
 
   // Handlers for the elements that matter to the output.
   void cdf_common(std::span<const Attr> attrs);
@@ -146,6 +146,7 @@ private:
   } m_cp;
 };
 
-std::optional<std::string> attr(std::span<const Attr> attrs, std::string_view name);
+/// The value of attribute `name` (a view into attrs: valid until the next element starts).
+std::optional<std::string_view> attr(std::span<const Attr> attrs, std::string_view name);
 
 } // namespace reelfeed::parse::detail

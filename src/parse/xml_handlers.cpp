@@ -381,7 +381,7 @@ int Engine::start(std::string_view tag,
   switch (*found) {
   case H::rss:
     if (version.empty() || version.substr(0, 3) != "rss") {
-      const std::string v = attr(attrs, "version").value_or("");
+      const std::string_view v = attr(attrs, "version").value_or("");
       if (v == "0.91") {
         version = "rss091u";
       } else if (v == "0.92") {
@@ -404,7 +404,7 @@ int Engine::start(std::string_view tag,
   case H::feed:
     m_infeed = true;
     if (version.empty()) {
-      const std::string v = attr(attrs, "version").value_or("");
+      const std::string_view v = attr(attrs, "version").value_or("");
       version = v == "0.1" ? "atom01" : v == "0.2" ? "atom02" : v == "0.3" ? "atom03" : "atom";
     }
     break;
@@ -415,7 +415,7 @@ int Engine::start(std::string_view tag,
     m_guidislink = false;
     m_title_depth = -1;
     if (auto about = attr(attrs, "rdf:about"); about && !about->empty()) {
-      context().id = *about;
+      context().id = std::string(*about);
     }
     cdf_common(attrs);
     break;
@@ -501,7 +501,7 @@ int Engine::start(std::string_view tag,
     start_category(attrs, "http://search.yahoo.com/mrss/category_schema");
     break;
   case H::itunes_category:
-    add_tag(attr(attrs, "text"), std::string("http://www.itunes.com/"), std::nullopt);
+    add_tag(attr(attrs, "text"), "http://www.itunes.com/", std::nullopt);
     push("category", true);
     break;
   case H::itunes_keywords:
@@ -792,22 +792,28 @@ void Engine::sync_author_detail() {
   detail.email = email;
 }
 
-void Engine::add_tag(std::optional<std::string> term,
-                     std::optional<std::string> scheme,
-                     std::optional<std::string> label) {
+void Engine::add_tag(std::optional<std::string_view> term,
+                     std::optional<std::string_view> scheme,
+                     std::optional<std::string_view> label) {
   Context& c = context();
   c.has_tags = true;
-  auto empty = [](const std::optional<std::string>& s) { return !s || s->empty(); };
+  auto empty = [](const std::optional<std::string_view>& s) { return !s || s->empty(); };
   if (empty(term) && empty(scheme) && empty(label)) {
     return;
   }
-  Tag t{std::move(term), std::move(scheme), std::move(label)};
+  // Compared as views: a Tag (three optional strings) is built only when it is new.
+  auto same = [](const std::optional<std::string>& a, const std::optional<std::string_view>& b) {
+    return a.has_value() == b.has_value() && (!a || std::string_view(*a) == *b);
+  };
   for (const auto& x : c.tags) {
-    if (x == t) {
+    if (same(x.term, term) && same(x.scheme, scheme) && same(x.label, label)) {
       return;
     }
   }
-  c.tags.push_back(std::move(t));
+  auto own = [](const std::optional<std::string_view>& v) {
+    return v ? std::optional<std::string>(std::in_place, *v) : std::nullopt;
+  };
+  c.tags.push_back(Tag{own(term), own(scheme), own(label)});
 }
 
 void Engine::start_category(std::span<const Attr> attrs, const char* default_scheme) {
@@ -845,7 +851,7 @@ void Engine::split_tags(std::string_view element, const char* scheme) {
     const auto comma = s.find(',');
     const std::string_view term = trim(s.substr(0, comma));
     if (!term.empty() || scheme == nullptr) {
-      add_tag(std::string(term), scheme ? std::optional<std::string>(scheme) : std::nullopt,
+      add_tag(term, scheme ? std::optional<std::string_view>(scheme) : std::nullopt,
               std::nullopt);
     }
     if (comma == std::string_view::npos) {
