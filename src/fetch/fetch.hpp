@@ -25,6 +25,9 @@ struct Limits {
   std::chrono::seconds low_speed_time{20};    ///< ... for this long
   std::uint64_t max_body_bytes = 16ull << 20; ///< decompressed
   std::string user_agent;                     ///< empty = "reelfeed/VERSION (+URL)"
+  /// PEM file of the CAs trusted for https (a private CA, a test's self-signed certificate);
+  /// empty = the system's store.
+  std::string ca_file;
 };
 
 struct Request {

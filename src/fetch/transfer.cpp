@@ -24,6 +24,21 @@ bool is_success(long status) {
   return status == 0 || (status >= 200 && status < 300);
 }
 
+int http_version_number(long curl_version) {
+  switch (curl_version) {
+  case CURL_HTTP_VERSION_1_0:
+    return 10;
+  case CURL_HTTP_VERSION_1_1:
+    return 11;
+  case CURL_HTTP_VERSION_2_0:
+    return 20;
+  case CURL_HTTP_VERSION_3:
+    return 30;
+  default:
+    return 0;
+  }
+}
+
 long to_ms(std::chrono::milliseconds d) {
   return static_cast<long>(std::max<long long>(1, d.count()));
 }
@@ -85,6 +100,9 @@ CURL* Transfer::prepare_hop() {
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); // everything this libcurl can decode
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L); // prefer multiplexing over a new connection
+  if (!m_limits.ca_file.empty()) {
+    curl_easy_setopt(e, CURLOPT_CAINFO, m_limits.ca_file.c_str());
+  }
   curl_easy_setopt(
       e, CURLOPT_CONNECTTIMEOUT_MS,
       to_ms(std::chrono::duration_cast<std::chrono::milliseconds>(m_limits.connect_timeout)));
@@ -213,6 +231,9 @@ void Transfer::finalize(FetchOutcome outcome, std::string error) {
 void Transfer::build_result(CURLcode code, long status) {
   FetchResult& r = m_result;
   r.status = status;
+  long version = CURL_HTTP_VERSION_NONE;
+  curl_easy_getinfo(m_easy.get(), CURLINFO_HTTP_VERSION, &version);
+  r.http_version = http_version_number(version);
   const Timestamp now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
   const std::string* date = m_headers.get("date");
   if (const std::string* ra = m_headers.get("retry-after")) {

@@ -47,6 +47,7 @@ struct FetchResult {
   std::string error;                  ///< human-readable, empty on success
   std::uint64_t bytes = 0;            ///< bytes received on the wire
   std::chrono::milliseconds elapsed{0};
+  int http_version = 0; ///< of the last response: 10, 11, 20, 30 (HTTP/3); 0 = none (file:, error)
 };
 
 } // namespace reelfeed
