@@ -1,6 +1,7 @@
 #include "app/publish.hpp"
 
 #include <algorithm>
+#include <memory>
 
 namespace reelfeed::app {
 
@@ -146,6 +147,11 @@ feed_info(const TopicOutput& topic, const std::string& base_url, const std::stri
 
 std::string
 render_feed(Format format, const render::FeedInfo& info, std::span<const render::Item> items) {
+  return render_feed(format, info, std::span<const render::Prepared>(render::prepare_all(items)));
+}
+
+std::string
+render_feed(Format format, const render::FeedInfo& info, std::span<const render::Prepared> items) {
   switch (format) {
   case Format::atom:
     return render::atom(info, items);
@@ -162,17 +168,23 @@ serve::Snapshot make_snapshot(const PublishPlan& plan, const std::string& base_u
   constexpr Format k_formats[] = {Format::atom, Format::rss, Format::json};
   for (std::size_t t = 0; t < plan.topics.size(); ++t) {
     const TopicOutput& topic = plan.topics[t];
+    // Sanitising every item's HTML is most of a document's cost: once per topic, not
+    // once per document.
+    const std::vector<render::Prepared> prepared = render::prepare_all(topic.items);
     for (const Format f : k_formats) {
-      std::vector<std::string> paths{"/topics/" + topic.name + "." + extension(f)};
+      const std::string topic_path = "/topics/" + topic.name + "." + extension(f);
+      const std::string feed_path = std::string("/feed.") + extension(f);
+      // The default topic is one document at two paths. Its self link and id name the
+      // topic (/topics/NAME.*), which stays that topic's address when the config's topic
+      // order, and so what /feed.* serves, changes.
+      const render::FeedInfo info = feed_info(topic, base_url, topic_path);
+      auto resource = std::make_shared<const serve::Resource>(serve::make_resource(
+          content_type(f), render_feed(f, info, std::span<const render::Prepared>(prepared)),
+          info.updated));
       if (t == 0) {
-        paths.push_back(std::string("/feed.") + extension(f));
+        snapshot.emplace(feed_path, resource);
       }
-      for (const std::string& path : paths) {
-        const render::FeedInfo info = feed_info(topic, base_url, path);
-        snapshot.emplace(
-            path,
-            serve::make_resource(content_type(f), render_feed(f, info, topic.items), info.updated));
-      }
+      snapshot.emplace(topic_path, std::move(resource));
     }
   }
   return snapshot;

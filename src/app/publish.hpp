@@ -16,6 +16,7 @@
 #include "filter/filter.hpp"
 #include "model/decision.hpp"
 #include "model/story.hpp"
+#include "render/prepared.hpp"
 #include "render/render.hpp"
 #include "serve/serve.hpp"
 #include "store/store.hpp"
@@ -62,8 +63,14 @@ plan_publish(std::vector<Story> stories, const filter::Rules& rules, const confi
 feed_info(const TopicOutput& topic, const std::string& base_url, const std::string& path);
 [[nodiscard]] std::string
 render_feed(Format format, const render::FeedInfo& info, std::span<const render::Item> items);
+/// The same from items render::prepare_all() prepared already (to write several formats).
+[[nodiscard]] std::string
+render_feed(Format format, const render::FeedInfo& info, std::span<const render::Prepared> items);
 
-/// Every document of the plan as a serve::Snapshot (bodies rendered and gzipped).
+/// Every document of the plan as a serve::Snapshot (bodies rendered and gzipped). Each
+/// topic's items are prepared once for its three formats; topics[0]'s documents are the
+/// same Resource at /feed.* and /topics/NAME.* (same bytes and ETags; the self link names
+/// /topics/NAME.*, the topic's address whatever the topic order).
 [[nodiscard]] serve::Snapshot make_snapshot(const PublishPlan& plan, const std::string& base_url);
 
 } // namespace reelfeed::app

@@ -69,7 +69,10 @@ void add_entry(pugi::xml_node feed, const Prepared& p) {
 } // namespace
 
 std::string atom(const FeedInfo& info, std::span<const Item> items) {
-  const std::vector<Prepared> prepared = prepare_all(items);
+  return atom(info, std::span<const Prepared>(prepare_all(items)));
+}
+
+std::string atom(const FeedInfo& info, std::span<const Prepared> prepared) {
   pugi::xml_document doc;
   add_declaration(doc);
   pugi::xml_node feed = doc.append_child("feed");

@@ -63,7 +63,10 @@ json item_json(const Prepared& p) {
 } // namespace
 
 std::string json_feed(const FeedInfo& info, std::span<const Item> items) {
-  const std::vector<Prepared> prepared = prepare_all(items);
+  return json_feed(info, std::span<const Prepared>(prepare_all(items)));
+}
+
+std::string json_feed(const FeedInfo& info, std::span<const Prepared> prepared) {
   json feed = json::object();
   feed["version"] = "https://jsonfeed.org/version/1.1";
   feed["title"] = clean_text(info.title);

@@ -108,7 +108,7 @@ std::vector<Prepared> prepare_all(std::span<const Item> items) {
   return prepared;
 }
 
-Timestamp feed_updated(const FeedInfo& info, const std::vector<Prepared>& items) {
+Timestamp feed_updated(const FeedInfo& info, std::span<const Prepared> items) {
   if (info.updated != Timestamp{}) {
     return info.updated;
   }

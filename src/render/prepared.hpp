@@ -1,6 +1,11 @@
 #pragma once
 // What all three writers need from an Item, computed once: cleaned text, sanitised HTML,
 // the "Also covered by" paragraph, categories and the dates to publish.
+//
+// Preparing (gumbo parses and sanitises every summary and body) is most of a document's
+// cost, so a publish prepares each topic's items once and writes the three formats from
+// the same Prepared values. Pure functions, like render.hpp's; the writers below produce
+// exactly the bytes of their Item overloads for prepare_all() of the same items.
 
 #include <span>
 #include <string>
@@ -40,6 +45,11 @@ struct Prepared {
 [[nodiscard]] std::vector<Prepared> prepare_all(std::span<const Item> items);
 
 /// The feed's updated time: info.updated, else the newest item's, else the epoch.
-[[nodiscard]] Timestamp feed_updated(const FeedInfo& info, const std::vector<Prepared>& items);
+[[nodiscard]] Timestamp feed_updated(const FeedInfo& info, std::span<const Prepared> items);
+
+/// The writers of render.hpp, from items prepared already (render.hpp's guarantees hold).
+[[nodiscard]] std::string atom(const FeedInfo& info, std::span<const Prepared> items);
+[[nodiscard]] std::string rss(const FeedInfo& info, std::span<const Prepared> items);
+[[nodiscard]] std::string json_feed(const FeedInfo& info, std::span<const Prepared> items);
 
 } // namespace reelfeed::render

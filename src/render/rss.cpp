@@ -44,7 +44,10 @@ void add_item(pugi::xml_node channel, const Prepared& p) {
 } // namespace
 
 std::string rss(const FeedInfo& info, std::span<const Item> items) {
-  const std::vector<Prepared> prepared = prepare_all(items);
+  return rss(info, std::span<const Prepared>(prepare_all(items)));
+}
+
+std::string rss(const FeedInfo& info, std::span<const Prepared> prepared) {
   pugi::xml_document doc;
   add_declaration(doc);
   pugi::xml_node root = doc.append_child("rss");

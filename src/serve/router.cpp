@@ -149,9 +149,9 @@ Routed route_get(const http::request_header<>& req,
 
   if (snapshot) {
     const auto it = snapshot->find(path);
-    if (it != snapshot->end()) {
-      // Aliasing constructor: owns the snapshot, points at nothing in particular.
-      return serve_resource(req, it->second, snapshot, true);
+    if (it != snapshot->end() && it->second) {
+      // The snapshot owns its resources; keeping it keeps the body alive.
+      return serve_resource(req, *it->second, snapshot, true);
     }
   }
   const auto h = handlers.find(path);

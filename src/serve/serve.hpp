@@ -38,8 +38,10 @@ struct Resource {
 [[nodiscard]] Resource
 make_resource(std::string content_type, std::string body, Timestamp last_modified);
 
-/// Path ("/feed.atom") -> resource; replaced whole when the published set changes.
-using Snapshot = std::map<std::string, Resource, std::less<>>;
+/// Path ("/feed.atom") -> resource; replaced whole when the published set changes. Several
+/// paths may share one Resource (the default topic at /feed.* and /topics/NAME.*), so
+/// they serve the same bytes under the same ETags from one copy in memory.
+using Snapshot = std::map<std::string, std::shared_ptr<const Resource>, std::less<>>;
 
 class Server {
 public:

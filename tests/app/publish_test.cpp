@@ -110,20 +110,62 @@ TEST(MakeSnapshot, ServesFirstTopicAtFeedAndEveryTopicUnderTopics) {
     EXPECT_EQ(snap.count(path), 1u) << path;
   }
   EXPECT_EQ(snap.size(), 9u);
-  const serve::Resource& atom = snap.at("/feed.atom");
+  const serve::Resource& atom = *snap.at("/feed.atom");
   EXPECT_EQ(atom.content_type, "application/atom+xml; charset=utf-8");
-  EXPECT_NE(atom.body.find("http://feeds.example:8080/feed.atom"), std::string::npos);
+  EXPECT_NE(atom.body.find("http://feeds.example:8080/topics/ai-hollywood.atom"),
+            std::string::npos);
   EXPECT_NE(atom.body.find("deepfake consent"), std::string::npos);
   EXPECT_EQ(atom.body.find("de-age"), std::string::npos); // beyond max_items
   EXPECT_EQ(atom.body.find("Taiwan"), std::string::npos);
   EXPECT_FALSE(atom.etag.empty());
-  EXPECT_EQ(snap.at("/feed.json").content_type, "application/feed+json; charset=utf-8");
-  EXPECT_NE(snap.at("/topics/money.rss").body.find("box office"), std::string::npos);
+  EXPECT_EQ(snap.at("/feed.json")->content_type, "application/feed+json; charset=utf-8");
+  EXPECT_NE(snap.at("/topics/money.rss")->body.find("box office"), std::string::npos);
   // The document's time is the newest item's, not "now": same set, same bytes, same ETag.
   EXPECT_EQ(atom.last_modified, corpus()[4].published);
   const serve::Snapshot again =
       make_snapshot(plan_publish(corpus(), rules, config), "http://feeds.example:8080");
-  EXPECT_EQ(again.at("/feed.atom").etag, atom.etag);
+  EXPECT_EQ(again.at("/feed.atom")->etag, atom.etag);
+}
+
+TEST(MakeSnapshot, DefaultTopicIsOneDocumentAtFeedAndTopicPaths) {
+  const config::Config config = load(k_config);
+  const filter::Rules rules(config.topics);
+  const serve::Snapshot snap =
+      make_snapshot(plan_publish(corpus(), rules, config), "http://feeds.example:8080");
+  for (const char* ext : {"atom", "rss", "json"}) {
+    const auto& feed = snap.at(std::string("/feed.") + ext);
+    const auto& topic = snap.at(std::string("/topics/ai-hollywood.") + ext);
+    // One rendering shared by both paths: same object, so same bytes, ETags and gzip.
+    EXPECT_EQ(feed.get(), topic.get()) << ext;
+    ASSERT_NE(feed, nullptr);
+    // Its self link is the topic's own address, not /feed.* (an alias that follows the
+    // config's topic order).
+    EXPECT_NE(feed->body.find(std::string("http://feeds.example:8080/topics/ai-hollywood.") + ext),
+              std::string::npos)
+        << ext;
+    EXPECT_EQ(feed->body.find("/feed."), std::string::npos) << ext;
+    // Another topic's documents are its own, with their own self link.
+    const auto& money = snap.at(std::string("/topics/money.") + ext);
+    EXPECT_NE(money.get(), feed.get()) << ext;
+    EXPECT_NE(money->body.find(std::string("http://feeds.example:8080/topics/money.") + ext),
+              std::string::npos)
+        << ext;
+  }
+}
+
+TEST(RenderFeed, PreparedItemsRenderTheSameBytesAsItems) {
+  const config::Config config = load(k_config);
+  const filter::Rules rules(config.topics);
+  const PublishPlan plan = plan_publish(corpus(), rules, config);
+  const TopicOutput& topic = plan.topics[0];
+  const render::FeedInfo info = feed_info(topic, "http://h", "/feed.atom");
+  const std::vector<render::Prepared> prepared = render::prepare_all(topic.items);
+  for (const Format f : {Format::atom, Format::rss, Format::json}) {
+    const std::string from_items = render_feed(f, info, topic.items);
+    EXPECT_FALSE(from_items.empty());
+    EXPECT_EQ(render_feed(f, info, std::span<const render::Prepared>(prepared)), from_items)
+        << extension(f);
+  }
 }
 
 TEST(Format, ParsesTheThreeNames) {

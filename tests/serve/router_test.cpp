@@ -12,8 +12,9 @@ Timestamp at(std::int64_t s) {
 
 std::shared_ptr<const Snapshot> snapshot() {
   auto s = std::make_shared<Snapshot>();
-  s->emplace("/feed.atom", make_resource("application/atom+xml; charset=utf-8",
-                                         std::string(5000, 'a') + "<feed/>", at(1714564800)));
+  s->emplace("/feed.atom", std::make_shared<const Resource>(
+                               make_resource("application/atom+xml; charset=utf-8",
+                                             std::string(5000, 'a') + "<feed/>", at(1714564800))));
   return s;
 }
 
@@ -77,21 +78,21 @@ TEST(Route, ServesSnapshotWithCachingHeaders) {
   const auto snap = snapshot();
   const Routed r = route(req(http::verb::get, "/feed.atom?utm=x"), snap, {});
   EXPECT_EQ(r.response.result(), http::status::ok);
-  EXPECT_EQ(body(r.response), snap->at("/feed.atom").body);
-  EXPECT_EQ(r.response[http::field::etag], snap->at("/feed.atom").etag);
+  EXPECT_EQ(body(r.response), snap->at("/feed.atom")->body);
+  EXPECT_EQ(r.response[http::field::etag], snap->at("/feed.atom")->etag);
   EXPECT_EQ(r.response[http::field::content_type], "application/atom+xml; charset=utf-8");
   EXPECT_EQ(r.response[http::field::last_modified], "Wed, 01 May 2024 12:00:00 GMT");
   EXPECT_EQ(r.response[http::field::cache_control], "public, max-age=300");
   EXPECT_EQ(r.response[http::field::vary], "Accept-Encoding");
   EXPECT_EQ(r.response.count(http::field::content_encoding), 0U);
   // The body is a view into the snapshot, which the reply keeps alive.
-  EXPECT_EQ(r.response.body().data(), snap->at("/feed.atom").body.data());
+  EXPECT_EQ(r.response.body().data(), snap->at("/feed.atom")->body.data());
   EXPECT_EQ(r.keep, snap);
 }
 
 TEST(Route, ConditionalRequests) {
   const auto snap = snapshot();
-  const Resource& res = snap->at("/feed.atom");
+  const Resource& res = *snap->at("/feed.atom");
   auto q = req(http::verb::get, "/feed.atom");
   q.set(http::field::if_none_match, res.etag);
   Routed r = route(q, snap, {});
@@ -122,14 +123,14 @@ TEST(Route, GzipHeadAndErrors) {
   gz.set(http::field::accept_encoding, "gzip, deflate");
   const Routed g = route(gz, snap, {});
   EXPECT_EQ(g.response[http::field::content_encoding], "gzip");
-  EXPECT_EQ(body(g.response), snap->at("/feed.atom").gzip_body);
-  EXPECT_EQ(g.response[http::field::etag], snap->at("/feed.atom").gzip_etag);
+  EXPECT_EQ(body(g.response), snap->at("/feed.atom")->gzip_body);
+  EXPECT_EQ(g.response[http::field::etag], snap->at("/feed.atom")->gzip_etag);
 
   const Routed h = route(req(http::verb::head, "/feed.atom"), snap, {});
   EXPECT_EQ(h.response.result(), http::status::ok);
   EXPECT_EQ(h.response.body().size(), 0U);
   EXPECT_EQ(h.response[http::field::content_length],
-            std::to_string(snap->at("/feed.atom").body.size()));
+            std::to_string(snap->at("/feed.atom")->body.size()));
 
   EXPECT_EQ(route(req(http::verb::get, "/nope"), snap, {}).response.result(),
             http::status::not_found);

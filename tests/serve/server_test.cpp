@@ -42,8 +42,10 @@ std::string big_body(char fill) {
 
 std::shared_ptr<const Snapshot> snapshot_of(const std::string& body) {
   auto s = std::make_shared<Snapshot>();
-  s->emplace("/feed.atom", make_resource("application/atom+xml; charset=utf-8", body, at(1000)));
-  s->emplace("/feed.json", make_resource("application/feed+json", "{\"items\":[]}", at(1000)));
+  s->emplace("/feed.atom", std::make_shared<const Resource>(make_resource(
+                               "application/atom+xml; charset=utf-8", body, at(1000))));
+  s->emplace("/feed.json", std::make_shared<const Resource>(
+                               make_resource("application/feed+json", "{\"items\":[]}", at(1000))));
   return s;
 }
 
@@ -286,7 +288,8 @@ TEST_F(ServerTest, StopDoesNotWaitForAStalledReader) {
   // Far more than the loopback socket buffers hold, so the write cannot finish while the
   // client reads nothing.
   auto snap = std::make_shared<Snapshot>();
-  snap->emplace("/big", make_resource("text/plain", std::string(64 << 20, 'z'), at(1)));
+  snap->emplace("/big", std::make_shared<const Resource>(
+                            make_resource("text/plain", std::string(64 << 20, 'z'), at(1))));
   on_io([&] { m_server->publish(std::move(snap)); });
   Client stalled(m_server->port());
   stalled.write_raw("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");

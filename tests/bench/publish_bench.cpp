@@ -1,0 +1,43 @@
+// Publish cost: a PublishPlan -> every served document (rendered and gzipped), which is
+// what the daemon's CPU thread does after each publish.
+//   publish_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+// BM_MakeSnapshot/topics:1 is the default config (one topic, max_items = 100): 3 documents
+// at /topics/NAME.* and the same ones at /feed.*.
+#include "serve_bench.hpp"
+
+#include "app/publish.hpp"
+
+#include <benchmark/benchmark.h>
+
+namespace {
+
+using namespace reelfeed;
+
+app::PublishPlan plan(int topics, int items) {
+  app::PublishPlan p;
+  for (int t = 0; t < topics; ++t) {
+    app::TopicOutput out;
+    out.name = "topic-" + std::to_string(t);
+    out.title = "Topic " + std::to_string(t);
+    out.items = bench::synthetic_items(items);
+    p.topics.push_back(std::move(out));
+  }
+  p.stories = static_cast<std::size_t>(items);
+  return p;
+}
+
+void BM_MakeSnapshot(benchmark::State& state) {
+  const app::PublishPlan p = plan(static_cast<int>(state.range(0)), 100);
+  std::size_t documents = 0;
+  for (auto _ : state) {
+    const serve::Snapshot snapshot = app::make_snapshot(p, "http://127.0.0.1:8080");
+    documents = snapshot.size();
+    benchmark::DoNotOptimize(snapshot.begin());
+  }
+  state.counters["documents"] = static_cast<double>(documents);
+}
+BENCHMARK(BM_MakeSnapshot)->ArgName("topics")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();
