@@ -106,26 +106,44 @@ void Store::Impl::rebuild_lsh() {
 }
 
 bool Store::Impl::tombstoned_url(const std::string& canon) {
+  if (!m_tx.any_url_tombstones)
+    return false;
   Use q(stmt("SELECT 1 FROM url_tombstones WHERE canonical_url = ?"));
   q->bind(1, canon);
   return q->executeStep();
 }
 
-std::int64_t
-Store::Impl::create_story(const std::string& link, Timestamp published, Timestamp updated) {
-  // uid is derived from the AUTOINCREMENT id, which SQLite never hands out twice. Under
-  // the write lock the next id is sqlite_sequence's value + 1, so the row is inserted with
-  // its id and uid in one statement (one uid-index insert instead of insert + update).
-  Use q(stmt("INSERT INTO stories(id, uid, link, published, updated, last_activity) "
-             "SELECT n, ?4 || n, ?1, ?2, ?3, ?2 FROM (SELECT max(coalesce((SELECT seq FROM "
-             "sqlite_sequence WHERE name = 'stories'), 0), coalesce((SELECT max(id) FROM "
-             "stories), 0)) + 1 AS n)"));
-  q->bind(1, link);
-  q->bind(2, to_db(published));
-  q->bind(3, to_db(updated));
-  q->bind(4, k_uid_prefix);
+void Store::Impl::tx_begin() {
+  // max(id) of a rowid table and EXISTS of a table are one B-tree descent each.
+  Use q(stmt("SELECT (SELECT coalesce(max(id), 0) FROM entries), "
+             "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0), "
+             "coalesce((SELECT max(id) FROM stories), 0)), "
+             "EXISTS (SELECT 1 FROM tombstones), EXISTS (SELECT 1 FROM url_tombstones)"));
+  q->executeStep();
+  m_tx.next_entry_id = q->getColumn(0).getInt64() + 1;
+  // Story ids are AUTOINCREMENT: never one that was handed out before (sqlite_sequence),
+  // which SQLite itself would also respect for an explicit id.
+  m_tx.next_story_id = q->getColumn(1).getInt64() + 1;
+  m_tx.any_tombstones = q->getColumn(2).getInt() != 0;
+  m_tx.any_url_tombstones = q->getColumn(3).getInt() != 0;
+}
+
+std::int64_t Store::Impl::create_story(const std::string& link,
+                                       Timestamp published,
+                                       Timestamp updated,
+                                       std::int64_t rep_entry_id) {
+  // Id, uid and representative in one insert (one write of each index, no later update).
+  const std::int64_t id = m_tx.next_story_id++;
+  Use q(stmt("INSERT INTO stories(id, uid, rep_entry_id, link, published, updated, "
+             "last_activity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)"));
+  q->bind(1, id);
+  q->bind(2, k_uid_prefix + std::to_string(id));
+  q->bind(3, rep_entry_id);
+  q->bind(4, link);
+  q->bind(5, to_db(published));
+  q->bind(6, to_db(updated));
   q->exec();
-  return m_db.getLastInsertRowid();
+  return id;
 }
 
 std::optional<Store::Impl::Placement> Store::Impl::place(const std::string& canon,

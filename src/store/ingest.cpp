@@ -32,6 +32,13 @@ struct Existing {
 
 } // namespace
 
+bool Store::Impl::tombstoned(std::int64_t source_id, const std::string& identity) {
+  Use q(stmt("SELECT 1 FROM tombstones WHERE source_id = ? AND identity = ?"));
+  q->bind(1, source_id);
+  q->bind(2, identity);
+  return q->executeStep();
+}
+
 SourceRow Store::Impl::source_row(const std::string& name, const std::string& url_if_new) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     {
@@ -64,6 +71,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
   IngestResult result;
   SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
   check_foreign_writes();
+  tx_begin();
   SourceRow src = source_row(source, status.url);
 
   std::int64_t fetch_id = 0;
@@ -244,31 +252,27 @@ IngestResult Store::Impl::ingest(const std::string& source,
       continue;
     }
 
-    {
-      Use q(stmt("SELECT 1 FROM tombstones WHERE source_id = ? AND identity IN (?, ?)"));
-      q->bind(1, src.id);
-      q->bind(2, primary);
-      q->bind(3, p.guid_key);
-      if (q->executeStep()) {
-        ++result.skipped_entries; // pruned earlier: never new again
-        continue;
-      }
+    if (m_tx.any_tombstones &&
+        (tombstoned(src.id, primary) || (!p.guid_key.empty() && tombstoned(src.id, p.guid_key)))) {
+      ++result.skipped_entries; // pruned earlier: never new again
+      continue;
     }
     auto placement = place(canon, sig, t, url_hit);
     if (!placement) {
       ++result.skipped_entries;
       continue;
     }
+    const std::int64_t entry_id = m_tx.next_entry_id;
     if (!placement->joined)
-      placement->story_id = create_story(canon.empty() ? e.link : canon, t,
-                                         std::max(t, std::min(e.updated.value_or(t), now)));
-    std::int64_t entry_id = 0;
+      placement->story_id =
+          create_story(canon.empty() ? e.link : canon, t,
+                       std::max(t, std::min(e.updated.value_or(t), now)), entry_id);
     {
       Use q(stmt("INSERT INTO entries(source_id, story_id, identity, guid, link, canonical_url, "
                  "title, author, summary, content, categories, enclosures, published, updated, "
                  "first_seen, last_seen, sort_time, last_fetch_id, content_hash, sig, "
-                 "join_reason, join_score, join_entry_id) VALUES "
-                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                 "join_reason, join_score, join_entry_id, id) VALUES "
+                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       q->bind(1, src.id);
       q->bind(2, placement->story_id);
       q->bind(3, primary);
@@ -296,8 +300,9 @@ IngestResult Store::Impl::ingest(const std::string& source,
       q->bind(22, placement->score);
       if (placement->joined_entry != 0)
         q->bind(23, placement->joined_entry);
+      q->bind(24, entry_id);
       q->exec();
-      entry_id = m_db.getLastInsertRowid();
+      ++m_tx.next_entry_id;
     }
     index_signature(entry_id, sig, t);
     if (placement->joined) {
@@ -308,10 +313,6 @@ IngestResult Store::Impl::ingest(const std::string& source,
       q->exec();
       ++result.joined_stories;
     } else {
-      Use q(stmt("UPDATE stories SET rep_entry_id = ? WHERE id = ?"));
-      q->bind(1, entry_id);
-      q->bind(2, placement->story_id);
-      q->exec();
       ++result.new_stories;
     }
     latest.push_back(entry_id);

@@ -103,12 +103,18 @@ public:
                                  const dedup::Signature& sig,
                                  Timestamp t,
                                  const std::optional<UrlHit>& url_hit = std::nullopt);
-  std::int64_t create_story(const std::string& link, Timestamp published, Timestamp updated);
+  /// Inserts a story with the next id of this transaction (tx_begin) and its
+  /// representative entry id (which the caller inserts next, with that id).
+  std::int64_t create_story(const std::string& link,
+                            Timestamp published,
+                            Timestamp updated,
+                            std::int64_t rep_entry_id);
   void index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
   void unindex_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
   /// Re-derives the whole LSH table from the stored signatures (after a key-format change).
   void rebuild_lsh();
   bool tombstoned_url(const std::string& canon);
+  bool tombstoned(std::int64_t source_id, const std::string& identity);
   /// The in-memory index of one time bucket, loaded from the lsh table if needed.
   LshBucket& lsh_bucket(std::int64_t bucket);
   /// Drops the in-memory LSH index if another connection committed since the last call.
@@ -122,7 +128,19 @@ public:
   // retention.cpp
   void prune(Timestamp older_than, int max_per_source);
 
+  /// Per write transaction, read once at its start (under the write lock nobody else can
+  /// change them): the next entry and story ids, and whether any tombstones exist at all
+  /// (none, usually: then no tombstone look-up per new entry).
+  struct TxState {
+    std::int64_t next_entry_id = 1;
+    std::int64_t next_story_id = 1;
+    bool any_tombstones = true;
+    bool any_url_tombstones = true;
+  };
+  void tx_begin();
+
   SQLite::Database m_db;
+  TxState m_tx;
   ClusterOptions m_options;
   Access m_access;
   LshIndex m_lsh;

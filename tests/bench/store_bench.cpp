@@ -125,6 +125,37 @@ void BM_StoreIngestNew(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * k_batch);
 }
 
+/// The store thread's share: the same feeds as BM_StoreIngestNew, prepared (untimed, as
+/// the daemon's CPU pool does) before the timed Store::ingest(Prepared).
+void BM_StoreIngestPrepared(benchmark::State& state) {
+  auto& c = corpus(state.range(0));
+  TextGen gen(static_cast<unsigned>(13 + c.next));
+  for (auto _ : state) {
+    state.PauseTiming();
+    Feed f;
+    for (int k = 0; k < k_batch; ++k, ++c.next)
+      f.entries.push_back(make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
+    const auto prepared = store::prepare(std::move(f));
+    SourceStatus st;
+    st.name = "src" + std::to_string(c.next % k_sources);
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(
+        c.store->ingest(st.name, prepared, st, base_time() + std::chrono::hours{2400}));
+  }
+  state.SetItemsProcessed(state.iterations() * k_batch);
+}
+
+/// The CPU pool's share: store::prepare() of one 50-entry feed (no database).
+void BM_Prepare(benchmark::State& state) {
+  TextGen gen(5);
+  Feed f;
+  for (int k = 0; k < k_batch; ++k)
+    f.entries.push_back(make_entry(gen, k, base_time()));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(store::prepare(f));
+  state.SetItemsProcessed(state.iterations() * k_batch);
+}
+
 void BM_StoreIngestWireCopies(benchmark::State& state) {
   auto& c = corpus(state.range(0));
   TextGen gen(static_cast<unsigned>(11 + c.next));
@@ -238,7 +269,9 @@ void sizes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_BareSqliteInsert)->Apply(sizes);
 BENCHMARK(BM_StoreIngestNew)->Apply(sizes);
+BENCHMARK(BM_StoreIngestPrepared)->Apply(sizes);
 BENCHMARK(BM_StoreIngestWireCopies)->Apply(sizes);
+BENCHMARK(BM_Prepare);
 BENCHMARK(BM_Signature);
 BENCHMARK(BM_CanonicalUrl);
 
