@@ -34,6 +34,8 @@ void repair_mojibake(std::string& s);
 void map_cp1252(std::string& s);
 /// An enclosure length: all digits (surrounding whitespace allowed), else nullopt.
 std::optional<std::int64_t> parse_length(std::string_view s);
+/// Every byte < 0x80 (a word-at-a-time scan).
+bool all_ascii(std::string_view s);
 /// Decode invalid UTF-8 sequences to U+FFFD (so every output is valid UTF-8).
 bool valid_utf8(std::string_view s);
 

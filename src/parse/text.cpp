@@ -534,6 +534,10 @@ std::size_t ascii_prefix(const unsigned char* p, std::size_t n) {
 }
 } // namespace
 
+bool all_ascii(std::string_view s) {
+  return ascii_prefix(reinterpret_cast<const unsigned char*>(s.data()), s.size()) == s.size();
+}
+
 bool valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();

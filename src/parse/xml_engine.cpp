@@ -241,44 +241,41 @@ void Engine::track_namespace(std::string_view prefix, std::string_view uri) {
 
 void Engine::element(const pugi::xml_node& node) {
   const std::size_t ns_mark = m_ns.size();
+  // One pass over the DOM attributes (each name and value measured once); namespace
+  // declarations first take effect, then the other attributes are canonicalised.
+  m_raw_attrs.clear();
   for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
     const std::string_view n = a.name();
-    if (n == "xmlns") {
-      if (*a.value()) {
-        track_namespace("", a.value());
+    const std::string_view v = a.value();
+    if (n.size() >= 5 && n.substr(0, 5) == "xmlns" && (n.size() == 5 || n[5] == ':')) {
+      if (!v.empty()) {
+        track_namespace(n.size() == 5 ? std::string_view{} : n.substr(6), v);
       }
-    } else if (n.substr(0, 6) == "xmlns:") {
-      if (*a.value()) {
-        track_namespace(n.substr(6), a.value());
-      }
+    } else {
+      m_raw_attrs.emplace_back(n, v);
     }
   }
-  auto canonical = [&](std::string_view prefix, bool& found) -> std::string_view {
+  auto canonical = [&](std::string_view prefix) -> std::string_view {
     for (auto it = m_ns.rbegin(); it != m_ns.rend(); ++it) {
       if (it->prefix == prefix) {
-        found = true;
         return it->canonical;
       }
     }
-    found = false;
     return prefix;
   };
+  // Sized before any value is set: a reallocation would move `owned` and leave the views
+  // into it dangling.
+  if (m_attrs.size() < m_raw_attrs.size()) {
+    m_attrs.resize(m_raw_attrs.size());
+  }
   std::size_t nattrs = 0;
-  for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
-    const std::string_view n = a.name();
-    if (n == "xmlns" || n.substr(0, 6) == "xmlns:") {
-      continue;
-    }
-    if (nattrs == m_attrs.size()) {
-      m_attrs.emplace_back();
-    }
+  for (const auto& [n, v] : m_raw_attrs) {
     Attr& at = m_attrs[nattrs++];
     at.name.clear();
     const auto colon = n.find(':');
     if (colon != std::string_view::npos) {
-      bool found = false;
       const std::string_view p = n.substr(0, colon);
-      const std::string_view c = p == "xml" ? "xml" : canonical(p, found);
+      const std::string_view c = p == "xml" ? "xml" : canonical(p);
       if (!c.empty()) {
         at.name.append(c);
         at.name += ':';
@@ -288,34 +285,46 @@ void Engine::element(const pugi::xml_node& node) {
       at.name.append(n);
     }
     lower_in_place(at.name);
-    at.value.assign(a.value());
+    at.value = v; // the DOM outlives the walk
     if (const std::string_view an = at.name; an == "rel" || an == "type") {
-      lower_in_place(at.value);
+      at.owned.assign(v);
+      lower_in_place(at.owned);
+      at.value = at.owned;
     }
   }
   const std::span<const Attr> attrs(m_attrs.data(), nattrs);
 
   const std::string_view qname = node.name();
   const auto colon = qname.find(':');
-  bool found = false;
   const std::string_view given =
       colon == std::string_view::npos ? std::string_view{} : qname.substr(0, colon);
   const std::string_view local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
-  std::string_view pfx = canonical(given, found);
-  m_key.clear();
-  if (!pfx.empty()) {
-    m_key.append(pfx);
-    m_key += '_';
+  const std::string_view pfx = canonical(given);
+  // "prefix_local", lower-cased, on the stack (names are short); the tag is its tail.
+  std::array<char, 64> key_buf;
+  std::string key_heap;
+  const std::size_t key_len = (pfx.empty() ? 0 : pfx.size() + 1) + local.size();
+  char* kp = key_buf.data();
+  if (key_len > key_buf.size()) {
+    key_heap.resize(key_len);
+    kp = key_heap.data();
   }
-  m_key.append(local);
-  for (char& c : m_key) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
+  {
+    char* w = kp;
+    if (!pfx.empty()) {
+      w = std::copy(pfx.begin(), pfx.end(), w);
+      *w++ = '_';
+    }
+    std::copy(local.begin(), local.end(), w);
+    for (std::size_t i = 0; i < key_len; ++i) {
+      if (kp[i] >= 'A' && kp[i] <= 'Z') {
+        kp[i] = static_cast<char>(kp[i] - 'A' + 'a');
+      }
     }
   }
-  const std::string key = m_key;
-  const std::string tag = lower(local);
-  const std::string_view tv = tag; // compares by length first, no strlen
+  const std::string_view key(kp, key_len);
+  const std::string_view tag = key.substr(key_len - local.size());
+  const std::string_view tv = tag;
 
   // unknown_starttag: depth, xml:base, then dispatch.
   ++m_depth;
@@ -494,10 +503,12 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
     m_cp.type = "text/html";
   }
   m_cp.base64 = false;
-  if (m_doc_utf8) {
-    repair_mojibake(output);
+  if (!all_ascii(output)) { // both repairs rewrite only non-ASCII text: one scan decides
+    if (m_doc_utf8) {
+      repair_mojibake(output);
+    }
+    map_cp1252(output);
   }
-  map_cp1252(output);
   if (element == "category" || element == "tags" || element == "itunes_keywords") {
     return output;
   }

@@ -54,8 +54,9 @@ struct Frame {
 };
 
 struct Attr {
-  std::string name; ///< lower-cased, known-namespace prefixes canonicalised
-  std::string value;
+  std::string name;       ///< lower-cased, known-namespace prefixes canonicalised
+  std::string_view value; ///< into the DOM, or into `owned` when it had to be rewritten
+  std::string owned;      ///< storage for a lower-cased value (rel, type)
 };
 
 class Engine {
@@ -128,7 +129,8 @@ private:
   std::vector<NsBinding> m_ns;
   std::string m_base;
   Context m_scratch;
-  std::string m_key; // reused dispatch key buffer
+  // Attribute names and values of the element being started, before canonicalisation.
+  std::vector<std::pair<std::string_view, std::string_view>> m_raw_attrs;
   // Attributes of the element being started, reused across elements (only read before the
   // children are walked), so their strings keep their capacity instead of reallocating.
   std::vector<Attr> m_attrs;

@@ -49,12 +49,21 @@ std::string html_value(std::string&& v, std::string_view type) {
   return is_html_type(type) ? std::move(v) : html_escape(v);
 }
 
+/// The trimmed value, moved out when nothing is trimmed (the common case).
+std::string take_trimmed(std::string&& v) {
+  const std::string_view t = trim(v);
+  if (t.size() == v.size()) {
+    return std::move(v);
+  }
+  return std::string(t);
+}
+
 Entry to_entry(Context& c, FeedFormat fmt) {
   Entry e;
-  e.id = std::string(trim(c.id.value_or("")));
+  e.id = c.id ? take_trimmed(std::move(*c.id)) : std::string();
   e.id_is_permalink = c.guidislink.value_or(false);
   e.title = text_value(c.title, c.title_type);
-  std::string link = c.link.value_or("");
+  std::string link = c.link ? std::move(*c.link) : std::string();
   if (!link.empty() && (fmt == FeedFormat::atom10 || fmt == FeedFormat::atom03) &&
       c.guidislink.value_or(false)) {
     bool alt = false;
@@ -65,7 +74,7 @@ Entry to_entry(Context& c, FeedFormat fmt) {
       link.clear();
     }
   }
-  e.link = std::string(trim(link));
+  e.link = take_trimmed(std::move(link));
   e.published = c.published;
   e.updated = c.updated;
   for (const auto& a : c.authors) {
@@ -108,8 +117,8 @@ Entry to_entry(Context& c, FeedFormat fmt) {
       continue;
     }
     Enclosure enc;
-    enc.url = std::string(trim(*l.href));
-    enc.type = std::string(trim(l.type));
+    enc.url = take_trimmed(std::move(*l.href));
+    enc.type = take_trimmed(std::move(l.type));
     if (l.length) {
       enc.length = parse_length(*l.length);
     }

@@ -851,8 +851,7 @@ void Engine::split_tags(std::string_view element, const char* scheme) {
     const auto comma = s.find(',');
     const std::string_view term = trim(s.substr(0, comma));
     if (!term.empty() || scheme == nullptr) {
-      add_tag(term, scheme ? std::optional<std::string_view>(scheme) : std::nullopt,
-              std::nullopt);
+      add_tag(term, scheme ? std::optional<std::string_view>(scheme) : std::nullopt, std::nullopt);
     }
     if (comma == std::string_view::npos) {
       break;
