@@ -1,5 +1,6 @@
 #include "render/prepared.hpp"
 
+#include "dedup/dedup.hpp"
 #include "render/sanitize.hpp"
 #include "render/text.hpp"
 
@@ -15,6 +16,14 @@ void add_unique(std::vector<std::string>& out, const std::string& raw) {
     return;
   }
   out.push_back(std::move(value));
+}
+
+/// The headline a reader should see: plain text without the outlet's decorations
+/// ("EXCLUSIVE: ", " | Variety"), by the rules dedup uses to match titles across outlets.
+/// A title that is only decoration is kept whole (dedup::undecorated's rule).
+std::string display_title(const std::string& raw) {
+  const std::string text = plain_text(raw);
+  return std::string(dedup::undecorated(text));
 }
 
 std::string safe_link(const std::string& url) {
@@ -62,10 +71,13 @@ Prepared prepare(const Item& item) {
   if (p.id.empty()) {
     p.id = "urn:reelfeed:story:" + std::to_string(s.id);
   }
-  p.title = plain_text(s.title.empty() ? s.link : s.title);
+  p.title = display_title(s.title);
+  if (p.title.empty()) {
+    p.title = plain_text(s.link); // a reader lists an untitled item by something
+  }
   p.link = safe_link(s.link);
   for (const Outlet& o : s.outlets) {
-    p.outlets.push_back({plain_text(o.source), safe_link(o.link), plain_text(o.title)});
+    p.outlets.push_back({plain_text(o.source), safe_link(o.link), display_title(o.title)});
   }
   p.author = plain_text(s.author);
   if (p.author.empty() && !p.outlets.empty()) {

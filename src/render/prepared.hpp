@@ -19,12 +19,12 @@ namespace reelfeed::render {
 struct PreparedOutlet {
   std::string source;
   std::string link;
-  std::string title;
+  std::string title; ///< the outlet's headline, plain text without decorations
 };
 
 struct Prepared {
   std::string id;           ///< Story::uid, or urn:reelfeed:story:<id> when it is empty
-  std::string title;        ///< plain text
+  std::string title;        ///< plain text, outlet decorations removed (dedup::undecorated)
   std::string link;         ///< safe URL or empty
   std::string author;       ///< plain text; the representative outlet's name as fallback
   std::string summary_html; ///< sanitised

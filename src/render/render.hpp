@@ -8,6 +8,9 @@
 // - dates: RFC 3339 (Atom, JSON) / RFC 822 (RSS) in UTC; published falls back to updated.
 // - text is valid UTF-8 without XML-illegal characters (bad bytes become U+FFFD); titles
 //   and names are plain text, escaped by the writer.
+// - titles (the item's and each outlet's) are the clean headline: outlet decorations such
+//   as "EXCLUSIVE: " or " | Variety" removed by dedup::undecorated(); a title that is
+//   nothing but decoration is kept whole.
 // - HTML (summary, content) goes through gumbo and an allowlist (render/sanitize.hpp):
 //   script/style/iframe/object/embed/form/svg/math dropped, on* attributes dropped, only
 //   relative, http(s) and mailto URLs kept; Atom uses type="html".

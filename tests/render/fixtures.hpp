@@ -23,7 +23,8 @@ inline Item plain_item() {
   Item it;
   it.story.id = 1;
   it.story.uid = "urn:reelfeed:story:1";
-  it.story.title = "SAG-AFTRA reaches AI deal with studios";
+  // As Variety's feed titles it; readers must see the headline alone.
+  it.story.title = "EXCLUSIVE: SAG-AFTRA reaches AI deal with studios | Variety";
   it.story.link = "https://variety.com/2024/biz/news/sag-aftra-ai-deal-1235.html";
   it.story.author = "Jane Doe";
   it.story.summary = "<p>The union and the <b>studios</b> agreed.</p>";
@@ -76,7 +77,8 @@ inline Item multi_outlet_item() {
   it.story.updated = at(k_base + 7200);
   it.story.outlets = {
       {3, "The Hollywood Reporter", it.story.title, it.story.link, at(k_base + 7200)},
-      {4, "Deadline", "Sora meets Hollywood", "https://deadline.com/sora", at(k_base + 7300)},
+      {4, "Deadline", "UPDATED: Sora meets Hollywood - Deadline", "https://deadline.com/sora",
+       at(k_base + 7300)},
       {5, "The Wrap", "OpenAI courts studios", "https://www.thewrap.com/sora?x=1&y=2",
        at(k_base + 7400)}};
   it.decision.topic = "ai-hollywood";
