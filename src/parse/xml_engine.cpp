@@ -547,8 +547,9 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
     } else if (element == "link") {
       if (!m_inimage) {
         // No '&' (the common case): nothing to decode, skip the byte-by-byte copy.
+        // The result of pop("link") is unused by its callers: the value moves out.
         const bool plain = output.find('&') == std::string::npos;
-        std::string o = plain ? output : std::string();
+        std::string o = plain ? std::move(output) : std::string();
         for (std::size_t i = 0; !plain && i < output.size(); ++i) {
           if (output.compare(i, 5, "&amp;") == 0) {
             o += '&';
@@ -558,10 +559,11 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
           }
         }
         o = fix_link(std::move(o));
-        e.link = o;
         if (!e.links.empty()) {
           e.links.back().href = o;
         }
+        e.link = std::move(o);
+        return std::string();
       }
     } else {
       auto store = [&](std::optional<std::string>& field, int& depth) {
@@ -588,7 +590,12 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
           e.has_summary_detail = true;
         }
       } else if (element == "author") {
-        store(e.author_text, e.author_depth);
+        // end_author ignores the result: move it.
+        if (e.author_depth < 0 || m_depth <= e.author_depth) {
+          e.author_depth = m_depth;
+          e.author_text = std::move(output);
+        }
+        return std::string();
       }
     }
   } else if (m_infeed || m_insource) {

@@ -765,6 +765,12 @@ void Engine::sync_author_detail() {
   }
   static const RE2 k_email(
       R"((([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?)");
+  // Every match contains '@': without one the regex cannot match and the name is the text.
+  if (c.author_text->find('@') == std::string::npos) {
+    detail.name = *c.author_text;
+    detail.email.clear();
+    return;
+  }
   std::string author = *c.author_text;
   std::string email;
   re2::StringPiece m;
