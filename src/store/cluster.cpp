@@ -49,7 +49,7 @@ void Store::Impl::index_signature(std::int64_t entry_id, const dedup::Signature&
   q->bind(1, bucket);
   q->bind(2, entry_id);
   q->bind(3, to_db(t));
-  q->bind(4, bands->data(), static_cast<int>(sizeof(*bands)));
+  q->bindNoCopy(4, bands->data(), static_cast<int>(sizeof(*bands)));
   q->exec();
   if (auto* b = m_lsh.loaded(bucket))
     b->add(entry_id, to_db(t), bands->data(), k_bands);
@@ -139,7 +139,7 @@ std::int64_t Store::Impl::create_story(const std::string& link,
   q->bind(1, id);
   q->bind(2, k_uid_prefix + std::to_string(id));
   q->bind(3, rep_entry_id);
-  q->bind(4, link);
+  q->bindNoCopy(4, link);
   q->bind(5, to_db(published));
   q->bind(6, to_db(updated));
   q->exec();

@@ -117,7 +117,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
           "SELECT id, story_id, content_hash, canonical_url, title, published, sig, sort_time, "
           "identity FROM entries WHERE source_id = ? AND identity = ?"));
       q->bind(1, src.id);
-      q->bind(2, key);
+      q->bindNoCopy(2, key);
       if (!q->executeStep())
         return std::nullopt;
       Existing x;
@@ -164,7 +164,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         // canonical_url index in id order.
         Use q(stmt("SELECT story_id, id, source_id, published, identity FROM entries "
                    "WHERE canonical_url = ? ORDER BY id"));
-        q->bind(1, canon);
+        q->bindNoCopy(1, canon);
         url_hit.emplace();
         // Both sides map NULL to INT64_MIN: `published IS ?` semantics.
         const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
@@ -197,7 +197,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
                    "WHERE id = ?"));
         q->bind(1, to_db(now));
         q->bind(2, fetch_id);
-        q->bind(3, primary);
+        q->bindNoCopy(3, primary);
         q->bind(4, row->id);
         q->exec();
       }
@@ -214,14 +214,14 @@ IngestResult Store::Impl::ingest(const std::string& source,
         Use q(stmt("UPDATE entries SET title=?, link=?, canonical_url=?, author=?, summary=?, "
                    "content=?, categories=?, enclosures=?, published=?, updated=?, last_seen=?, "
                    "sort_time=?, last_fetch_id=?, content_hash=?, sig=?, identity=? WHERE id=?"));
-        q->bind(1, e.title);
-        q->bind(2, e.link);
-        q->bind(3, canon);
-        q->bind(4, e.author);
-        q->bind(5, e.summary);
-        q->bind(6, e.content);
-        q->bind(7, p.categories_json);
-        q->bind(8, p.enclosures_json);
+        q->bindNoCopy(1, e.title);
+        q->bindNoCopy(2, e.link);
+        q->bindNoCopy(3, canon);
+        q->bindNoCopy(4, e.author);
+        q->bindNoCopy(5, e.summary);
+        q->bindNoCopy(6, e.content);
+        q->bindNoCopy(7, p.categories_json);
+        q->bindNoCopy(8, p.enclosures_json);
         if (e.published)
           q->bind(9, to_db(*e.published));
         if (e.updated)
@@ -231,8 +231,8 @@ IngestResult Store::Impl::ingest(const std::string& source,
         q->bind(13, fetch_id);
         q->bind(14, static_cast<std::int64_t>(content_hash));
         const auto blob = sig_to_blob(sig);
-        q->bind(15, blob.data(), static_cast<int>(blob.size()));
-        q->bind(16, primary);
+        q->bindNoCopy(15, blob.data(), static_cast<int>(blob.size()));
+        q->bindNoCopy(16, primary);
         q->bind(17, row->id);
         q->exec();
       }
@@ -275,16 +275,16 @@ IngestResult Store::Impl::ingest(const std::string& source,
                  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       q->bind(1, src.id);
       q->bind(2, placement->story_id);
-      q->bind(3, primary);
-      q->bind(4, e.id);
-      q->bind(5, e.link);
-      q->bind(6, canon);
-      q->bind(7, e.title);
-      q->bind(8, e.author);
-      q->bind(9, e.summary);
-      q->bind(10, e.content);
-      q->bind(11, p.categories_json);
-      q->bind(12, p.enclosures_json);
+      q->bindNoCopy(3, primary);
+      q->bindNoCopy(4, e.id);
+      q->bindNoCopy(5, e.link);
+      q->bindNoCopy(6, canon);
+      q->bindNoCopy(7, e.title);
+      q->bindNoCopy(8, e.author);
+      q->bindNoCopy(9, e.summary);
+      q->bindNoCopy(10, e.content);
+      q->bindNoCopy(11, p.categories_json);
+      q->bindNoCopy(12, p.enclosures_json);
       if (e.published)
         q->bind(13, to_db(*e.published));
       if (e.updated)
@@ -295,8 +295,8 @@ IngestResult Store::Impl::ingest(const std::string& source,
       q->bind(18, fetch_id);
       q->bind(19, static_cast<std::int64_t>(content_hash));
       const auto blob = sig_to_blob(sig);
-      q->bind(20, blob.data(), static_cast<int>(blob.size()));
-      q->bind(21, placement->reason);
+      q->bindNoCopy(20, blob.data(), static_cast<int>(blob.size()));
+      q->bindNoCopy(21, placement->reason);
       q->bind(22, placement->score);
       if (placement->joined_entry != 0)
         q->bind(23, placement->joined_entry);

@@ -16,8 +16,11 @@ namespace {
 using nlohmann::json;
 
 int open_flags(Access access) {
-  return access == Access::read_only ? SQLite::OPEN_READONLY
-                                     : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+  // NOMUTEX: a Store is used by one thread at a time (see store.hpp), so SQLite's
+  // per-connection mutex (a lock/unlock around every API call) protects nothing.
+  return SQLite::OPEN_NOMUTEX |
+         (access == Access::read_only ? SQLite::OPEN_READONLY
+                                      : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
 }
 
 std::string checked_path(const std::filesystem::path& path, Access access) {
