@@ -112,6 +112,17 @@ const KnownNs* find_ns(std::string_view lower_uri) {
   return nullptr;
 }
 
+/// Position of ':' in an element or attribute name. A plain loop: names are a few bytes
+/// and memchr's call overhead dominated there (profiled).
+std::size_t find_colon(std::string_view n) {
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (n[i] == ':') {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 bool is_relative_uri_element(std::string_view e) {
   return e == "link" || e == "id" || e == "href" || e == "url" || e == "comments" || e == "docs" ||
          e == "icon" || e == "logo" || e == "wfw_comment" || e == "wfw_commentrss";
@@ -272,7 +283,7 @@ void Engine::element(const pugi::xml_node& node) {
   for (const auto& [n, v] : m_raw_attrs) {
     Attr& at = m_attrs[nattrs++];
     at.name.clear();
-    const auto colon = n.find(':');
+    const auto colon = find_colon(n);
     if (colon != std::string_view::npos) {
       const std::string_view p = n.substr(0, colon);
       const std::string_view c = p == "xml" ? "xml" : canonical(p);
@@ -286,7 +297,7 @@ void Engine::element(const pugi::xml_node& node) {
     }
     lower_in_place(at.name);
     at.value = v; // the DOM outlives the walk
-    if (const std::string_view an = at.name; an == "rel" || an == "type") {
+    if (const std::string_view an = at.name; is(an, "rel") || is(an, "type")) {
       at.owned.assign(v);
       lower_in_place(at.owned);
       at.value = at.owned;
@@ -295,7 +306,7 @@ void Engine::element(const pugi::xml_node& node) {
   const std::span<const Attr> attrs(m_attrs.data(), nattrs);
 
   const std::string_view qname = node.name();
-  const auto colon = qname.find(':');
+  const auto colon = find_colon(qname);
   const std::string_view given =
       colon == std::string_view::npos ? std::string_view{} : qname.substr(0, colon);
   const std::string_view local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
@@ -350,7 +361,7 @@ void Engine::element(const pugi::xml_node& node) {
   bool serialized = false, skipped_div = false, pushed_unknown = false;
   int code = -1;
   if (m_incontent > 0 && !cp_xmlish()) {
-    if (tv == "div") {
+    if (is(tv, "div")) {
       skipped_div = true;
     } else {
       m_cp.type = "application/xhtml+xml";
@@ -385,11 +396,12 @@ void Engine::element(const pugi::xml_node& node) {
     serialized = true;
   }
   if (!skipped_div && !serialized) {
-    if (pfx.empty() && tv != "title" && tv != "link" && tv != "description" && tv != "name") {
+    if (pfx.empty() && !is(tv, "title") && !is(tv, "link") && !is(tv, "description") &&
+        !is(tv, "name")) {
       m_intextinput = false;
     }
-    if (pfx.empty() && tv != "title" && tv != "link" && tv != "description" && tv != "url" &&
-        tv != "href" && tv != "width" && tv != "height") {
+    if (pfx.empty() && !is(tv, "title") && !is(tv, "link") && !is(tv, "description") &&
+        !is(tv, "url") && !is(tv, "href") && !is(tv, "width") && !is(tv, "height")) {
       m_inimage = false;
     }
     code = start(tag, key, attrs, pushed_unknown);
@@ -415,7 +427,7 @@ void Engine::element(const pugi::xml_node& node) {
   }
   bool early = false;
   if (m_incontent > 0 && !cp_xmlish()) {
-    if (tv == "div") {
+    if (is(tv, "div")) {
       early = true; // feedparser returns before popping base/depth here
     } else {
       m_cp.type = "application/xhtml+xml";
@@ -468,7 +480,10 @@ Context& Engine::context() {
 }
 
 std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
-  if (m_stack.empty() || m_stack.back().name != element) {
+  // Frame names are literals: the same pointer is the common way to match.
+  if (m_stack.empty() || !((m_stack.back().name.data() == element.data() &&
+                            m_stack.back().name.size() == element.size()) ||
+                           m_stack.back().name == element)) {
     return std::nullopt;
   }
   Frame f = std::move(m_stack.back());
@@ -509,10 +524,10 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
     }
     map_cp1252(output);
   }
-  if (element == "category" || element == "tags" || element == "itunes_keywords") {
+  if (is(element, "category") || is(element, "tags") || is(element, "itunes_keywords")) {
     return output;
   }
-  if (element == "title" && m_title_depth > -1 && m_title_depth <= m_depth) {
+  if (is(element, "title") && m_title_depth > -1 && m_title_depth <= m_depth) {
     return output;
   }
   auto fix_link = [](std::string s) {
@@ -539,12 +554,12 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
   };
   if (m_inentry && !m_insource && !entries.empty()) {
     Context& e = entries.back();
-    if (element == "content") {
+    if (is(element, "content")) {
       // end_content only tests the result's presence (feedparser's summary copy, never
       // printed), so the value moves into contents instead of being copied.
       e.contents.push_back({m_cp.type, std::move(output)});
       return std::string();
-    } else if (element == "link") {
+    } else if (is(element, "link")) {
       if (!m_inimage) {
         // No '&' (the common case): nothing to decode, skip the byte-by-byte copy.
         // The result of pop("link") is unused by its callers: the value moves out.
@@ -572,14 +587,14 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
           field = output;
         }
       };
-      if (element == "title") {
+      if (is(element, "title")) {
         store(e.title, e.title_depth);
         if (m_incontent > 0) {
           e.title_type = m_cp.type;
         }
-      } else if (element == "id") {
+      } else if (is(element, "id")) {
         store(e.id, e.id_depth);
-      } else if (element == "description" || element == "summary") {
+      } else if (is(element, "description") || is(element, "summary")) {
         // end_summary_like ignores the result: move the (often large) value.
         if (e.summary_depth < 0 || m_depth <= e.summary_depth) {
           e.summary_depth = m_depth;
@@ -589,7 +604,7 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
           e.summary_type = m_cp.type;
           e.has_summary_detail = true;
         }
-      } else if (element == "author") {
+      } else if (is(element, "author")) {
         // end_author ignores the result: move it.
         if (e.author_depth < 0 || m_depth <= e.author_depth) {
           e.author_depth = m_depth;
@@ -600,19 +615,19 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
     }
   } else if (m_infeed || m_insource) {
     Context& c = context();
-    if (element == "title") {
+    if (is(element, "title")) {
       c.title = output;
       if (m_incontent > 0) {
         c.title_type = m_cp.type;
       }
-    } else if (element == "link") {
+    } else if (is(element, "link")) {
       c.link = fix_link(output);
       if (!c.links.empty()) {
         c.links.back().href = *c.link;
       }
-    } else if (element == "id") {
+    } else if (is(element, "id")) {
       c.id = output;
-    } else if (element == "author") {
+    } else if (is(element, "author")) {
       c.author_text = output;
     }
   }

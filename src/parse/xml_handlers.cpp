@@ -59,267 +59,267 @@ enum class H {
 std::optional<H> lookup(std::string_view key) {
   switch (key.size()) {
   case 2:
-    if (key == "id") {
+    if (is(key, "id")) {
       return H::guid;
     }
     break;
   case 3:
-    if (key == "rss") {
+    if (is(key, "rss")) {
       return H::rss;
     }
-    if (key == "ttl") {
+    if (is(key, "ttl")) {
       return H::ttl;
     }
-    if (key == "url") {
+    if (is(key, "url")) {
       return H::other_text;
     }
-    if (key == "uri") {
+    if (is(key, "uri")) {
       return H::other_text;
     }
     break;
   case 4:
-    if (key == "feed") {
+    if (is(key, "feed")) {
       return H::feed;
     }
-    if (key == "item") {
+    if (is(key, "item")) {
       return H::item;
     }
-    if (key == "name") {
+    if (is(key, "name")) {
       return H::name;
     }
-    if (key == "body") {
+    if (is(key, "body")) {
       return H::body;
     }
-    if (key == "link") {
+    if (is(key, "link")) {
       return H::link;
     }
-    if (key == "guid") {
+    if (is(key, "guid")) {
       return H::guid;
     }
-    if (key == "tags") {
+    if (is(key, "tags")) {
       return H::tags;
     }
-    if (key == "info") {
+    if (is(key, "info")) {
       return H::rights;
     }
     break;
   case 5:
-    if (key == "entry") {
+    if (is(key, "entry")) {
       return H::item;
     }
-    if (key == "image") {
+    if (is(key, "image")) {
       return H::image;
     }
-    if (key == "email") {
+    if (is(key, "email")) {
       return H::email;
     }
-    if (key == "title") {
+    if (is(key, "title")) {
       return H::title;
     }
-    if (key == "width") {
+    if (is(key, "width")) {
       return H::other_text;
     }
     break;
   case 6:
-    if (key == "author") {
+    if (is(key, "author")) {
       return H::author;
     }
-    if (key == "issued") {
+    if (is(key, "issued")) {
       return H::published;
     }
-    if (key == "source") {
+    if (is(key, "source")) {
       return H::source;
     }
-    if (key == "rights") {
+    if (is(key, "rights")) {
       return H::rights;
     }
-    if (key == "height") {
+    if (is(key, "height")) {
       return H::other_text;
     }
     break;
   case 7:
-    if (key == "channel") {
+    if (is(key, "channel")) {
       return H::channel;
     }
-    if (key == "summary") {
+    if (is(key, "summary")) {
       return H::summary;
     }
-    if (key == "tagline") {
+    if (is(key, "tagline")) {
       return H::subtitle;
     }
-    if (key == "content") {
+    if (is(key, "content")) {
       return H::content;
     }
-    if (key == "pubdate") {
+    if (is(key, "pubdate")) {
       return H::published;
     }
-    if (key == "updated") {
+    if (is(key, "updated")) {
       return H::updated;
     }
-    if (key == "dc_date") {
+    if (is(key, "dc_date")) {
       return H::updated;
     }
-    if (key == "created") {
+    if (is(key, "created")) {
       return H::other_text;
     }
     break;
   case 8:
-    if (key == "dc_title") {
+    if (is(key, "dc_title")) {
       return H::title;
     }
-    if (key == "abstract") {
+    if (is(key, "abstract")) {
       return H::abstract;
     }
-    if (key == "subtitle") {
+    if (is(key, "subtitle")) {
       return H::subtitle;
     }
-    if (key == "fullitem") {
+    if (is(key, "fullitem")) {
       return H::content_encoded;
     }
-    if (key == "modified") {
+    if (is(key, "modified")) {
       return H::updated;
     }
-    if (key == "category") {
+    if (is(key, "category")) {
       return H::category;
     }
-    if (key == "keywords") {
+    if (is(key, "keywords")) {
       return H::category;
     }
-    if (key == "language") {
+    if (is(key, "language")) {
       return H::other_text;
     }
-    if (key == "homepage") {
+    if (is(key, "homepage")) {
       return H::other_text;
     }
     break;
   case 9:
-    if (key == "textinput") {
+    if (is(key, "textinput")) {
       return H::textinput;
     }
-    if (key == "dc_author") {
+    if (is(key, "dc_author")) {
       return H::author;
     }
-    if (key == "published") {
+    if (is(key, "published")) {
       return H::published;
     }
-    if (key == "enclosure") {
+    if (is(key, "enclosure")) {
       return H::enclosure;
     }
-    if (key == "webmaster") {
+    if (is(key, "webmaster")) {
       return H::webmaster;
     }
-    if (key == "copyright") {
+    if (is(key, "copyright")) {
       return H::rights;
     }
-    if (key == "dc_rights") {
+    if (is(key, "dc_rights")) {
       return H::rights;
     }
-    if (key == "generator") {
+    if (is(key, "generator")) {
       return H::other_text;
     }
     break;
   case 10:
-    if (key == "dc_creator") {
+    if (is(key, "dc_creator")) {
       return H::author;
     }
-    if (key == "xhtml_body") {
+    if (is(key, "xhtml_body")) {
       return H::body;
     }
-    if (key == "dc_subject") {
+    if (is(key, "dc_subject")) {
       return H::category;
     }
     break;
   case 11:
-    if (key == "contributor") {
+    if (is(key, "contributor")) {
       return H::contributor;
     }
-    if (key == "itunes_name") {
+    if (is(key, "itunes_name")) {
       return H::name;
     }
-    if (key == "media_title") {
+    if (is(key, "media_title")) {
       return H::media_title;
     }
-    if (key == "description") {
+    if (is(key, "description")) {
       return H::description;
     }
-    if (key == "dc_language") {
+    if (is(key, "dc_language")) {
       return H::other_text;
     }
     break;
   case 12:
-    if (key == "itunes_email") {
+    if (is(key, "itunes_email")) {
       return H::email;
     }
-    if (key == "itunes_owner") {
+    if (is(key, "itunes_owner")) {
       return H::itunes_owner;
     }
-    if (key == "dc_publisher") {
+    if (is(key, "dc_publisher")) {
       return H::webmaster;
     }
     break;
   case 13:
-    if (key == "itunes_author") {
+    if (is(key, "itunes_author")) {
       return H::author;
     }
-    if (key == "lastbuilddate") {
+    if (is(key, "lastbuilddate")) {
       return H::updated;
     }
     break;
   case 14:
-    if (key == "managingeditor") {
+    if (is(key, "managingeditor")) {
       return H::author;
     }
-    if (key == "dc_description") {
+    if (is(key, "dc_description")) {
       return H::description;
     }
-    if (key == "itunes_summary") {
+    if (is(key, "itunes_summary")) {
       return H::summary;
     }
-    if (key == "dcterms_issued") {
+    if (is(key, "dcterms_issued")) {
       return H::published;
     }
-    if (key == "media_category") {
+    if (is(key, "media_category")) {
       return H::media_category;
     }
-    if (key == "media_keywords") {
+    if (is(key, "media_keywords")) {
       return H::media_keywords;
     }
-    if (key == "dc_contributor") {
+    if (is(key, "dc_contributor")) {
       return H::dc_contributor;
     }
     break;
   case 15:
-    if (key == "itunes_subtitle") {
+    if (is(key, "itunes_subtitle")) {
       return H::subtitle;
     }
-    if (key == "content_encoded") {
+    if (is(key, "content_encoded")) {
       return H::content_encoded;
     }
-    if (key == "itunes_category") {
+    if (is(key, "itunes_category")) {
       return H::itunes_category;
     }
-    if (key == "itunes_keywords") {
+    if (is(key, "itunes_keywords")) {
       return H::itunes_keywords;
     }
-    if (key == "sy_updateperiod") {
+    if (is(key, "sy_updateperiod")) {
       return H::sy_period;
     }
-    if (key == "dcterms_created") {
+    if (is(key, "dcterms_created")) {
       return H::other_text;
     }
     break;
   case 16:
-    if (key == "dcterms_modified") {
+    if (is(key, "dcterms_modified")) {
       return H::updated;
     }
     break;
   case 17:
-    if (key == "media_description") {
+    if (is(key, "media_description")) {
       return H::description;
     }
     break;
   case 18:
-    if (key == "sy_updatefrequency") {
+    if (is(key, "sy_updatefrequency")) {
       return H::sy_frequency;
     }
     break;
@@ -335,19 +335,19 @@ constexpr std::string_view k_unknown = "\x01";
 std::string_view other_name(std::string_view key) {
   static constexpr std::string_view k_names[] = {"language", "generator", "created",
                                                  "href",     "width",     "height"};
-  if (key == "language" || key == "dc_language") {
+  if (is(key, "language") || is(key, "dc_language")) {
     return k_names[0];
   }
-  if (key == "generator") {
+  if (is(key, "generator")) {
     return k_names[1];
   }
-  if (key == "created" || key == "dcterms_created") {
+  if (is(key, "created") || is(key, "dcterms_created")) {
     return k_names[2];
   }
-  if (key == "url" || key == "uri" || key == "homepage") {
+  if (is(key, "url") || is(key, "uri") || is(key, "homepage")) {
     return k_names[3];
   }
-  return key == "width" ? k_names[4] : k_names[5];
+  return is(key, "width") ? k_names[4] : k_names[5];
 }
 
 std::optional<std::int64_t> to_int(std::string_view s) {
@@ -751,7 +751,7 @@ void Engine::save_author(std::string_view key, const std::string& value) {
   if (c.authors.empty()) {
     c.authors.emplace_back();
   }
-  (key == "name" ? c.authors.back().name : c.authors.back().email) = value;
+  (is(key, "name") ? c.authors.back().name : c.authors.back().email) = value;
 }
 
 void Engine::sync_author_detail() {
