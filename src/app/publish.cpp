@@ -1,5 +1,7 @@
 #include "app/publish.hpp"
 
+#include "render/index.hpp"
+
 #include <algorithm>
 #include <memory>
 
@@ -26,6 +28,29 @@ std::string topic_title(const config::Config& config, const std::string& name) {
 }
 
 constexpr std::size_t k_scan_cap = 20000;
+
+/// The previous publish's Resource when `body` is byte-identical (no second gzip, same
+/// ETags); else a new one. A changed document's Last-Modified moves past the previous
+/// one's, even when only an old story left it (its newest story is the same), so
+/// If-Modified-Since never hides a change.
+std::shared_ptr<const serve::Resource> reuse_or_make(const serve::Snapshot* previous,
+                                                     const std::string& path,
+                                                     const char* type,
+                                                     std::string body,
+                                                     Timestamp updated) {
+  if (previous != nullptr) {
+    const auto it = previous->find(path);
+    if (it != previous->end() && it->second) {
+      const serve::Resource& old = *it->second;
+      if (old.body == body && old.content_type == type) {
+        return it->second;
+      }
+      updated = std::max(updated, old.last_modified + std::chrono::seconds{1});
+    }
+  }
+  return std::make_shared<const serve::Resource>(
+      serve::make_resource(type, std::move(body), updated));
+}
 
 std::size_t max_items(const config::Config& config) {
   return config.output.max_items > 0 ? static_cast<std::size_t>(config.output.max_items) : 0;
@@ -74,6 +99,7 @@ PublishPlan
 plan_publish(std::vector<Story> stories, const filter::Rules& rules, const config::Config& config) {
   newest_first(stories);
   PublishPlan plan;
+  plan.title = config.output.title;
   plan.stories = stories.size();
   const std::vector<std::string> names = rules.topic_names();
   if (names.empty()) {
@@ -163,14 +189,22 @@ render_feed(Format format, const render::FeedInfo& info, std::span<const render:
   return {};
 }
 
-serve::Snapshot make_snapshot(const PublishPlan& plan, const std::string& base_url) {
+serve::Snapshot make_snapshot(const PublishPlan& plan,
+                              const std::string& base_url,
+                              const serve::Snapshot* previous) {
   serve::Snapshot snapshot;
   constexpr Format k_formats[] = {Format::atom, Format::rss, Format::json};
+  std::vector<render::IndexFeed> index;
+  Timestamp newest{};
   for (std::size_t t = 0; t < plan.topics.size(); ++t) {
     const TopicOutput& topic = plan.topics[t];
     // Sanitising every item's HTML is most of a document's cost: once per topic, not
     // once per document.
     const std::vector<render::Prepared> prepared = render::prepare_all(topic.items);
+    // The index names each document once: the documented /feed.* for the default topic.
+    const std::string listed = t == 0 ? std::string("/feed.") : "/topics/" + topic.name + ".";
+    render::IndexFeed entry{topic.title,    topic.name,      listed + "atom",
+                            listed + "rss", listed + "json", topic.items.size()};
     for (const Format f : k_formats) {
       const std::string topic_path = "/topics/" + topic.name + "." + extension(f);
       const std::string feed_path = std::string("/feed.") + extension(f);
@@ -178,15 +212,19 @@ serve::Snapshot make_snapshot(const PublishPlan& plan, const std::string& base_u
       // topic (/topics/NAME.*), which stays that topic's address when the config's topic
       // order, and so what /feed.* serves, changes.
       const render::FeedInfo info = feed_info(topic, base_url, topic_path);
-      auto resource = std::make_shared<const serve::Resource>(serve::make_resource(
-          content_type(f), render_feed(f, info, std::span<const render::Prepared>(prepared)),
-          info.updated));
+      newest = std::max(newest, info.updated);
+      auto resource = reuse_or_make(
+          previous, topic_path, content_type(f),
+          render_feed(f, info, std::span<const render::Prepared>(prepared)), info.updated);
       if (t == 0) {
         snapshot.emplace(feed_path, resource);
       }
       snapshot.emplace(topic_path, std::move(resource));
     }
+    index.push_back(std::move(entry));
   }
+  snapshot.emplace("/", reuse_or_make(previous, "/", "text/html; charset=utf-8",
+                                      render::index_html(plan.title, index), newest));
   return snapshot;
 }
 

@@ -39,6 +39,7 @@ struct PublishPlan {
   std::vector<std::pair<std::int64_t, Decision>> decisions;
   std::vector<TopicOutput> topics; ///< config order; topics[0] is also served at /feed.*
   std::size_t stories = 0;         ///< stories evaluated
+  std::string title;               ///< [output] title (the index page's)
 };
 
 /// Evaluates every topic of `rules` on every story. Without any topic the output is every
@@ -70,7 +71,13 @@ render_feed(Format format, const render::FeedInfo& info, std::span<const render:
 /// Every document of the plan as a serve::Snapshot (bodies rendered and gzipped). Each
 /// topic's items are prepared once for its three formats; topics[0]'s documents are the
 /// same Resource at /feed.* and /topics/NAME.* (same bytes and ETags; the self link names
-/// /topics/NAME.*, the topic's address whatever the topic order).
-[[nodiscard]] serve::Snapshot make_snapshot(const PublishPlan& plan, const std::string& base_url);
+/// /topics/NAME.*, the topic's address whatever the topic order). "/" is an HTML index of
+/// the feeds with autodiscovery links (the feeds' home link points there).
+/// `previous`, the snapshot being served: a document whose bytes did not change is its
+/// Resource again (not gzipped again; ETag and Last-Modified kept); a changed one gets a
+/// Last-Modified later than the previous one's. Pure apart from reading `previous`.
+[[nodiscard]] serve::Snapshot make_snapshot(const PublishPlan& plan,
+                                            const std::string& base_url,
+                                            const serve::Snapshot* previous = nullptr);
 
 } // namespace reelfeed::app

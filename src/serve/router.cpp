@@ -164,6 +164,11 @@ Routed route_get(const http::request_header<>& req,
       return {error_response(http::status::internal_server_error, req.version()), nullptr};
     }
   }
+  // Before the first publish no path is known to be missing; a 404 would make some readers
+  // drop the subscription, so ask them to come back instead.
+  if (!snapshot) {
+    return {error_response(http::status::service_unavailable, req.version()), nullptr};
+  }
   return {error_response(http::status::not_found, req.version()), nullptr};
 }
 

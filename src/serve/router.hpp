@@ -28,7 +28,8 @@ struct Routed {
   std::shared_ptr<const void> keep;
 };
 
-/// GET/HEAD on a snapshot path or a handler; 404 unknown path, 405 other methods.
+/// GET/HEAD on a snapshot path or a handler; 404 unknown path (503 with Retry-After while
+/// no snapshot was published yet), 405 other methods.
 /// The caller sets keep-alive.
 [[nodiscard]] Routed route(const http::request_header<>& req,
                            const std::shared_ptr<const Snapshot>& snapshot,

@@ -4,7 +4,7 @@
 // Last-Modified; runs entirely on the io_context's thread.
 //
 // Behaviour: GET and HEAD only (405 with Allow otherwise), 404 for unknown paths (the
-// query string is ignored); snapshot resources get Cache-Control "public, max-age=300",
+// query string is ignored), 503 with Retry-After for them until the first publish(); snapshot resources get Cache-Control "public, max-age=300",
 // Vary: Accept-Encoding and the gzip body when Accept-Encoding admits gzip; handler
 // resources get "no-cache". If-None-Match (weak comparison, "*") wins over
 // If-Modified-Since. Bodies are sent from the snapshot without copying.

@@ -109,7 +109,7 @@ TEST(MakeSnapshot, ServesFirstTopicAtFeedAndEveryTopicUnderTopics) {
                            "/topics/money.atom", "/topics/money.rss", "/topics/money.json"}) {
     EXPECT_EQ(snap.count(path), 1u) << path;
   }
-  EXPECT_EQ(snap.size(), 9u);
+  EXPECT_EQ(snap.size(), 10u); // and the index page at "/"
   const serve::Resource& atom = *snap.at("/feed.atom");
   EXPECT_EQ(atom.content_type, "application/atom+xml; charset=utf-8");
   EXPECT_NE(atom.body.find("http://feeds.example:8080/topics/ai-hollywood.atom"),
@@ -151,6 +151,77 @@ TEST(MakeSnapshot, DefaultTopicIsOneDocumentAtFeedAndTopicPaths) {
               std::string::npos)
         << ext;
   }
+}
+
+TEST(MakeSnapshot, RootIsAnIndexWithFeedAutodiscovery) {
+  const config::Config config = load(k_config);
+  const filter::Rules rules(config.topics);
+  const serve::Snapshot snap =
+      make_snapshot(plan_publish(corpus(), rules, config), "http://feeds.example:8080");
+  ASSERT_EQ(snap.count("/"), 1u);
+  const serve::Resource& index = *snap.at("/");
+  EXPECT_EQ(index.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(index.body.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(index.body.find("<title>Out</title>"), std::string::npos) << index.body;
+  // Autodiscovery in <head>: the default topic under /feed.* first, then each other topic.
+  const std::string head = index.body.substr(0, index.body.find("</head>"));
+  std::size_t at = 0;
+  for (
+      const char* link :
+      {R"x(<link rel="alternate" type="application/atom+xml" title="AI in Hollywood (Atom)" href="/feed.atom">)x",
+       R"x(<link rel="alternate" type="application/rss+xml" title="AI in Hollywood (RSS)" href="/feed.rss">)x",
+       R"x(<link rel="alternate" type="application/feed+json" title="AI in Hollywood (JSON Feed)" href="/feed.json">)x",
+       R"x(<link rel="alternate" type="application/atom+xml" title="Out (Atom)" href="/topics/money.atom">)x",
+       R"x(<link rel="alternate" type="application/rss+xml" title="Out (RSS)" href="/topics/money.rss">)x",
+       R"x(<link rel="alternate" type="application/feed+json" title="Out (JSON Feed)" href="/topics/money.json">)x"}) {
+    const std::size_t found = head.find(link, at);
+    EXPECT_NE(found, std::string::npos) << link << "\n" << head;
+    at = found == std::string::npos ? at : found;
+  }
+  // Each document once: the default topic is listed by its /feed.* address only.
+  EXPECT_EQ(index.body.find("/topics/ai-hollywood."), std::string::npos);
+  EXPECT_NE(index.body.find("AI in Hollywood"), std::string::npos);
+  EXPECT_NE(index.body.find("2 stories"), std::string::npos) << index.body;
+  EXPECT_NE(index.body.find("1 story:"), std::string::npos) << index.body;
+}
+
+TEST(MakeSnapshot, TitlesInTheIndexAreEscaped) {
+  PublishPlan plan;
+  plan.title = "<script>alert(1)</script> & co";
+  plan.topics.push_back(TopicOutput{"x\"y", "A <b>topic</b>", {}});
+  const serve::Snapshot snap = make_snapshot(plan, "http://h");
+  const std::string& body = snap.at("/")->body;
+  EXPECT_EQ(body.find("<script>"), std::string::npos) << body;
+  EXPECT_EQ(body.find("<b>"), std::string::npos) << body;
+  EXPECT_NE(body.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"), std::string::npos);
+  EXPECT_NE(body.find("href=\"/feed.atom\""), std::string::npos);
+}
+
+TEST(MakeSnapshot, UnchangedDocumentsKeepTheirResourceChangedOnesMoveLastModified) {
+  const config::Config config = load(k_config);
+  const filter::Rules rules(config.topics);
+  const std::string base = "http://feeds.example:8080";
+  const serve::Snapshot first = make_snapshot(plan_publish(corpus(), rules, config), base);
+  // Same stories again: every document is the previous Resource (no new gzip, same tags).
+  const serve::Snapshot same = make_snapshot(plan_publish(corpus(), rules, config), base, &first);
+  ASSERT_EQ(same.size(), first.size());
+  for (const auto& [path, resource] : first) {
+    EXPECT_EQ(same.at(path).get(), resource.get()) << path;
+  }
+  // Story 3's text is edited without touching its dates: the newest item of ai-hollywood
+  // is still story 5, yet the document changed.
+  std::vector<Story> edited = corpus();
+  edited[2].summary = "A new paragraph.";
+  const serve::Snapshot next = make_snapshot(plan_publish(edited, rules, config), base, &first);
+  const serve::Resource& before = *first.at("/feed.atom");
+  const serve::Resource& after = *next.at("/feed.atom");
+  EXPECT_NE(after.etag, before.etag);
+  EXPECT_EQ(next.at("/feed.atom").get(), next.at("/topics/ai-hollywood.atom").get());
+  // Its newest story did not change, but Last-Modified must, or If-Modified-Since
+  // readers would be told "304" for a document that changed.
+  EXPECT_GT(after.last_modified, before.last_modified);
+  // "money" did not change: still the same Resource.
+  EXPECT_EQ(next.at("/topics/money.atom").get(), first.at("/topics/money.atom").get());
 }
 
 TEST(RenderFeed, PreparedItemsRenderTheSameBytesAsItems) {
