@@ -31,8 +31,9 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
     }
     std::set<std::int64_t> doomed;
     {
-      Use q(stmt("SELECT e.id FROM entries e JOIN sources s ON s.id = e.source_id "
-                 "WHERE e.sort_time < ? AND e.last_fetch_id IS NOT s.last_fetch_id"));
+      // CROSS JOIN keeps sources outer: one range scan of entries_source_time per source.
+      Use q(stmt("SELECT e.id FROM sources s CROSS JOIN entries e ON e.source_id = s.id "
+                 "AND e.sort_time < ? WHERE e.last_fetch_id IS NOT s.last_fetch_id"));
       q->bind(1, to_db(older_than));
       while (q->executeStep())
         if (latest.count(q->getColumn(0).getInt64()) == 0)

@@ -41,7 +41,12 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
   {
     SQLite::Database db(path.string());
     EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), k_schema_version);
+    // v2 added entries_sort_time, v7 dropped it again (retention uses entries_source_time).
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'entries_sort_time'")
+                  .getInt(),
+              0);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = "
+                            "'entries_source_time'")
                   .getInt(),
               1);
     // v5 rebuilt the LSH table from the stored signature: one row (10 band hashes).
