@@ -2,7 +2,7 @@
 // what the daemon's CPU thread does after each publish.
 //   publish_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // BM_MakeSnapshot/topics:1 is the default config (one topic, max_items = 100): 3 documents
-// at /topics/NAME.* and the same ones at /feed.*.
+// at /topics/NAME.* and the same ones at /feed.*, plus the index page.
 #include "serve_bench.hpp"
 
 #include "app/publish.hpp"
@@ -37,6 +37,47 @@ void BM_MakeSnapshot(benchmark::State& state) {
   state.counters["documents"] = static_cast<double>(documents);
 }
 BENCHMARK(BM_MakeSnapshot)->ArgName("topics")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+// A publish after an ingest that changed no published story (the common case: most new
+// stories are not about the topic): documents are rendered and compared, not gzipped.
+void BM_MakeSnapshotUnchanged(benchmark::State& state) {
+  const app::PublishPlan p = plan(static_cast<int>(state.range(0)), 100);
+  const serve::Snapshot previous = app::make_snapshot(p, "http://127.0.0.1:8080");
+  for (auto _ : state) {
+    const serve::Snapshot snapshot = app::make_snapshot(p, "http://127.0.0.1:8080", &previous);
+    benchmark::DoNotOptimize(snapshot.begin());
+  }
+}
+BENCHMARK(BM_MakeSnapshotUnchanged)
+    ->ArgName("topics")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond);
+
+// The parts of one topic's publish: preparing 100 items (gumbo), then each writer.
+void BM_PrepareAll(benchmark::State& state) {
+  const auto items = bench::synthetic_items(100);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(render::prepare_all(items).data());
+  }
+}
+BENCHMARK(BM_PrepareAll)->Unit(benchmark::kMillisecond);
+
+void BM_WritePrepared(benchmark::State& state) {
+  const auto prepared = render::prepare_all(bench::synthetic_items(100));
+  const auto format = static_cast<app::Format>(state.range(0));
+  state.SetLabel(app::extension(format));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        app::render_feed(format, bench::info(), std::span<const render::Prepared>(prepared))
+            .data());
+  }
+}
+BENCHMARK(BM_WritePrepared)
+    ->Arg(static_cast<int>(app::Format::atom))
+    ->Arg(static_cast<int>(app::Format::rss))
+    ->Arg(static_cast<int>(app::Format::json))
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace
 

@@ -54,6 +54,9 @@ inline std::vector<render::Item> synthetic_items(int n) {
     s.id = i + 1;
     s.uid = "urn:reelfeed:story:" + std::to_string(s.id);
     s.title = prose.words(9);
+    if (i % 4 == 0) {
+      s.title = "EXCLUSIVE: " + s.title + " | Variety"; // trade-press decorations
+    }
     s.link = "https://variety.com/2024/film/news/ai-deal-" + std::to_string(i) + "/";
     s.author = "Reporter " + std::to_string(i % 7);
     s.summary = "<p>" + prose.words(25) + " <b>" + prose.words(3) + "</b> &amp; consent.</p>";
