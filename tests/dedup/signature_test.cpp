@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdint>
+
 #include "dedup/dedup.hpp"
 
 namespace reelfeed::dedup {
@@ -81,6 +84,28 @@ TEST(Signature, EmptyTextIsNeverADuplicate) {
   EXPECT_EQ(similarity(signature(entry("")), signature(entry(""))), 0.0);
   const auto a = signature(entry("Same"));
   EXPECT_EQ(similarity(a, a), 1.0);
+}
+
+} // namespace
+} // namespace reelfeed::dedup
+
+namespace reelfeed::dedup {
+namespace {
+
+// Stored signatures are compared with new ones: the hash family must never change
+// silently (any CPU-specific code path must give these exact values).
+TEST(Signature, ValuesAreStableAcrossBuildsAndCpus) {
+  const auto s = signature(
+      entry("EXCLUSIVE: Actors Union, Studios Reach AI Replica Deal | Variety",
+            "<p>The actors union and the studios reached a tentative agreement on Tuesday.</p>"));
+  const std::array<std::uint32_t, Signature::k_size> expected = {
+      412824557u, 164368022u, 331559909u, 103381677u, 292399740u, 34981364u,  7286754u,
+      113406515u, 277467046u, 97194592u,  67910703u,  207813909u, 239649150u, 310097721u,
+      169625965u, 219486625u, 486662131u, 270948342u, 206286676u, 100973844u, 40433080u,
+      177893516u, 441222221u, 606820610u, 79151395u,  56908939u,  319078088u, 25017131u,
+      429392303u, 21553130u,  138472643u, 47097693u,
+  };
+  EXPECT_EQ(s.minhash, expected);
 }
 
 } // namespace
