@@ -369,8 +369,8 @@ void Engine::element(const pugi::xml_node& node) {
   }
   if (!skipped_div && m_incontent > 0 && cp_xhtml()) {
     // Serialise the start tag straight into the content being collected (escape=0).
-    if (!m_stack.empty()) {
-      std::string& out = m_stack.back().text;
+    if (m_top > 0) {
+      std::string& out = top().text;
       out += '<';
       out += tag;
       for (const auto& a : attrs) {
@@ -435,8 +435,8 @@ void Engine::element(const pugi::xml_node& node) {
   }
   if (!early) {
     if (m_incontent > 0 && cp_xhtml()) {
-      if (!m_stack.empty()) { // no temporary "</" + tag + ">" string
-        std::string& out = m_stack.back().text;
+      if (m_top > 0) { // no temporary "</" + tag + ">" string
+        std::string& out = top().text;
         out += "</";
         out += tag;
         out += '>';
@@ -451,18 +451,24 @@ void Engine::element(const pugi::xml_node& node) {
 }
 
 void Engine::handle_data(std::string_view text, bool escape) {
-  if (m_stack.empty()) {
+  if (m_top == 0) {
     return;
   }
   if (escape && cp_xhtml()) {
-    html_escape_append(m_stack.back().text, text);
+    html_escape_append(top().text, text);
   } else {
-    m_stack.back().text.append(text);
+    top().text.append(text);
   }
 }
 
 void Engine::push(std::string_view name, bool expecting) {
-  m_stack.push_back(Frame{name, expecting, {}});
+  if (m_top == m_stack.size()) {
+    m_stack.emplace_back();
+  }
+  Frame& f = m_stack[m_top++];
+  f.name = name;
+  f.expecting_text = expecting;
+  f.text.clear();
 }
 
 std::string Engine::resolve(std::string_view uri) const {
@@ -479,16 +485,17 @@ Context& Engine::context() {
   return feed;
 }
 
-std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
+std::optional<std::string_view> Engine::pop(std::string_view element, bool strip) {
   // Frame names are literals: the same pointer is the common way to match.
-  if (m_stack.empty() || !((m_stack.back().name.data() == element.data() &&
-                            m_stack.back().name.size() == element.size()) ||
-                           m_stack.back().name == element)) {
+  if (m_top == 0 ||
+      !((top().name.data() == element.data() && top().name.size() == element.size()) ||
+        top().name == element)) {
     return std::nullopt;
   }
-  Frame f = std::move(m_stack.back());
-  m_stack.pop_back();
-  std::string output = std::move(f.text);
+  // The value is worked on in the frame's own buffer, which keeps its capacity for the next
+  // element at this depth; values that are stored whole are moved out of it instead.
+  Frame& f = m_stack[--m_top];
+  std::string& output = f.text;
   if (std::string_view(version) == "atom10" && cp_xhtml()) {
     unwrap_div(output);
   }
@@ -501,7 +508,7 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
     }
   }
   if (!f.expecting_text) {
-    return output;
+    return std::string_view(output);
   }
   if (m_cp.base64) {
     bool ok = false;
@@ -525,10 +532,10 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
     map_cp1252(output);
   }
   if (is(element, "category") || is(element, "tags") || is(element, "itunes_keywords")) {
-    return output;
+    return std::string_view(output);
   }
   if (is(element, "title") && m_title_depth > -1 && m_title_depth <= m_depth) {
-    return output;
+    return std::string_view(output);
   }
   auto fix_link = [](std::string s) {
     if (s.find('&') == std::string::npos) {
@@ -558,7 +565,7 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
       // end_content only tests the result's presence (feedparser's summary copy, never
       // printed), so the value moves into contents instead of being copied.
       e.contents.push_back({m_cp.type, std::move(output)});
-      return std::string();
+      return std::string_view();
     } else if (is(element, "link")) {
       if (!m_inimage) {
         // No '&' (the common case): nothing to decode, skip the byte-by-byte copy.
@@ -578,7 +585,7 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
           e.links.back().href = o;
         }
         e.link = std::move(o);
-        return std::string();
+        return std::string_view();
       }
     } else {
       auto store = [&](std::optional<std::string>& field, int& depth) {
@@ -610,7 +617,7 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
           e.author_depth = m_depth;
           e.author_text = std::move(output);
         }
-        return std::string();
+        return std::string_view();
       }
     }
   } else if (m_infeed || m_insource) {
@@ -631,7 +638,7 @@ std::optional<std::string> Engine::pop(std::string_view element, bool strip) {
       c.author_text = output;
     }
   }
-  return output;
+  return std::string_view(output);
 }
 
 void Engine::push_content(std::string_view tag,
@@ -655,7 +662,7 @@ void Engine::push_content(std::string_view tag,
   push(tag, expecting);
 }
 
-std::optional<std::string> Engine::pop_content(std::string_view tag) {
+std::optional<std::string_view> Engine::pop_content(std::string_view tag) {
   auto v = pop(tag);
   --m_incontent;
   m_cp = ContentParams{};

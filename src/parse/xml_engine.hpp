@@ -88,12 +88,13 @@ private:
   void handle_data(std::string_view text, bool escape = true);
 
   void push(std::string_view name, bool expecting);
-  std::optional<std::string> pop(std::string_view name, bool strip = true);
+  /// The popped value: a view into the frame's buffer, valid until the next push.
+  std::optional<std::string_view> pop(std::string_view name, bool strip = true);
   void push_content(std::string_view tag,
                     std::span<const Attr> attrs,
                     std::string_view default_type,
                     bool expecting);
-  std::optional<std::string> pop_content(std::string_view tag);
+  std::optional<std::string_view> pop_content(std::string_view tag);
   Context& context();
   // Content-type tests run for every element and text node inside content: compare
   // string_views (length first) rather than std::string against a C string.
@@ -103,7 +104,7 @@ private:
   }
   void track_namespace(std::string_view prefix, std::string_view uri);
   std::string resolve(std::string_view uri) const;
-  void save_author(std::string_view key, const std::string& value);
+  void save_author(std::string_view key, std::string_view value);
   void sync_author_detail();
   void add_tag(std::optional<std::string_view> term,
                std::optional<std::string_view> scheme,
@@ -125,7 +126,10 @@ private:
   void split_tags(std::string_view element, const char* scheme);
 
   bool m_doc_utf8;
+  // Frames [0, m_top) are open; those above keep their text buffers for reuse.
   std::vector<Frame> m_stack;
+  std::size_t m_top = 0;
+  Frame& top() { return m_stack[m_top - 1]; }
   std::vector<NsBinding> m_ns;
   std::string m_base;
   Context m_scratch;

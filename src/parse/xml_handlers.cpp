@@ -722,13 +722,13 @@ void Engine::cdf_common(std::span<const Attr> attrs) {
   // ordinary element handlers.
   if (auto lastmod = attr(attrs, "lastmod")) {
     push("updated", true);
-    m_stack.back().text = *lastmod;
+    top().text = *lastmod;
     end_date(false);
   }
   if (auto href = attr(attrs, "href")) {
     start_link({});
-    if (!m_stack.empty() && m_stack.back().name == "link") {
-      m_stack.back().text = *href;
+    if (m_top > 0 && top().name == "link") {
+      top().text = *href;
     }
     pop("link");
   }
@@ -746,7 +746,7 @@ void Engine::end_author() {
   sync_author_detail();
 }
 
-void Engine::save_author(std::string_view key, const std::string& value) {
+void Engine::save_author(std::string_view key, std::string_view value) {
   Context& c = context();
   if (c.authors.empty()) {
     c.authors.emplace_back();
@@ -916,7 +916,7 @@ void Engine::start_summary_like(std::span<const Attr> attrs,
 void Engine::end_summary_like() {
   if (m_summary_key_content) {
     end_content();
-  } else if (!m_stack.empty() && m_stack.back().name == "summary") {
+  } else if (m_top > 0 && top().name == "summary") {
     pop_content("summary");
   } else {
     pop_content("description");
