@@ -83,9 +83,10 @@ Prepared prepare(const Item& item) {
   if (p.author.empty() && !p.outlets.empty()) {
     p.author = p.outlets.front().source;
   }
-  p.summary_html = sanitize_html(s.summary);
+  // Relative links in the HTML were relative to the article, not to this feed.
+  p.summary_html = sanitize_html(s.summary, p.link);
   p.summary_text = html_to_text(s.summary);
-  p.content_html = s.content.empty() ? p.summary_html : sanitize_html(s.content);
+  p.content_html = s.content.empty() ? p.summary_html : sanitize_html(s.content, p.link);
   p.content_html += also_covered(p.outlets);
 
   add_unique(p.categories, item.decision.topic);

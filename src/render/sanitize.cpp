@@ -2,12 +2,14 @@
 
 #include "render/text.hpp"
 
+#include <curl/curl.h>
 #include <gumbo.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <memory>
+#include <optional>
 
 namespace reelfeed::render {
 
@@ -75,25 +77,148 @@ GumboPtr parse_fragment(const std::string& html) {
   return GumboPtr(gumbo_parse_with_options(&options, html.data(), html.size()));
 }
 
-void write_attributes(std::string& out, const GumboElement& el) {
+struct CurluDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using CurluPtr = std::unique_ptr<CURLU, CurluDeleter>;
+
+struct CurlFree {
+  void operator()(char* p) const { curl_free(p); }
+};
+
+std::string_view trim_ascii_space(std::string_view s) {
+  const auto space = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
+  while (!s.empty() && space(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && space(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+/// A reference without a scheme ("/a", "b.png", "//host/x", "?q", "#f").
+bool is_relative(std::string_view url) {
+  for (const char c : url) {
+    if (c == ':') {
+      return false;
+    }
+    if (c == '/' || c == '?' || c == '#') {
+      return true;
+    }
+  }
+  return true;
+}
+
+/// Resolves relative references against one base URL; the libcurl handle is made on the
+/// first relative reference (most content has none).
+class Resolver {
+public:
+  explicit Resolver(std::string_view base) : m_base(base) {}
+
+  /// nullopt: keep the value as it is (absolute, or no usable base); "" drops it.
+  std::optional<std::string> resolve(std::string_view value) {
+    const std::string_view ref = trim_ascii_space(value);
+    if (m_base.empty() || !is_relative(ref)) {
+      return std::nullopt;
+    }
+    if (!m_handle && !init()) {
+      return std::nullopt;
+    }
+    // libcurl 7.88 resolves "#f" and "?q" against the base's folder, not its document
+    // (RFC 3986 5.2.2 keeps the whole path): those two are joined here.
+    if (ref.starts_with('#')) {
+      return clean_ref(m_base.substr(0, m_base.find('#')), ref);
+    }
+    if (ref.starts_with('?')) {
+      return clean_ref(m_base.substr(0, m_base.find_first_of("?#")), ref);
+    }
+    const CurluPtr u(curl_url_dup(m_handle.get()));
+    const std::string r(ref);
+    // With a URL already in the handle, a relative one is resolved against it (RFC 3986).
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, r.c_str(), CURLU_URLENCODE) != CURLUE_OK) {
+      return std::string{};
+    }
+    char* raw = nullptr;
+    if (curl_url_get(u.get(), CURLUPART_URL, &raw, 0) != CURLUE_OK || raw == nullptr) {
+      return std::string{};
+    }
+    const std::unique_ptr<char, CurlFree> out(raw);
+    return std::string(out.get());
+  }
+
+private:
+  /// base + ref, with what libcurl would have percent-encoded (spaces, controls) encoded.
+  static std::string clean_ref(std::string_view base, std::string_view ref) {
+    std::string out(base);
+    for (const char c : ref) {
+      if (static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '<' || c == '>') {
+        static constexpr char k_hex[] = "0123456789ABCDEF";
+        const auto u = static_cast<unsigned char>(c);
+        out += '%';
+        out += k_hex[u >> 4];
+        out += k_hex[u & 0xF];
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  bool init() {
+    const std::string base(m_base);
+    CurluPtr h(curl_url());
+    char* scheme = nullptr;
+    if (!h || curl_url_set(h.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
+        curl_url_get(h.get(), CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+      m_base = {};
+      return false;
+    }
+    const std::unique_ptr<char, CurlFree> s(scheme);
+    const std::string_view sv(s.get());
+    if (sv != "http" && sv != "https") {
+      m_base = {};
+      return false;
+    }
+    m_handle = std::move(h);
+    return true;
+  }
+
+  std::string_view m_base;
+  CurluPtr m_handle;
+};
+
+void write_attribute(std::string& out, std::string_view name, std::string_view value) {
+  out += ' ';
+  out += name;
+  out += "=\"";
+  append_html_escaped(out, value, true);
+  out += '"';
+}
+
+void write_attributes(std::string& out, const GumboElement& el, Resolver& resolver) {
   for (unsigned i = 0; i < el.attributes.length; ++i) {
     const auto* attr = static_cast<const GumboAttribute*>(el.attributes.data[i]);
     const std::string_view name = attr->name;
     if (std::find(k_attributes.begin(), k_attributes.end(), name) == k_attributes.end()) {
       continue;
     }
-    if (is_url_attribute(name) && !safe_url(attr->value)) {
-      continue;
+    if (is_url_attribute(name)) {
+      if (!safe_url(attr->value)) {
+        continue;
+      }
+      if (std::optional<std::string> absolute = resolver.resolve(attr->value)) {
+        if (!absolute->empty() && safe_url(*absolute)) {
+          write_attribute(out, name, clean_text(*absolute));
+        }
+        continue;
+      }
     }
-    out += ' ';
-    out += name;
-    out += "=\"";
-    append_html_escaped(out, attr->value, true);
-    out += '"';
+    write_attribute(out, name, attr->value);
   }
 }
 
-void write_node(std::string& out, const GumboNode& node) {
+void write_node(std::string& out, const GumboNode& node, Resolver& resolver) {
   switch (node.type) {
   case GUMBO_NODE_TEXT:
   case GUMBO_NODE_WHITESPACE:
@@ -114,14 +239,14 @@ void write_node(std::string& out, const GumboNode& node) {
   if (policy == Policy::keep) {
     out += '<';
     out += name;
-    write_attributes(out, el);
+    write_attributes(out, el, resolver);
     out += '>';
     if (is_void(el.tag)) {
       return;
     }
   }
   for (unsigned i = 0; i < el.children.length; ++i) {
-    write_node(out, *static_cast<const GumboNode*>(el.children.data[i]));
+    write_node(out, *static_cast<const GumboNode*>(el.children.data[i]), resolver);
   }
   if (policy == Policy::keep) {
     out += "</";
@@ -171,13 +296,14 @@ bool safe_url(std::string_view url) {
   return true;
 }
 
-std::string sanitize_html(std::string_view html) {
+std::string sanitize_html(std::string_view html, std::string_view base) {
   const std::string clean = clean_text(html);
   const GumboPtr doc = parse_fragment(clean);
   std::string out;
   out.reserve(clean.size());
   if (doc && doc->root) {
-    write_node(out, *doc->root);
+    Resolver resolver(base);
+    write_node(out, *doc->root, resolver);
     // The fragment root is the synthetic <html> (unwrapped, so no markup of its own).
   }
   // Character references ("&#x1;") decode to characters XML forbids.

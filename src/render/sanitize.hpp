@@ -12,7 +12,11 @@ namespace reelfeed::render {
 /// (p, a, img, lists, tables, emphasis, headings...) with a few safe attributes.
 /// Elements that can run code or submit data are dropped with their content; unknown
 /// elements are unwrapped (their text kept). Pure; never throws on bad input.
-[[nodiscard]] std::string sanitize_html(std::string_view html);
+/// `base`, when an absolute http(s) URL (the article's link): relative href/src/cite
+/// values are resolved against it (libcurl's URL API), because a reader resolves them
+/// against the republished feed's address, where they point at nothing. A value that
+/// cannot be resolved is dropped. Without a usable base, relative values stay as they are.
+[[nodiscard]] std::string sanitize_html(std::string_view html, std::string_view base = {});
 
 /// The text of an HTML fragment, whitespace collapsed (for plain-text fields).
 [[nodiscard]] std::string html_to_text(std::string_view html);

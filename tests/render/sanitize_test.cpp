@@ -83,5 +83,53 @@ TEST(CleanText, RemovesXmlIllegalCharactersAndRepairsUtf8) {
   EXPECT_EQ(clean_text("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");                 // truncated
 }
 
+constexpr const char* k_article = "https://variety.com/2024/film/news/ai-deal-1235/";
+
+TEST(SanitizeBase, RelativeReferencesBecomeAbsoluteAgainstTheArticle) {
+  EXPECT_EQ(sanitize_html("<a href=\"/v/2024/x\">a</a>", k_article),
+            "<a href=\"https://variety.com/v/2024/x\">a</a>");
+  EXPECT_EQ(sanitize_html("<img src=\"still.jpg\" alt=\"s\">", k_article),
+            "<img src=\"https://variety.com/2024/film/news/ai-deal-1235/still.jpg\" alt=\"s\">");
+  EXPECT_EQ(sanitize_html("<img src=\"../../img/a.png\">", k_article),
+            "<img src=\"https://variety.com/2024/film/img/a.png\">");
+  EXPECT_EQ(sanitize_html("<img src=\"//cdn.example/x.jpg\">", k_article),
+            "<img src=\"https://cdn.example/x.jpg\">");
+  EXPECT_EQ(sanitize_html("<a href=\"#note\">n</a>", k_article),
+            "<a href=\"https://variety.com/2024/film/news/ai-deal-1235/#note\">n</a>");
+  EXPECT_EQ(sanitize_html("<blockquote cite=\" /quote?a=1&amp;b=2 \">q</blockquote>", k_article),
+            "<blockquote cite=\"https://variety.com/quote?a=1&amp;b=2\">q</blockquote>");
+}
+
+TEST(SanitizeBase, FragmentAndQueryReferencesKeepTheBaseDocument) {
+  // RFC 3986 5.2.2: "#f" is the same document; "?q" replaces only the query.
+  const char* base = "https://deadline.com/2024/05/story.html?ref=rss#top";
+  EXPECT_EQ(sanitize_html("<a href=\"#vote\">v</a>", base),
+            "<a href=\"https://deadline.com/2024/05/story.html?ref=rss#vote\">v</a>");
+  EXPECT_EQ(sanitize_html("<a href=\"?page=2 x\">p</a>", base),
+            "<a href=\"https://deadline.com/2024/05/story.html?page=2%20x\">p</a>");
+}
+
+TEST(SanitizeBase, AbsoluteAndUnsafeReferencesAreUnaffectedByTheBase) {
+  EXPECT_EQ(sanitize_html("<a href=\"https://x.example/a?b=1&amp;c=2\">a</a>", k_article),
+            "<a href=\"https://x.example/a?b=1&amp;c=2\">a</a>");
+  EXPECT_EQ(sanitize_html("<a href=\"mailto:a@b.c\">m</a>", k_article),
+            "<a href=\"mailto:a@b.c\">m</a>");
+  EXPECT_EQ(sanitize_html("<a href=\"javascript:alert(1)\">a</a>", k_article), "<a>a</a>");
+  EXPECT_EQ(sanitize_html("<a href=\" java\tscript:x\">a</a>", k_article), "<a>a</a>");
+}
+
+TEST(SanitizeBase, WithoutAUsableBaseRelativeReferencesStay) {
+  for (const char* base : {"", "ftp://files.example/a/", "not a url", "/relative/base"}) {
+    EXPECT_EQ(sanitize_html("<img src=\"/rel.png\">", base), "<img src=\"/rel.png\">") << base;
+  }
+}
+
+TEST(SanitizeBase, ResultIsStableWhenSanitisedAgain) {
+  const std::string once =
+      sanitize_html("<p><a href=\"/a b\">x</a><img src=\"i.png\"></p>", k_article);
+  EXPECT_EQ(sanitize_html(once, k_article), once);
+  EXPECT_EQ(once.find("href=\"/"), std::string::npos) << once;
+}
+
 } // namespace
 } // namespace reelfeed::render
