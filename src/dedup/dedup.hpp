@@ -33,6 +33,8 @@ struct Signature {
   std::array<std::uint32_t, k_size> minhash{};
 };
 [[nodiscard]] Signature signature(const Entry& entry);
+/// The same, for a caller that already has normalise_title(entry.title).
+[[nodiscard]] Signature signature(const Entry& entry, std::string_view normalised_title);
 /// Estimated Jaccard similarity in [0, 1].
 [[nodiscard]] double similarity(const Signature& a, const Signature& b);
 

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdlib>
 #include <limits>
 #include <memory>
@@ -93,6 +92,21 @@ bool in_list(const std::array<std::string_view, N>& list, std::string_view s) {
                      [&](std::string_view x) { return util::iequals(x, s); });
 }
 
+/// Last position of `p` (2..5 bytes) in `s`. libstdc++'s rfind calls memcmp at every
+/// position; titles are short and the patterns start with common bytes, so compare inline.
+std::size_t rfind_seq(std::string_view s, std::string_view p) {
+  if (p.size() > s.size())
+    return std::string_view::npos;
+  for (std::size_t i = s.size() - p.size() + 1; i-- > 0;) {
+    std::size_t k = 0;
+    while (k < p.size() && s[i + k] == p[k])
+      ++k;
+    if (k == p.size())
+      return i;
+  }
+  return std::string_view::npos;
+}
+
 bool is_separator_start(std::string_view s) {
   return s.starts_with(":") || s.starts_with("-") || s.starts_with("|") ||
          s.starts_with("\xE2\x80\x94") /* em dash */ || s.starts_with("\xE2\x80\x93") /* en */;
@@ -148,7 +162,7 @@ std::string_view strip_suffixes(std::string_view t) {
       }
     }
     // The last " | X" is always an outlet/section decoration when X is short.
-    if (auto bar = t.rfind(" | "); bar != std::string_view::npos && bar > 0) {
+    if (auto bar = rfind_seq(t, " | "); bar != std::string_view::npos && bar > 0) {
       const auto tail = t.substr(bar + 3);
       if (std::count(tail.begin(), tail.end(), ' ') < 5) {
         t = t.substr(0, bar);
@@ -157,7 +171,7 @@ std::string_view strip_suffixes(std::string_view t) {
       }
     }
     for (std::string_view dash : {" - ", " \xE2\x80\x94 ", " \xE2\x80\x93 ", ": "}) {
-      const auto pos = t.rfind(dash);
+      const auto pos = rfind_seq(t, dash);
       if (pos == std::string_view::npos || pos == 0)
         continue;
       const std::string_view tail = trim(t.substr(pos + dash.size()));
@@ -181,20 +195,27 @@ std::string_view strip_suffixes(std::string_view t) {
 std::string fold(std::string_view text) {
   if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
     // ASCII (most English headlines): same result as the utf8proc path, ten times faster.
-    std::string out;
-    out.reserve(text.size());
+    // [A-Za-z0-9] kept (lower-cased), apostrophes dropped, other runs become one space.
+    std::string out(text.size(), '\0');
+    char* w = out.data();
     bool space = true;
     for (const char c : text) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const auto u = static_cast<unsigned char>(c);
+      const auto lower = static_cast<unsigned char>(u | 0x20);
+      if (static_cast<unsigned>(lower - 'a') < 26) {
+        *w++ = static_cast<char>(lower);
+        space = false;
+      } else if (static_cast<unsigned>(u - '0') < 10) {
+        *w++ = c;
         space = false;
       } else if (c != '\'' && !space) {
-        out += ' ';
+        *w++ = ' ';
         space = true;
       }
     }
-    while (!out.empty() && out.back() == ' ')
-      out.pop_back();
+    if (w != out.data() && w[-1] == ' ')
+      --w;
+    out.resize(static_cast<std::size_t>(w - out.data()));
     return out;
   }
   utf8proc_uint8_t* mapped = nullptr;
@@ -307,7 +328,10 @@ std::string_view undecorated(std::string_view title) {
 }
 
 Signature signature(const Entry& entry) {
-  const std::string title = normalise_title(entry.title);
+  return signature(entry, normalise_title(entry.title));
+}
+
+Signature signature(const Entry& entry, std::string_view title) {
   // Only the lede's first words count: cut long bodies before the (costly) Unicode fold.
   std::string text = strip_tags(
       entry.summary.empty() ? std::string_view(entry.content) : entry.summary, k_lede_bytes);

@@ -206,7 +206,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
       continue;
     }
     // The expensive part (MinHash of normalised title + lede) only for new or edited items.
-    const auto sig = p.signature ? *p.signature : dedup::signature(e);
+    const auto sig = p.signature ? *p.signature : dedup::signature(e, p.normalised_title);
     if (row) {
       // An edit: same row, new content. The story keeps its id and link.
       unindex_signature(row->id, row->sig, from_db(row->sort_time));

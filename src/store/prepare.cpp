@@ -98,7 +98,7 @@ PreparedEntry prepare_entry(const Entry& e, bool with_signature) {
       {e.title, e.link, e.author, e.summary, e.content, joined(e.categories), p.enclosures_json});
   p.normalised_title = dedup::normalise_title(e.title);
   if (with_signature)
-    p.signature = dedup::signature(e);
+    p.signature = dedup::signature(e, p.normalised_title);
   return p;
 }
 

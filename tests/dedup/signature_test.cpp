@@ -110,3 +110,20 @@ TEST(Signature, ValuesAreStableAcrossBuildsAndCpus) {
 
 } // namespace
 } // namespace reelfeed::dedup
+
+namespace reelfeed::dedup {
+namespace {
+
+TEST(NormaliseTitle, AsciiFastPathMatchesTheUnicodePath) {
+  // A trailing bullet (non-ASCII punctuation) sends the same text down the utf8proc path.
+  for (const std::string t : {"Box-Office: 'Dune' Earns $82M!! Again", "  A.I. -- 2026's   Top 10 ",
+                              "R2-D2 vs. C-3PO (Z_z) [x]", "''--''", "Zz09 aZ@[`{"}) {
+    SCOPED_TRACE(t);
+    EXPECT_EQ(normalise_title(t), normalise_title(t + " \xE2\x80\xA2"));
+  }
+  EXPECT_EQ(normalise_title("Box-Office: 'Dune' Earns $82M!! Again"),
+            "box office dune earns 82m again");
+}
+
+} // namespace
+} // namespace reelfeed::dedup
