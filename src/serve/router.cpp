@@ -51,6 +51,9 @@ std::string_view opaque(std::string_view tag) {
 Response base_response(http::status status, unsigned version) {
   Response res{status, version};
   res.set(http::field::server, k_server);
+  // Feeds carry (escaped) HTML from hostile sources: a browser must never sniff a feed
+  // or an error reply as an HTML page of this origin.
+  res.set("X-Content-Type-Options", "nosniff");
   return res;
 }
 
@@ -82,6 +85,10 @@ Routed serve_resource(const http::request_header<>& req,
     res.set(http::field::last_modified, format_rfc1123(r.last_modified));
   }
   res.set(http::field::cache_control, cacheable ? k_cache_control : "no-cache");
+  if (cacheable) {
+    // Public feeds: web-based readers fetch them from their own origin (JSON Feed above all).
+    res.set(http::field::access_control_allow_origin, "*");
+  }
   if (!r.gzip_body.empty()) {
     res.set(http::field::vary, "Accept-Encoding");
   }

@@ -4,9 +4,11 @@
 // Last-Modified; runs entirely on the io_context's thread.
 //
 // Behaviour: GET and HEAD only (405 with Allow otherwise), 404 for unknown paths (the
-// query string is ignored), 503 with Retry-After for them until the first publish(); snapshot resources get Cache-Control "public, max-age=300",
-// Vary: Accept-Encoding and the gzip body when Accept-Encoding admits gzip; handler
-// resources get "no-cache". If-None-Match (weak comparison, "*") wins over
+// query string is ignored), 503 with Retry-After for them until the first publish();
+// snapshot resources get Cache-Control "public, max-age=300", Vary: Accept-Encoding, the
+// gzip body when Accept-Encoding admits gzip, and Access-Control-Allow-Origin: * (public
+// feeds, read by web-based readers too); handler resources get "no-cache"; every reply
+// has X-Content-Type-Options: nosniff. If-None-Match (weak comparison, "*") wins over
 // If-Modified-Since. Bodies are sent from the snapshot without copying.
 // Limits: request header 8 KiB (431), body 8 KiB (413), malformed request 400 (each then
 // closes the connection); 30 s to read a request (also the keep-alive idle time), 60 s to

@@ -85,6 +85,8 @@ TEST(Route, ServesSnapshotWithCachingHeaders) {
   EXPECT_EQ(r.response[http::field::cache_control], "public, max-age=300");
   EXPECT_EQ(r.response[http::field::vary], "Accept-Encoding");
   EXPECT_EQ(r.response.count(http::field::content_encoding), 0U);
+  EXPECT_EQ(r.response[http::field::access_control_allow_origin], "*");
+  EXPECT_EQ(r.response["X-Content-Type-Options"], "nosniff");
   // The body is a view into the snapshot, which the reply keeps alive.
   EXPECT_EQ(r.response.body().data(), snap->at("/feed.atom")->body.data());
   EXPECT_EQ(r.keep, snap);
@@ -146,6 +148,7 @@ TEST(Route, GzipHeadAndErrors) {
   const Routed post = route(req(http::verb::post, "/feed.atom"), snap, {});
   EXPECT_EQ(post.response.result(), http::status::method_not_allowed);
   EXPECT_EQ(post.response[http::field::allow], "GET, HEAD");
+  EXPECT_EQ(post.response["X-Content-Type-Options"], "nosniff");
 }
 
 TEST(Route, DynamicHandlers) {
@@ -159,6 +162,8 @@ TEST(Route, DynamicHandlers) {
   const Routed a = route(req(http::verb::get, "/healthz"), nullptr, handlers);
   EXPECT_EQ(body(a.response), "ok 1\n");
   EXPECT_EQ(a.response[http::field::cache_control], "no-cache");
+  EXPECT_EQ(a.response.count(http::field::access_control_allow_origin), 0U);
+  EXPECT_EQ(a.response["X-Content-Type-Options"], "nosniff");
   EXPECT_EQ(a.response.count(http::field::vary), 0U);
   EXPECT_EQ(body(route(req(http::verb::get, "/healthz"), nullptr, handlers).response), "ok 2\n");
   EXPECT_EQ(route(req(http::verb::get, "/boom"), nullptr, handlers).response.result(),
