@@ -26,6 +26,8 @@ void append_utf8(std::string& out, char32_t cp);
 char32_t html_entity(std::string_view name);
 /// Python str.split()-join: runs of Unicode whitespace -> one space, trimmed.
 std::string collapse_ws(std::string_view s);
+/// True when collapse_ws(s) == s for sure: printable ASCII words joined by single spaces.
+bool is_collapsed(std::string_view s);
 /// Strip ASCII whitespace at both ends (Python str.strip() for the common case).
 std::string_view trim(std::string_view s);
 /// HTML-typed title -> text: tags removed (no space), script/style dropped, entities decoded.

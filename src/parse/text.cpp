@@ -293,6 +293,24 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+bool is_collapsed(std::string_view s) {
+  if (s.empty()) {
+    return true;
+  }
+  if (s.front() == ' ' || s.back() == ' ') {
+    return false;
+  }
+  char prev = 'x';
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F || (c == ' ' && prev == ' ')) {
+      return false; // control/whitespace, non-ASCII (maybe a Unicode space), double space
+    }
+    prev = c;
+  }
+  return true;
+}
+
 std::string collapse_ws(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -35,11 +35,16 @@ bool is_html_type(std::string_view t) {
   return t == "text/html" || t == "application/xhtml+xml";
 }
 
-std::string text_value(const std::optional<std::string>& v, std::string_view type) {
+/// collapse_ws(v), moving v when it is already collapsed (most titles, names and terms).
+std::string collapsed(std::string&& v) {
+  return is_collapsed(v) ? std::move(v) : collapse_ws(v);
+}
+
+std::string text_value(std::optional<std::string>& v, std::string_view type) {
   if (!v) {
     return {};
   }
-  return is_html_type(type) ? html_to_text(*v) : collapse_ws(*v);
+  return is_html_type(type) ? html_to_text(*v) : collapsed(std::move(*v));
 }
 
 std::string html_value(std::string&& v, std::string_view type) {
@@ -77,13 +82,13 @@ Entry to_entry(Context& c, FeedFormat fmt) {
   e.link = take_trimmed(std::move(link));
   e.published = c.published;
   e.updated = c.updated;
-  for (const auto& a : c.authors) {
+  for (auto& a : c.authors) {
     if (!trim(a.name).empty()) {
-      e.author = collapse_ws(a.name);
+      e.author = collapsed(std::move(a.name));
       break;
     }
     if (!trim(a.email).empty()) {
-      e.author = collapse_ws(a.email);
+      e.author = collapsed(std::move(a.email));
       break;
     }
   }
@@ -93,14 +98,14 @@ Entry to_entry(Context& c, FeedFormat fmt) {
   if (!c.contents.empty()) {
     e.content = html_value(std::move(c.contents.front().value), c.contents.front().type);
   }
-  for (const auto& t : c.tags) {
+  for (auto& t : c.tags) {
     if (t.scheme && *t.scheme == "http://www.itunes.com/") {
       continue;
     }
     if (!t.term) {
       continue;
     }
-    std::string term = collapse_ws(*t.term);
+    std::string term = collapsed(std::move(*t.term));
     if (term.empty()) {
       continue;
     }
