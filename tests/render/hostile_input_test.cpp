@@ -44,6 +44,10 @@ std::string hostile(std::mt19937& rng) {
                                                    "\xC0\xAF",
                                                    "\xED\xA0\x80",
                                                    "\xEF\xBF\xBE",
+                                                   "<a href=\"../x y\">",
+                                                   "<img src='//cdn.example/a'>",
+                                                   "<a href='#f'>",
+                                                   "<a href=\"?q=1\">",
                                                    "<b><i>",
                                                    "<table><tr><td>",
                                                    "\r\n"};
@@ -99,14 +103,19 @@ TEST(HostileInput, DocumentsStayWellFormed) {
 
 TEST(HostileInput, SanitiserIsIdempotentAndScriptFree) {
   std::mt19937 rng(7);
+  int resolved = 0;
   for (int round = 0; round < 500; ++round) {
-    const std::string once = sanitize_html(hostile(rng));
-    EXPECT_EQ(sanitize_html(once), once) << "round " << round;
+    // Every other round resolves relative references against an article URL.
+    const std::string base = round % 2 == 0 ? "" : "https://variety.com/2024/film/a.html?x=1";
+    const std::string once = sanitize_html(hostile(rng), base);
+    EXPECT_EQ(sanitize_html(once, base), once) << "round " << round;
+    resolved += once.find("https://variety.com/2024/film/") != std::string::npos ? 1 : 0;
     for (const char* bad :
          {"<script", "<iframe", "<svg", "<style", "javascript:", "onerror", "onclick", "<!--"}) {
       EXPECT_EQ(once.find(bad), std::string::npos) << bad << " in " << once;
     }
   }
+  EXPECT_GT(resolved, 20); // the relative references did meet the resolver
 }
 
 TEST(StableIds, EditsDoNotChangeTheId) {
