@@ -45,6 +45,11 @@ Row row_for(const config::SourceConfig& source, const SourceStatus* status, Time
   }
   if (source.enabled) {
     row[1] = to_string(status->state);
+    // A permanent redirect seen but not yet on enough polls in a row: the source is
+    // healthy, yet about to change URL, which the user should see coming.
+    if (status->state == SourceState::ok && !status->pending_move_to.empty()) {
+      row[1] = "moving";
+    }
   }
   if (status->last_success) {
     row[2] = relative_time(*status->last_success, now);

@@ -14,7 +14,8 @@ namespace reelfeed::app {
 
 /// Columns: SOURCE STATE LAST-SUCCESS HTTP BYTES ERRORS NEXT-POLL NOTE. Sources follow the
 /// config's order; one never polled shows state "new"; a source disabled in the config
-/// shows "disabled"; NOTE carries the moved-to URL or the last error.
+/// shows "disabled"; one healthy but answering with a permanent redirect not yet followed
+/// for good shows "moving"; NOTE carries the (pending) moved-to URL or the last error.
 [[nodiscard]] std::string format_status_table(const std::vector<config::SourceConfig>& sources,
                                               const std::vector<SourceStatus>& statuses,
                                               Timestamp now);

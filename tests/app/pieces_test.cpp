@@ -178,6 +178,33 @@ TEST(StatusTable, OneRowPerConfiguredSourceWithStateAndNotes) {
   EXPECT_EQ(rows[1].substr(state_col, 2), "ok");
 }
 
+TEST(StatusTable, PendingPermanentRedirectShowsMovingWithTheTarget) {
+  const std::vector<config::SourceConfig> sources{
+      {"Mover", "https://old.example/rss", std::nullopt, true, {}}};
+  SourceStatus s;
+  s.name = "Mover";
+  s.url = sources[0].url;
+  s.last_attempt = s.last_success = k_now - std::chrono::minutes{1};
+  s.last_status = 200;
+  s.pending_move_to = "https://new.example/rss";
+  s.pending_move_count = 2;
+  std::istringstream lines(format_status_table(sources, {s}, k_now));
+  std::string header;
+  std::string row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  const std::size_t state_col = header.find("STATE");
+  EXPECT_EQ(row.substr(state_col, 7), "moving ") << row;
+  EXPECT_NE(row.find("redirects to https://new.example/rss (2x)"), std::string::npos) << row;
+  // Failing while a move is pending: the failure is what matters.
+  s.state = SourceState::backing_off;
+  s.error_count = 1;
+  std::istringstream failing(format_status_table(sources, {s}, k_now));
+  std::getline(failing, header);
+  std::getline(failing, row);
+  EXPECT_EQ(row.substr(state_col, 11), "backing_off") << row;
+}
+
 TEST(RelativeTime, PastFutureAndUnset) {
   EXPECT_EQ(relative_time(k_now - std::chrono::seconds{30}, k_now), "30s ago");
   EXPECT_EQ(relative_time(k_now + std::chrono::hours{5}, k_now), "in 5h");
