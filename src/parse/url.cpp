@@ -173,9 +173,36 @@ std::string fix_uri(std::string_view uri) {
   return out;
 }
 
+/// An absolute http(s) reference that urljoin returns unchanged whatever the base (unless
+/// the base has brackets): most feed links. Checked without splitting either URL.
+bool plain_absolute(std::string_view ref) {
+  std::size_t p = 0;
+  if (ref.starts_with("http://")) {
+    p = 7;
+  } else if (ref.starts_with("https://")) {
+    p = 8;
+  } else {
+    return false;
+  }
+  if (p < ref.size() && ref[p] == '/') {
+    return false; // "http:///x": fix_uri rewrites it
+  }
+  for (std::size_t i = p; i < ref.size(); ++i) {
+    const char c = ref[i];
+    if (c == '[' || c == ']' || (c == '/' && i + 1 < ref.size() && ref[i + 1] == '.') ||
+        (c == '?' && (i + 1 == ref.size() || ref[i + 1] == '#'))) {
+      return false; // brackets, a possible dot segment, an empty query
+    }
+  }
+  return ref.back() != '#'; // an empty fragment is dropped by unsplit
+}
+
 } // namespace
 
 std::string urljoin(std::string_view base_in, std::string_view ref_in) {
+  if (plain_absolute(ref_in) && base_in.find_first_of("[]") == std::string_view::npos) {
+    return std::string(ref_in);
+  }
   const std::string ref_s = fix_uri(ref_in);
   std::string_view ref = ref_s;
   if (base_in.empty()) {

@@ -22,5 +22,17 @@ TEST(UrlJoin, AbsoluteReferenceKeptOrNormalised) {
   EXPECT_EQ(urljoin("", "rel/x"), "rel/x");                        // no base
 }
 
+TEST(UrlJoin, PlainAbsoluteShortcutDeclinesWhatResolutionChanges) {
+  // Each of these looks absolute but resolution rewrites it, so the shortcut must decline.
+  EXPECT_EQ(urljoin("http://a/b/", "http://x/p/../q"), "http://x/q"); // dot segment
+  EXPECT_EQ(urljoin("http://a/b/", "http://x/p?"), "http://x/p");     // empty query
+  EXPECT_EQ(urljoin("http://a/b/", "http://x/p#"), "http://x/p");     // empty fragment
+  EXPECT_EQ(urljoin("http://a/b/", "https://x/p?"), "https://x/p?");  // other scheme: as is
+  EXPECT_EQ(urljoin("http://a/b/", "http:///x/y"), "http://x/y");     // fix_uri's rewrite
+  EXPECT_EQ(urljoin("http://[::1/b/", "http://x/y"), "");             // unbalanced base
+  EXPECT_EQ(urljoin("http://a/b/", "https://x/p?q=1#f"), "https://x/p?q=1#f");
+  EXPECT_EQ(urljoin("", "https://x/p"), "https://x/p");
+}
+
 } // namespace
 } // namespace reelfeed::parse::detail
