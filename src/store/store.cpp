@@ -142,6 +142,13 @@ SQLite::Statement& Store::Impl::stmt(const std::string& sql) {
   return *slot;
 }
 
+SQLite::Statement& Store::Impl::stmt(const char* sql_literal) {
+  auto& slot = m_literal_stmts[sql_literal];
+  if (slot == nullptr)
+    slot = &stmt(std::string(sql_literal));
+  return *slot;
+}
+
 void Store::Impl::require_writable(const char* what) const {
   if (m_access == Access::read_only)
     throw std::logic_error(std::string("store opened read-only: cannot ") + what);

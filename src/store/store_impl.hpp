@@ -74,6 +74,9 @@ public:
   Impl(const std::filesystem::path& path, ClusterOptions options, Access access);
 
   SQLite::Statement& stmt(const std::string& sql);
+  /// For string literals (static storage): cached by address, so a use costs neither a
+  /// std::string nor a hash of the SQL text.
+  SQLite::Statement& stmt(const char* sql_literal);
   void require_writable(const char* what) const;
 
   // schema.cpp
@@ -148,6 +151,7 @@ public:
 
 private:
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_stmts;
+  std::unordered_map<const char*, SQLite::Statement*> m_literal_stmts;
 };
 
 } // namespace reelfeed::store
