@@ -131,6 +131,8 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
     log.error("startup_failed", {{"err", e.what()}});
     return 1;
   }
+  // Many hosts in every window: one host's per-host limit does not stall the rest.
+  interleave_by_host(run.queue);
   const std::size_t total = run.queue.size();
   auto fetcher = std::make_unique<fetch::Fetcher>(ioc, fetch_limits(config));
   Poller poller(ioc, *fetcher, cpu, store_thread, *store, clock, log);

@@ -2,9 +2,11 @@
 
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 #define XXH_STATIC_LINKING_ONLY // XXH3_state_t on the stack
@@ -59,6 +61,30 @@ body_digest(std::string_view body, std::string_view content_type, std::string_vi
   std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
                 static_cast<unsigned long long>(h.low64));
   return std::string(hex, 32);
+}
+
+void interleave_by_host(std::deque<std::pair<SourceStatus, sched::Policy>>& sources) {
+  std::vector<std::deque<std::pair<SourceStatus, sched::Policy>>> by_host;
+  std::map<std::string, std::size_t, std::less<>> index;
+  for (auto& source : sources) {
+    const auto [it, added] =
+        index.try_emplace(sched::host_of(poll_url(source.first)), by_host.size());
+    if (added) {
+      by_host.emplace_back();
+    }
+    by_host[it->second].push_back(std::move(source));
+  }
+  sources.clear();
+  for (bool more = true; more;) {
+    more = false;
+    for (auto& host : by_host) {
+      if (!host.empty()) {
+        sources.push_back(std::move(host.front()));
+        host.pop_front();
+        more = true;
+      }
+    }
+  }
 }
 
 void mark_parse_failure(FetchResult& result, const std::string& message) {

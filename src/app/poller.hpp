@@ -56,6 +56,11 @@ void mark_parse_failure(FetchResult& result, const std::string& message);
 [[nodiscard]] std::string
 body_digest(std::string_view body, std::string_view content_type, std::string_view base_url);
 
+/// Reorders sources round-robin over their hosts (first-seen host order, each host's own
+/// order kept), so that a bounded window of polls spans many hosts and one host's per-host
+/// limit does not hold up the others. Pure.
+void interleave_by_host(std::deque<std::pair<SourceStatus, sched::Policy>>& sources);
+
 struct PollDone {
   SourceStatus status;    ///< after this poll, as stored
   bool changed = false;   ///< new or updated entries were stored

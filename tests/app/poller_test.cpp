@@ -1,11 +1,13 @@
 // Poller end to end in one process: the real Fetcher against the in-process HTTP server, the
 // real parser, a real SQLite file. What is checked is what the Poller stored (fetch history,
 // entries, the source's status row), not how it got there.
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <boost/asio/executor_work_guard.hpp>
@@ -124,6 +126,29 @@ private:
   Logger m_log;
   Poller m_poller;
 };
+
+TEST(InterleaveByHost, RoundRobinOverHostsKeepingEachHostsOrder) {
+  std::deque<std::pair<SourceStatus, sched::Policy>> q;
+  const auto add = [&q](const std::string& name, const std::string& url) {
+    SourceStatus s;
+    s.name = name;
+    s.url = url;
+    q.emplace_back(s, sched::Policy{});
+  };
+  add("a1", "https://a.example/1");
+  add("a2", "https://a.example/2");
+  add("a3", "https://A.example:443/3"); // same host, spelled differently
+  add("b1", "https://b.example/1");
+  add("c1", "https://c.example/1");
+  add("c2", "https://c.example/2");
+  q.back().first.effective_url = "https://b.example/moved"; // polled at its moved-to URL
+  interleave_by_host(q);
+  std::vector<std::string> names;
+  for (const auto& [status, policy] : q) {
+    names.push_back(status.name);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"a1", "b1", "c1", "a2", "c2", "a3"}));
+}
 
 TEST(BodyDigest, DependsOnBodyContentTypeAndBase) {
   const std::string d = body_digest("<rss/>", "application/rss+xml", "http://a/feed");

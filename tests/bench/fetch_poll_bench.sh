@@ -107,7 +107,9 @@ timed() { # $1 = label; rest = command. Prints one line like the floors do.
     END { printf "cycle=%s wall_s=%.2f cpu_s=%.2f maxrss_mib=%.1f\n", l, w, u + s, m / 1024 }' "$WORK/time.txt"
 }
 
-echo "# reelfeed poll cycles ($(grep -c . "$WORK/urls.txt") feeds, $(du -sh "$CORPUS/feeds" | cut -f1))"
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+echo "# reelfeed poll cycles ($(grep -c . "$WORK/urls.txt") feeds, $(du -sh "$CORPUS/feeds" | cut -f1)," \
+  "build ${build_type:-?}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 rm -f "$WORK"/poll.db*
 start_nginx on
 timed cold "$BIN" poll -c "$WORK/reelfeed.toml"
@@ -119,7 +121,7 @@ for c in cold redownload warm; do
   echo "  $c log lines: $(grep -c . "$WORK/$c.err" || true); last: $(tail -1 "$WORK/$c.err" | cut -c1-160)"
 done
 
-echo "# floors (same run, same server)"
+echo "# floors (same run, same server; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 "$BENCH/fetch_curl_floor_bench" "$WORK/urls.txt" "$PAR" --record-etags "$WORK/etags.tsv"
 "$BENCH/fetch_curl_floor_bench" "$WORK/urls.txt" "$PAR" --send-etags "$WORK/etags.tsv"
 "$BENCH/fetch_fetcher_bench" "$WORK/urls.txt" "$PAR"
