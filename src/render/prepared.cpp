@@ -31,6 +31,21 @@ std::string safe_link(const std::string& url) {
   return safe_url(clean) ? clean : std::string{};
 }
 
+/// Summaries or bodies larger than this are not republished (a link to the article
+/// stands in): one hostile or broken item must not make every document and every publish
+/// huge. Long-form articles with inline images stay far below it.
+constexpr std::size_t k_max_html = 256 * 1024;
+
+std::string too_long_note(const std::string& link) {
+  std::string out = "<p>The full text is too long to republish here";
+  if (!link.empty()) {
+    out += ": <a href=\"";
+    append_html_escaped(out, link, true);
+    out += "\">read it at the source</a>";
+  }
+  return out + ".</p>";
+}
+
 /// "<p>Also covered by: <a href=...>Deadline</a>, ...</p>" naming every other outlet once;
 /// empty when the story was seen only at its representative's outlet.
 std::string also_covered(const std::vector<PreparedOutlet>& outlets) {
@@ -84,9 +99,17 @@ Prepared prepare(const Item& item) {
     p.author = p.outlets.front().source;
   }
   // Relative links in the HTML were relative to the article, not to this feed.
-  p.summary_html = sanitize_html(s.summary, p.link);
-  p.summary_text = html_to_text(s.summary);
-  p.content_html = s.content.empty() ? p.summary_html : sanitize_html(s.content, p.link);
+  const bool summary_fits = s.summary.size() <= k_max_html;
+  const bool content_fits = s.content.size() <= k_max_html;
+  if (summary_fits) {
+    p.summary_html = sanitize_html(s.summary, p.link);
+    p.summary_text = html_to_text(s.summary);
+  }
+  p.content_html =
+      s.content.empty() || !content_fits ? p.summary_html : sanitize_html(s.content, p.link);
+  if (!summary_fits || !content_fits) {
+    p.content_html += too_long_note(p.link);
+  }
   p.content_html += also_covered(p.outlets);
 
   add_unique(p.categories, item.decision.topic);

@@ -16,6 +16,8 @@
 //   relative, http(s) and mailto URLs kept; Atom uses type="html".
 // - categories: Decision::topic, Decision::concepts_matched, then Story::categories,
 //   de-duplicated in that order.
+// - a summary or body over 256 KiB of HTML is not republished: a paragraph linking to the
+//   article stands in (bounded documents, bounded publish cost).
 // - a story with other outlets gets "<p>Also covered by: <a>Deadline</a>, ...</p>" after
 //   its content (Atom also adds rel="related" links); JSON items carry
 //   "_reelfeed": {"outlets": [{"source","link","title"}...], "topic", "score", "concepts"}.
