@@ -1,15 +1,8 @@
 // `reelfeed run` and `reelfeed poll`: the two commands that fetch.
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <deque>
 #include <exception>
 #include <functional>
-#include <latch>
-#include <memory>
 #include <ostream>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -44,39 +37,7 @@ int cmd_run(const std::filesystem::path& config_path, Streams io) {
 namespace {
 
 constexpr int k_cpu_threads = 2;
-constexpr int k_cpu_nice = 5;           ///< added to each pool thread's nice value
 constexpr std::size_t k_downstream = 8; ///< fetched sources waiting for parse or store
-
-/// Raises the nice value of each of the pool's `threads` threads by `delta` (Linux: the
-/// priority of one thread, by its id). Lowering priority needs no privilege; failure only
-/// costs speed, so it is logged and ignored.
-void lower_priority(asio::thread_pool& pool, int threads, int delta, Logger& log) {
-  struct Rendezvous {
-    explicit Rendezvous(int n) : arrived(n) {}
-    std::latch arrived;
-    std::atomic<int> failures{0};
-  };
-  // Shared, not on this stack: a task may still be leaving arrive_and_wait() after the
-  // last arrival has let this function return.
-  auto meet = std::make_shared<Rendezvous>(threads);
-  for (int i = 0; i < threads; ++i) {
-    // Each task waits for all the others, so each thread runs exactly one of them.
-    asio::post(pool, [meet, delta] {
-      const auto tid = static_cast<id_t>(::gettid());
-      errno = 0;
-      const int current = ::getpriority(PRIO_PROCESS, tid);
-      if ((current == -1 && errno != 0) ||
-          ::setpriority(PRIO_PROCESS, tid, std::min(19, current + delta)) != 0) {
-        meet->failures.fetch_add(1);
-      }
-      meet->arrived.arrive_and_wait();
-    });
-  }
-  meet->arrived.wait();
-  if (const int failed = meet->failures.load(); failed > 0) {
-    log.warn("nice_failed", {{"threads", failed}});
-  }
-}
 
 struct PollRun {
   std::deque<std::pair<SourceStatus, sched::Policy>> queue;
@@ -102,7 +63,9 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   asio::thread_pool store_thread{1};
   // The one store thread is the narrowest stage of a big poll: the parsing threads yield to
   // it, so that on two cores it keeps a core to itself instead of a 2/3 share.
-  lower_priority(cpu, k_cpu_threads, k_cpu_nice, log);
+  if (const int failed = lower_priority(cpu, k_cpu_threads, k_cpu_pool_nice); failed > 0) {
+    log.warn("nice_failed", {{"threads", failed}});
+  }
   std::unique_ptr<store::Store> store;
   std::unique_ptr<filter::Rules> rules;
   PollRun run;

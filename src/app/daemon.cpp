@@ -62,6 +62,10 @@ int Daemon::run() {
   m_poller =
       std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
   m_poller->set_host_holds(cfg.poll.retry_after_per_host);
+  // Parsing and rendering yield to the io thread (serving, fetching) and the store thread.
+  if (const int failed = lower_priority(m_cpu, k_cpu_threads, k_cpu_pool_nice); failed > 0) {
+    m_log.warn("nice_failed", {{"threads", failed}});
+  }
 
   apply_sources(cfg, stored);
   wait_signal();

@@ -79,7 +79,8 @@ private:
   const Clock& m_clock;
 
   boost::asio::io_context m_io{1};
-  boost::asio::thread_pool m_cpu{2};
+  static constexpr int k_cpu_threads = 2;
+  boost::asio::thread_pool m_cpu{k_cpu_threads};
   boost::asio::thread_pool m_store_thread{1};
   std::unique_ptr<store::Store> m_store;
   std::unique_ptr<serve::Server> m_server;

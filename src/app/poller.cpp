@@ -1,8 +1,16 @@
 #include "app/poller.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <exception>
+#include <latch>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <utility>
@@ -85,6 +93,33 @@ void interleave_by_host(std::deque<std::pair<SourceStatus, sched::Policy>>& sour
       }
     }
   }
+}
+
+void on_each_thread(asio::thread_pool& pool, int threads, const std::function<void()>& fn) {
+  // Shared, not on this stack: a task may still be leaving arrive_and_wait() after the last
+  // arrival has let this function return.
+  auto arrived = std::make_shared<std::latch>(threads);
+  for (int i = 0; i < threads; ++i) {
+    asio::post(pool, [arrived, &fn] {
+      fn();
+      arrived->arrive_and_wait();
+    });
+  }
+  arrived->wait(); // `fn` is not used after this: every task has called it
+}
+
+int lower_priority(asio::thread_pool& pool, int threads, int delta) {
+  std::atomic<int> failures{0};
+  on_each_thread(pool, threads, [&failures, delta] {
+    const auto tid = static_cast<id_t>(::gettid());
+    errno = 0;
+    const int current = ::getpriority(PRIO_PROCESS, tid);
+    if ((current == -1 && errno != 0) ||
+        ::setpriority(PRIO_PROCESS, tid, std::min(19, current + delta)) != 0) {
+      failures.fetch_add(1);
+    }
+  });
+  return failures.load();
 }
 
 void mark_parse_failure(FetchResult& result, const std::string& message) {

@@ -61,6 +61,19 @@ body_digest(std::string_view body, std::string_view content_type, std::string_vi
 /// limit does not hold up the others. Pure.
 void interleave_by_host(std::deque<std::pair<SourceStatus, sched::Policy>>& sources);
 
+/// Runs `fn` once on each of `pool`'s `threads` threads and returns when all did (each task
+/// waits for the others, so no thread runs two). Call it while the pool is otherwise idle.
+void on_each_thread(boost::asio::thread_pool& pool, int threads, const std::function<void()>& fn);
+
+/// Nice value the CPU pool's threads get on top of the process's: the store thread is the
+/// narrowest stage of a big poll and the io thread serves; both should win over parsing.
+constexpr int k_cpu_pool_nice = 5;
+
+/// Raises the nice value of each of the pool's threads by `delta` (Linux: one thread's
+/// priority, by its id; capped at 19). Needs no privilege. Returns how many threads could
+/// not be changed (failure only costs speed).
+int lower_priority(boost::asio::thread_pool& pool, int threads, int delta);
+
 struct PollDone {
   SourceStatus status;    ///< after this poll, as stored
   bool changed = false;   ///< new or updated entries were stored

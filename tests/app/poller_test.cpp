@@ -1,7 +1,12 @@
 // Poller end to end in one process: the real Fetcher against the in-process HTTP server, the
 // real parser, a real SQLite file. What is checked is what the Poller stored (fetch history,
 // entries, the source's status row), not how it got there.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -148,6 +153,33 @@ TEST(InterleaveByHost, RoundRobinOverHostsKeepingEachHostsOrder) {
     names.push_back(status.name);
   }
   EXPECT_EQ(names, (std::vector<std::string>{"a1", "b1", "c1", "a2", "c2", "a3"}));
+}
+
+TEST(LowerPriority, RaisesTheNiceValueOfEachPoolThreadOnly) {
+  asio::thread_pool pool{2};
+  std::mutex mutex;
+  std::map<pid_t, int> before;
+  std::map<pid_t, int> after;
+  const auto record = [&mutex](std::map<pid_t, int>& into) {
+    return [&mutex, &into] {
+      const pid_t tid = ::gettid();
+      const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
+      const std::lock_guard lock(mutex);
+      into[tid] = nice;
+    };
+  };
+  const int main_nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  on_each_thread(pool, 2, record(before));
+  ASSERT_EQ(before.size(), 2U); // each thread ran the task once
+  EXPECT_EQ(lower_priority(pool, 2, 3), 0);
+  on_each_thread(pool, 2, record(after));
+  ASSERT_EQ(after.size(), 2U);
+  for (const auto& [tid, nice] : before) {
+    ASSERT_EQ(after.count(tid), 1U);
+    EXPECT_EQ(after.at(tid), std::min(19, nice + 3)) << "thread " << tid;
+  }
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), main_nice);
+  pool.join();
 }
 
 TEST(BodyDigest, DependsOnBodyContentTypeAndBase) {
