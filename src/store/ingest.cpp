@@ -16,21 +16,7 @@
 #include "store/store_impl.hpp"
 
 namespace reelfeed::store {
-namespace {
-
-struct Existing {
-  std::int64_t id = 0;
-  std::int64_t story_id = 0;
-  std::uint64_t content_hash = 0;
-  std::string canonical_url;
-  std::string title;
-  std::optional<std::int64_t> published;
-  std::int64_t sort_time = 0;
-  dedup::Signature sig;
-  std::string identity;
-};
-
-} // namespace
+namespace {} // namespace
 
 bool Store::Impl::tombstoned(std::int64_t source_id, const std::string& identity) {
   Use q(stmt("SELECT 1 FROM tombstones WHERE source_id = ? AND identity = ?"));
@@ -102,6 +88,20 @@ IngestResult Store::Impl::ingest(const std::string& source,
   bool degrade = src.identity_mode == "guid" && bad_guids > tolerance;
   std::size_t reused_guids = 0;
 
+  // Every stored row this feed's keys can name, in one query (not one per item).
+  // The first key each item is looked up by (a recycled guid falls back to the database).
+  const bool guid_mode = src.identity_mode == "guid" && !degrade;
+  std::vector<const std::string*> first_keys;
+  first_keys.reserve(n);
+  for (const auto& p : prepared) {
+    if (guid_mode && !p.guid_key.empty() && guid_count[p.guid_key] == 1)
+      first_keys.push_back(&p.guid_key);
+    else if (!p.link_key.empty() && link_count[p.link_key] == 1)
+      first_keys.push_back(&p.link_key);
+    else
+      first_keys.push_back(&p.hash_key);
+  }
+  auto stored = stored_by_identity(src.id, first_keys);
   std::set<std::string> seen_keys;
   std::vector<std::int64_t> latest; ///< entry ids of this fetch: never pruned while latest
   latest.reserve(n);
@@ -109,33 +109,27 @@ IngestResult Store::Impl::ingest(const std::string& source,
     const Entry& e = feed.entries[i];
     const PreparedEntry& p = prepared[i];
     const std::string& canon = p.canonical_url;
-    const bool guid_mode = src.identity_mode == "guid" && !degrade;
     const bool guid_ok = guid_mode && !p.guid_key.empty() && guid_count[p.guid_key] == 1;
     const auto content_hash = p.content_hash;
-    const auto find = [&](const std::string& key) -> std::optional<Existing> {
-      Use q(stmt(
-          "SELECT id, story_id, content_hash, canonical_url, title, published, sig, sort_time, "
-          "identity FROM entries WHERE source_id = ? AND identity = ?"));
-      q->bind(1, src.id);
-      q->bindNoCopy(2, key);
-      if (!q->executeStep())
+    // The map must follow the rows it mirrors: a re-keyed row is gone under its old key.
+    const auto rekeyed = [&](const StoredEntry& r, const std::string& key) {
+      if (r.identity == key)
+        return;
+      StoredEntry moved = r;
+      moved.identity = key;
+      stored.rows.erase(r.identity);
+      stored.rows.insert_or_assign(key, std::move(moved));
+    };
+    const auto find = [&](const std::string& key) -> std::optional<StoredEntry> {
+      if (const auto it = stored.rows.find(key); it != stored.rows.end())
+        return it->second;
+      if (stored.asked.count(key) != 0)
         return std::nullopt;
-      Existing x;
-      x.id = q->getColumn(0).getInt64();
-      x.story_id = q->getColumn(1).getInt64();
-      x.content_hash = static_cast<std::uint64_t>(q->getColumn(2).getInt64());
-      x.canonical_url = q->getColumn(3).getString();
-      x.title = q->getColumn(4).getString();
-      if (!q->getColumn(5).isNull())
-        x.published = q->getColumn(5).getInt64();
-      x.sig = sig_from_blob(q->getColumn(6).getBlob(), q->getColumn(6).getBytes());
-      x.sort_time = q->getColumn(7).getInt64();
-      x.identity = q->getColumn(8).getString();
-      return x;
+      return stored_entry(src.id, key);
     };
 
     std::string primary;
-    std::optional<Existing> row;
+    std::optional<StoredEntry> row;
     if (guid_ok) {
       row = find(p.guid_key);
       const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
@@ -179,8 +173,11 @@ IngestResult Store::Impl::ingest(const std::string& source,
           }
         }
       }
-      if (!other.empty() && seen_keys.count(other) == 0)
+      if (!other.empty() && seen_keys.count(other) == 0) {
         row = find(other);
+        if (!row)
+          row = stored_entry(src.id, other);
+      }
     }
     if (!seen_keys.insert(primary).second) {
       ++result.skipped_entries; // the same item twice in one document
@@ -200,6 +197,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         q->bindNoCopy(3, primary);
         q->bind(4, row->id);
         q->exec();
+        rekeyed(*row, primary);
       }
       latest.push_back(row->id);
       ++result.unchanged_entries;
@@ -235,6 +233,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         q->bindNoCopy(16, primary);
         q->bind(17, row->id);
         q->exec();
+        rekeyed(*row, primary);
       }
       index_signature(row->id, sig, t);
       {

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -55,6 +56,19 @@ struct SourceRow {
   std::optional<std::int64_t> last_fetch_id;
 };
 
+/// A stored sighting as ingest needs it to match an item of a new fetch.
+struct StoredEntry {
+  std::int64_t id = 0;
+  std::int64_t story_id = 0;
+  std::uint64_t content_hash = 0;
+  std::string canonical_url;
+  std::string title;
+  std::optional<std::int64_t> published;
+  std::int64_t sort_time = 0;
+  dedup::Signature sig;
+  std::string identity;
+};
+
 /// SQL of each migration: index i takes user_version i to i + 1 (tests replay old ones).
 const std::vector<const char*>& migrations();
 /// Seconds per LSH time bucket: a +-3 day window touches at most 3 buckets.
@@ -90,6 +104,16 @@ public:
                       const SourceStatus& status,
                       Timestamp now);
   SourceRow source_row(const std::string& name, const std::string& url_if_new);
+  // identity.cpp
+  /// The source's stored rows under the given identity keys, in one query per feed.
+  struct StoredRows {
+    std::unordered_map<std::string, StoredEntry> rows; ///< by identity
+    std::unordered_set<std::string_view> asked;        ///< keys looked up (views into the caller's)
+  };
+  StoredRows stored_by_identity(std::int64_t source_id,
+                                const std::vector<const std::string*>& keys);
+  /// One row by a key that is not among the feed's own (an older key scheme).
+  std::optional<StoredEntry> stored_entry(std::int64_t source_id, const std::string& identity);
 
   // cluster.cpp
   struct Placement {

@@ -150,5 +150,22 @@ TEST_F(Identity, FetchHistoryAndStatusAreRecorded) {
   EXPECT_EQ(statuses[0].body_digest, "0123456789abcdef");
 }
 
+TEST_F(Identity, GuidsWithQuotesBackslashesAndControlCharactersAreFoundAgain) {
+  // A feed's keys are looked up together (as one JSON array inside SQLite): every guid
+  // must survive that quoting, or a re-fetched item would look new.
+  const std::vector<std::string> guids = {
+      "a\"b", "c\\d", "tab\there", "nl\nx", "\x01ctl", "[1,2]", "caf\xC3\xA9 \xE2\x80\x94 ok", ""};
+  std::vector<Entry> entries;
+  for (std::size_t i = 0; i < guids.size(); ++i)
+    entries.push_back(item(guids[i], "Story " + std::to_string(i),
+                           "https://example.com/s/" + std::to_string(i), at(3)));
+  const auto r1 = put("Odd", entries, at(3));
+  EXPECT_EQ(r1.new_entries, static_cast<int>(guids.size()));
+  const auto r2 = put("Odd", entries, at(4));
+  EXPECT_EQ(r2.new_entries, 0);
+  EXPECT_EQ(r2.unchanged_entries, static_cast<int>(guids.size()));
+  EXPECT_EQ(count("SELECT count(*) FROM entries"), static_cast<int>(guids.size()));
+}
+
 } // namespace
 } // namespace reelfeed::store
