@@ -31,6 +31,17 @@ bool is_name_char(char c) {
 
 /// Length of a valid XML reference at s[i] == '&' (including ';'), or 0.
 std::size_t xml_ref_len(std::string_view s, std::size_t i) {
+  // The references escaped HTML is made of, recognised without the general scan.
+  const std::string_view head = s.substr(i + 1, 5);
+  if (head.starts_with("amp;")) {
+    return 5;
+  }
+  if (head.starts_with("lt;") || head.starts_with("gt;")) {
+    return 4;
+  }
+  if (head.starts_with("quot;")) {
+    return 6;
+  }
   std::size_t j = i + 1;
   if (j < s.size() && s[j] == '#') {
     ++j;
