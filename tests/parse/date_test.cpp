@@ -53,5 +53,22 @@ TEST(ParseDate, UnparseableIsNull) {
   EXPECT_EQ(d("Friday, 14-Jul-23 12:00:00 GMT"), "null"); // RFC 850, as feedparser
 }
 
+// The exact layouts have a fast path (date_fast.cpp); it must decode what the general chain
+// decodes, reject what it rejects, and hand every other shape to it.
+TEST(ParseDate, ExactLayoutsEdgeCases) {
+  EXPECT_EQ(d("tue, 5 mar 2024 07:08:09 ut"), "2024-03-05T07:08:09Z"); // case, 1-digit day
+  EXPECT_EQ(d("Tue, 05 Mar 2024 07:08:09 UTC"), "2024-03-05T07:08:09Z");
+  EXPECT_EQ(d("Tue, 05 Mar 2024 07:08:09 Z"), "2024-03-05T07:08:09Z");
+  EXPECT_EQ(d("05 Mar 2024 07:08:09 -0130"), "2024-03-05T08:38:09Z");
+  EXPECT_EQ(d("Thu, 29 Feb 2024 00:00:00 +0000"), "2024-02-29T00:00:00Z");   // leap day
+  EXPECT_EQ(d("Fri, 30 Feb 2024 00:00:00 +0000"), "null");                   // no such day
+  EXPECT_EQ(d("Fri, 01 Mar 2024 24:00:00 +0000"), "null");                   // no such hour
+  EXPECT_EQ(d("Xyz, 01 Mar 2024 10:00:00 +0000"), "null");                   // not a weekday
+  EXPECT_EQ(d("Fri, 01 March 2024 10:00:00 +0000"), "2024-03-01T10:00:00Z"); // long month name
+  EXPECT_EQ(d("2024-02-30T00:00:00Z"), "null");
+  EXPECT_EQ(d("2024-03-05T07:08:09.5-01:30"), "2024-03-05T08:38:09Z");
+  EXPECT_EQ(d("2024-03-05T07:08:09+00:00"), "2024-03-05T07:08:09Z");
+}
+
 } // namespace
 } // namespace reelfeed::parse
