@@ -45,20 +45,52 @@ void Store::Impl::index_signature(std::int64_t entry_id, const dedup::Signature&
   if (!bands)
     return; // empty signature: nothing to index
   const auto bucket = bucket_of(to_db(t));
-  Use q(stmt("INSERT OR REPLACE INTO lsh(bucket, entry_id, t, bands) VALUES (?, ?, ?, ?)"));
-  q->bind(1, bucket);
-  q->bind(2, entry_id);
-  q->bind(3, to_db(t));
-  q->bindNoCopy(4, bands->data(), static_cast<int>(sizeof(*bands)));
-  q->exec();
+  // Written by flush_lsh() in multi-row inserts before the commit; until then
+  // lsh_bucket() adds it to a bucket it loads from the table.
+  m_lsh_pending.push_back({bucket, entry_id, to_db(t), *bands});
   if (auto* b = m_lsh.loaded(bucket))
     b->add(entry_id, to_db(t), bands->data(), k_bands);
+}
+
+void Store::Impl::flush_lsh() {
+  // One statement per k_chunk rows instead of one per row: the per-statement work
+  // (step, statement journal, reset) was most of an LSH row's cost.
+  constexpr std::size_t k_chunk = 16;
+  static const std::string k_one = "INSERT OR REPLACE INTO lsh(bucket, entry_id, t, bands) VALUES "
+                                   "(?, ?, ?, ?)";
+  static const std::string k_many = [] {
+    std::string sql = k_one;
+    for (std::size_t i = 1; i < k_chunk; ++i)
+      sql += ", (?, ?, ?, ?)";
+    return sql;
+  }();
+  std::size_t i = 0;
+  const auto bind_row = [&](SQLite::Statement& q, int at, const PendingLsh& r) {
+    q.bind(at + 1, r.bucket);
+    q.bind(at + 2, r.entry_id);
+    q.bind(at + 3, r.t);
+    q.bindNoCopy(at + 4, r.bands.data(), static_cast<int>(sizeof(r.bands)));
+  };
+  for (; i + k_chunk <= m_lsh_pending.size(); i += k_chunk) {
+    Use q(stmt(k_many));
+    for (std::size_t k = 0; k < k_chunk; ++k)
+      bind_row(*q, static_cast<int>(4 * k), m_lsh_pending[i + k]);
+    q->exec();
+  }
+  for (; i < m_lsh_pending.size(); ++i) {
+    Use q(stmt(k_one));
+    bind_row(*q, 0, m_lsh_pending[i]);
+    q->exec();
+  }
+  m_lsh_pending.clear();
 }
 
 void Store::Impl::unindex_signature(std::int64_t entry_id,
                                     const dedup::Signature& /*sig*/,
                                     Timestamp t) {
   const auto bucket = bucket_of(to_db(t));
+  std::erase_if(m_lsh_pending,
+                [&](const PendingLsh& r) { return r.entry_id == entry_id && r.bucket == bucket; });
   Use q(stmt("DELETE FROM lsh WHERE bucket = ? AND entry_id = ?"));
   q->bind(1, bucket);
   q->bind(2, entry_id);
@@ -80,6 +112,9 @@ LshBucket& Store::Impl::lsh_bucket(std::int64_t bucket) {
     std::memcpy(bands.data(), col.getBlob(), sizeof(bands));
     b.add(q->getColumn(0).getInt64(), q->getColumn(1).getInt64(), bands.data(), k_bands);
   }
+  for (const auto& r : m_lsh_pending) // indexed in this transaction, not written yet
+    if (r.bucket == bucket)
+      b.add(r.entry_id, r.t, r.bands.data(), k_bands);
   return b;
 }
 
@@ -103,6 +138,7 @@ void Store::Impl::rebuild_lsh() {
   }
   for (const auto& [id, sig, t] : rows)
     index_signature(id, sig, t);
+  flush_lsh();
 }
 
 bool Store::Impl::tombstoned_url(const std::string& canon) {

@@ -57,6 +57,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
   IngestResult result;
   SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
   check_foreign_writes();
+  m_lsh_pending.clear(); // (a failed call may have left some)
   tx_begin();
   SourceRow src = source_row(source, status.url);
 
@@ -339,6 +340,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
     q->bind(4, src.id);
     q->exec();
   }
+  flush_lsh();
   tx.commit();
   return result;
 }

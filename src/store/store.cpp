@@ -232,6 +232,7 @@ IngestResult Store::ingest(const std::string& source,
     return m_impl->ingest(source, feed, prepared, status, now);
   } catch (...) {
     m_impl->m_lsh.clear(); // it may hold entries of the rolled-back transaction
+    m_impl->m_lsh_pending.clear();
     throw;
   }
 }
@@ -246,6 +247,7 @@ IngestResult Store::ingest(const std::string& source,
     return m_impl->ingest(source, prepared.feed, prepared.entries, status, now);
   } catch (...) {
     m_impl->m_lsh.clear();
+    m_impl->m_lsh_pending.clear();
     throw;
   }
 }

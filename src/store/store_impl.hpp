@@ -138,6 +138,8 @@ public:
                             std::int64_t rep_entry_id);
   void index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
   void unindex_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
+  /// Writes the LSH rows index_signature() queued; must run before the commit.
+  void flush_lsh();
   /// Re-derives the whole LSH table from the stored signatures (after a key-format change).
   void rebuild_lsh();
   bool tombstoned_url(const std::string& canon);
@@ -171,6 +173,13 @@ public:
   ClusterOptions m_options;
   Access m_access;
   LshIndex m_lsh;
+  struct PendingLsh {
+    std::int64_t bucket = 0;
+    std::int64_t entry_id = 0;
+    std::int64_t t = 0;
+    std::array<std::uint32_t, k_bands> bands{};
+  };
+  std::vector<PendingLsh> m_lsh_pending; ///< this transaction's rows, not yet written
   std::int64_t m_data_version = -1;
 
 private:
