@@ -224,5 +224,27 @@ TEST_F(Cluster, CopiesFindOriginalsStoredByAnotherWriterAfterAnEditAndAfterResta
   EXPECT_EQ(stories[0].outlets.size(), 4u);
 }
 
+TEST_F(Cluster, CopyOfAnItemOfTheSameFeedJoinsBeforeTheLshRowsAreWritten) {
+  put("Variety",
+      {item("v1", "Studio Sells Its Film Library", "https://variety.com/library/", at(3, 9),
+            "<p>A studio sold its whole film library to a streamer for an undisclosed sum.</p>")},
+      at(3, 9));
+  // A fresh Store: no LSH bucket in memory. d1 joins v1 by URL (no LSH look-up, so its
+  // bucket stays unloaded); d2, a copy of d1, then loads the bucket from the table, which
+  // does not hold d1's row yet (written at the end of the feed): d2 must still find d1.
+  Store fresh(m_path);
+  const auto r =
+      fresh.ingest("Deadline",
+                   feed_of({item("d1", "Actors, Studios Reach Deal on AI Replicas",
+                                 "https://variety.com/library/", at(3, 10), k_wire_lede),
+                            item("d2", "UPDATED: Actors, Studios Reach Deal on AI Replicas",
+                                 "https://deadline.com/actors-ai/", at(3, 11), k_wire_lede)}),
+                   status_of("Deadline", at(3, 12)), at(3, 12));
+  EXPECT_EQ(r.joined_stories, 2);
+  EXPECT_EQ(r.new_stories, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM lsh"), 3);
+  EXPECT_EQ(fresh.stories(at(1), 10).size(), 1u);
+}
+
 } // namespace
 } // namespace reelfeed::store
