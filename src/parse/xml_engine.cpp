@@ -280,6 +280,7 @@ void Engine::element(const pugi::xml_node& node) {
     m_attrs.resize(m_raw_attrs.size());
   }
   std::size_t nattrs = 0;
+  std::optional<std::string_view> xml_base, plain_base; // the first of each, as attr() finds
   for (const auto& [n, v] : m_raw_attrs) {
     Attr& at = m_attrs[nattrs++];
     at.name.clear();
@@ -301,6 +302,10 @@ void Engine::element(const pugi::xml_node& node) {
       at.owned.assign(v);
       lower_in_place(at.owned);
       at.value = at.owned;
+    } else if (is(an, "xml:base") && !xml_base) {
+      xml_base = at.value;
+    } else if (is(an, "base") && !plain_base) {
+      plain_base = at.value;
     }
   }
   const std::span<const Attr> attrs(m_attrs.data(), nattrs);
@@ -339,10 +344,7 @@ void Engine::element(const pugi::xml_node& node) {
 
   // unknown_starttag: depth, xml:base, then dispatch.
   ++m_depth;
-  auto base_attr = attr(attrs, "xml:base");
-  if (!base_attr) {
-    base_attr = attr(attrs, "base");
-  }
+  const std::optional<std::string_view> base_attr = xml_base ? xml_base : plain_base;
   // feedparser keeps a base per element and, on the way out, restores the parent's only
   // when that one is non-empty; saving the old base just where xml:base occurs is the same.
   std::optional<std::string> saved_base;
