@@ -174,6 +174,23 @@ TEST_F(DaemonE2E, RestartServesStoredFeedBeforeAnyPoll) {
   const std::string feed = http_get(*port, "/feed.atom").body;
   EXPECT_EQ(entries(feed), 1u) << feed;
   EXPECT_NE(feed.find("SAG-AFTRA"), std::string::npos);
+  // `reelfeed render` prints the document the daemon serves: same self link path (the
+  // default topic's /topics/NAME.atom, also behind /feed.atom) and the same entries.
+  const CmdResult rendered = run_reelfeed({"render", "-c", config.string()});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  const auto self_path = [](const std::string& doc) {
+    const std::string key = "rel=\"self\" href=\"";
+    const auto at = doc.find(key);
+    if (at == std::string::npos)
+      return std::string();
+    const auto href = at + key.size();
+    const auto path = doc.find('/', doc.find("//", href) + 2);
+    return doc.substr(path, doc.find('"', href) - path);
+  };
+  EXPECT_EQ(self_path(feed), "/topics/ai-hollywood.atom") << feed;
+  EXPECT_EQ(self_path(rendered.out), self_path(feed)) << rendered.out;
+  ASSERT_NE(feed.find("<entry>"), std::string::npos);
+  EXPECT_EQ(rendered.out.substr(rendered.out.find("<entry>")), feed.substr(feed.find("<entry>")));
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(k_wait), std::optional<int>(0));
 }
