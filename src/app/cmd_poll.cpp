@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <deque>
 #include <exception>
-#include <functional>
 #include <ostream>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -37,11 +36,10 @@ int cmd_run(const std::filesystem::path& config_path, Streams io) {
 namespace {
 
 constexpr int k_cpu_threads = 2;
-constexpr std::size_t k_downstream = 8; ///< fetched sources waiting for parse or store
 
 struct PollRun {
   std::deque<std::pair<SourceStatus, sched::Policy>> queue;
-  std::size_t active = 0;
+  std::size_t pending = 0;
   std::size_t ok = 0;
   std::size_t failed = 0;
   long long new_entries = 0;
@@ -94,41 +92,36 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
     log.error("startup_failed", {{"err", e.what()}});
     return 1;
   }
-  // Many hosts in every window: one host's per-host limit does not stall the rest.
+  // Many hosts among the first admitted: the Poller then keeps the hosts' turns.
   interleave_by_host(run.queue);
   const std::size_t total = run.queue.size();
   auto fetcher = std::make_unique<fetch::Fetcher>(ioc, fetch_limits(config));
   Poller poller(ioc, *fetcher, cpu, store_thread, *store, clock, log);
-  // Bounded pipeline: at most max_concurrent + k_downstream sources are between "fetch
-  // started" and "stored". When the store is the slowest stage (a cold poll), every slot ends
-  // up holding a parsed feed waiting for it: the bound is what keeps memory flat, and a few
-  // ready feeds beyond the fetches are all that the pool and the store thread need.
-  const std::size_t window =
-      static_cast<std::size_t>(std::max(1, config.poll.max_concurrent)) + k_downstream;
+  // Bounded pipeline, the daemon's: the Poller admits at most max_concurrent + 8 sources
+  // between "fetch started" and "stored", the next one from a host with a free transfer. When
+  // the store is the slowest stage (a cold poll), every slot ends up holding a parsed feed
+  // waiting for it: the bound is what keeps memory flat.
+  poller.set_admission(Admission::for_fetch(fetch_limits(config)));
   // Parsing and storing run on the pools: the io_context must not run out of work while
   // they do, so a guard holds it until the last source is done.
   auto guard = asio::make_work_guard(ioc);
   if (total == 0) {
     guard.reset();
   }
-  std::function<void()> launch = [&] {
-    while (run.active < window && !run.queue.empty()) {
-      auto [status, policy] = std::move(run.queue.front());
-      run.queue.pop_front();
-      ++run.active;
+  run.pending = total;
+  asio::post(ioc, [&] {
+    for (auto& [status, policy] : run.queue) {
       poller.poll(std::move(status), policy, [&](PollDone done) {
-        --run.active;
         (done.failed ? run.failed : run.ok) += 1;
         run.new_entries += done.new_entries;
         run.changed += done.changed ? 1 : 0;
-        launch();
-        if (run.active == 0 && run.queue.empty()) {
+        if (--run.pending == 0) {
           guard.reset();
         }
       });
     }
-  };
-  asio::post(ioc, launch);
+    run.queue.clear();
+  });
   ioc.run();
   fetcher.reset();
   cpu.join();

@@ -62,6 +62,9 @@ int Daemon::run() {
   m_poller =
       std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
   m_poller->set_host_holds(cfg.poll.retry_after_per_host);
+  // A first start with every source due, or the end of an outage, queues polls in the
+  // Poller instead of piling bodies and parsed feeds before the pools (bounded memory).
+  m_poller->set_admission(Admission::for_fetch(fetch_limits(cfg)));
   // Parsing and rendering yield to the io thread (serving, fetching) and the store thread.
   if (const int failed = lower_priority(m_cpu, k_cpu_threads, k_cpu_pool_nice); failed > 0) {
     m_log.warn("nice_failed", {{"threads", failed}});
@@ -109,6 +112,7 @@ void Daemon::apply_sources(const config::Config& config, const std::vector<Sourc
     if (wanted.find(it->first) == wanted.end()) {
       m_log.info("source_removed", {{"source", it->first}});
       it->second->timer->cancel();
+      m_poller->cancel(it->first); // a queued poll of it is dropped, never fetched
       it = m_slots.erase(it);
     } else {
       ++it;
@@ -136,6 +140,7 @@ void Daemon::apply_sources(const config::Config& config, const std::vector<Sourc
     slot.source = *source;
     slot.policy = policy;
     if (url_changed) {
+      m_poller->cancel(name); // a queued poll of the old URL; the new one is armed below
       slot.status = reconcile_status(&slot.status, *source, policy, now);
       slot.generation = m_next_generation++;
       slot.in_flight = false;

@@ -140,16 +140,57 @@ Poller::Poller(asio::io_context& io,
       m_clock(clock), m_log(log), m_rng(std::random_device{}()) {}
 
 void Poller::poll(SourceStatus status, sched::Policy policy, std::function<void(PollDone)> done) {
-  fetch::Request request{poll_url(status), status.validators};
-  auto job = std::make_shared<Job>(Job{std::move(status), policy, std::move(done), {}, false});
-  m_fetcher.fetch(std::move(request), [this, job](FetchResult result) {
-    on_fetched(std::move(*job), std::move(result));
-  });
+  auto job = std::make_shared<Job>(Job{std::move(status), policy, std::move(done), {}, false, {}});
+  const auto report_cancelled = [this, job] {
+    asio::post(m_io, [job] { job->done(PollDone{std::move(job->status), false, true, false, 0}); });
+  };
+  if (m_stopping) {
+    report_cancelled();
+    return;
+  }
+  job->host = sched::host_of(poll_url(job->status));
+  std::string name = job->status.name;
+  m_admission.submit(
+      job->host, std::move(name), [this, job] { start_fetch(job); }, report_cancelled);
+}
+
+void Poller::start_fetch(const std::shared_ptr<Job>& job) {
+  std::string host = job->host;
+  try {
+    fetch::Request request{poll_url(job->status), job->status.validators};
+    m_fetcher.fetch(std::move(request), [this, job, host](FetchResult result) {
+      m_admission.fetched(host);
+      on_fetched(std::move(*job), std::move(result));
+    });
+  } catch (const std::exception& e) {
+    // Not started: free the slot and back the source off, as for any bug in one poll.
+    m_log.error("poll_failed", {{"source", job->status.name}, {"err", e.what()}});
+    m_admission.fetched(host);
+    job->status.next_due = m_clock.now() + job->policy.interval;
+    asio::post(m_io, [this, job] {
+      m_admission.finished();
+      job->done(PollDone{std::move(job->status), false, m_stopping, true, 0});
+    });
+  }
+}
+
+void Poller::cancelled(Job job) {
+  m_admission.finished();
+  job.done(PollDone{std::move(job.status), false, true, false, 0});
+}
+
+std::size_t Poller::cancel(std::string_view name) {
+  return m_admission.cancel(name);
+}
+
+void Poller::stop() {
+  m_stopping = true;
+  m_admission.cancel_all();
 }
 
 void Poller::on_fetched(Job job, FetchResult result) {
   if (m_stopping) {
-    job.done(PollDone{std::move(job.status), false, true, false, 0});
+    cancelled(std::move(job));
     return;
   }
   if (result.outcome != FetchOutcome::ok) {
@@ -194,7 +235,7 @@ void Poller::parse_body(Job& job, FetchResult& result, std::optional<store::Prep
 
 void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepared> feed) {
   if (m_stopping) {
-    job.done(PollDone{std::move(job.status), false, true, false, 0});
+    cancelled(std::move(job));
     return;
   }
   const Timestamp now = m_clock.now();
@@ -308,6 +349,7 @@ Timestamp Poller::defer(const SourceStatus& status, Timestamp due) const {
 
 void Poller::finish(Job job, bool changed, bool failed, int new_entries) {
   const bool unchanged = job.unchanged;
+  m_admission.finished(); // before `done`: a caller that polls again from it finds a slot
   job.done(PollDone{std::move(job.status), changed, m_stopping, failed, new_entries, unchanged});
 }
 

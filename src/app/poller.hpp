@@ -9,12 +9,16 @@
 //                 Store::save_status; the new body digest is recorded only with a
 //                 committed ingest
 //   io thread:    the caller's `done`
+// Admission (app/admission.hpp) bounds the jobs between "fetch started" and "stored" and
+// queues the rest per host, so a burst of due sources costs a queued status each, not a body
+// or a parsed feed each; both `reelfeed run` and `reelfeed poll` go through it.
 // Every step is wrapped: a bug in one source's poll is logged and backs that source off, it
 // never reaches the event loop. Not thread-safe: call poll() and stop() on the io thread.
 
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -22,6 +26,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "app/admission.hpp"
 #include "app/log.hpp"
 #include "fetch/fetch.hpp"
 #include "model/entry.hpp"
@@ -93,18 +98,29 @@ public:
          const Clock& clock,
          Logger& log);
 
-  /// Polls once from `status` (URL, validators) with `policy`. `done` runs on the io thread
-  /// after the status (and any entries) are committed, or with cancelled=true after stop().
+  /// Polls once from `status` (URL, validators) with `policy`: queued until admitted (see
+  /// set_admission), then fetched. `done` runs on the io thread, never inside this call, after
+  /// the status (and any entries) are committed, or with cancelled=true after stop() or
+  /// cancel() (nothing recorded).
   void poll(SourceStatus status, sched::Policy policy, std::function<void(PollDone)> done);
+
+  /// The pipeline's bound; use Admission::for_fetch(the Fetcher's limits). Default:
+  /// Admission::Limits{} (fetch::Limits' defaults).
+  void set_admission(Admission::Limits limits) { m_admission.set_limits(limits); }
+  /// Cancels the queued, not yet admitted polls of source `name` (a reload removed or
+  /// re-targeted it): their `done` gets cancelled=true. An admitted poll runs to its end.
+  std::size_t cancel(std::string_view name);
+  /// Jobs in flight, queued, and the highest in flight so far (tests, benchmarks).
+  [[nodiscard]] const Admission& admission() const { return m_admission; }
 
   /// `[poll] retry_after_per_host`: a 429/503 Retry-After holds every source of that host.
   void set_host_holds(bool enabled) { m_host_holds_enabled = enabled; }
   /// `due`, or later when the source's host is held by a Retry-After (io thread).
   [[nodiscard]] Timestamp defer(const SourceStatus& status, Timestamp due) const;
 
-  /// Shutdown: results arriving from now on (the Fetcher's cancellations) are dropped
-  /// instead of being recorded as failures.
-  void stop() { m_stopping = true; }
+  /// Shutdown: queued polls are cancelled, and results arriving from now on (the Fetcher's
+  /// cancellations) are dropped instead of being recorded as failures.
+  void stop();
 
 private:
   struct Job {
@@ -113,7 +129,10 @@ private:
     std::function<void(PollDone)> done;
     std::string digest;     ///< of this poll's 200 body; stored only with its ingest
     bool unchanged = false; ///< digest equals the stored one: no parse, no ingest
+    std::string host;       ///< admission key (sched::host_of the polled URL)
   };
+  void start_fetch(const std::shared_ptr<Job>& job);
+  void cancelled(Job job); ///< an admitted job is dropped: frees its slot, reports cancelled
   void on_fetched(Job job, FetchResult result);
   void on_parsed(Job job, FetchResult result, std::optional<store::Prepared> feed);
   void store_result(Job job, std::optional<store::Prepared> feed, const FetchResult& result);
@@ -133,6 +152,7 @@ private:
   sched::HostHolds m_holds;
   bool m_host_holds_enabled = false;
   bool m_stopping = false;
+  Admission m_admission{Admission::Limits{}};
 };
 
 } // namespace reelfeed::app

@@ -108,11 +108,14 @@ TEST_F(MovedE2E, PermanentRedirectMovesSourceAfterConsistentPollsWithoutTouching
       EXPECT_EQ(rows.at("Mover").find("moved to"), std::string::npos) << rows.at("Mover");
       EXPECT_NE(rows.at("Mover").find("redirects to " + new_url), std::string::npos)
           << rows.at("Mover");
+      // The state column says the move is coming (the source itself is healthy).
+      EXPECT_NE(rows.at("Mover").find(" moving "), std::string::npos) << rows.at("Mover");
     }
   }
   const auto rows = status_rows();
   ASSERT_TRUE(rows.count("Mover"));
   EXPECT_NE(rows.at("Mover").find(" moved "), std::string::npos) << rows.at("Mover");
+  EXPECT_EQ(rows.at("Mover").find(" moving "), std::string::npos) << rows.at("Mover");
   EXPECT_NE(rows.at("Mover").find("moved to " + new_url), std::string::npos) << rows.at("Mover");
 
   // The next poll goes to the new URL directly.

@@ -1,0 +1,144 @@
+#include "app/admission.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace reelfeed::app {
+
+Admission::Limits Admission::for_fetch(const fetch::Limits& limits) {
+  return Limits{static_cast<std::size_t>(std::max(1, limits.max_concurrent)) + k_downstream,
+                limits.max_per_host};
+}
+
+void Admission::set_limits(Limits limits) {
+  m_limits = limits;
+  // A higher per-host limit may give queued hosts room right away.
+  for (auto it = m_hosts.begin(); it != m_hosts.end(); ++it) {
+    make_runnable(it);
+  }
+  admit();
+}
+
+bool Admission::has_room(const Host& host) const {
+  return m_limits.max_per_host <= 0 || host.fetching < m_limits.max_per_host;
+}
+
+void Admission::make_runnable(Hosts::iterator it) {
+  Host& host = it->second;
+  if (!host.runnable && !host.queued.empty() && has_room(host)) {
+    host.runnable = true;
+    m_runnable.push_back(it->first);
+  }
+}
+
+void Admission::forget_if_idle(Hosts::iterator it) {
+  const Host& host = it->second;
+  if (host.queued.empty() && host.fetching == 0 && !host.runnable) {
+    m_hosts.erase(it);
+  }
+}
+
+void Admission::submit(std::string host,
+                       std::string key,
+                       std::function<void()> start,
+                       std::function<void()> cancel) {
+  auto it = m_hosts.try_emplace(std::move(host)).first;
+  it->second.queued.push_back(Job{std::move(key), std::move(start), std::move(cancel)});
+  ++m_queued;
+  make_runnable(it);
+  admit();
+}
+
+void Admission::fetched(const std::string& host) {
+  const auto it = m_hosts.find(host);
+  if (it == m_hosts.end()) {
+    return;
+  }
+  it->second.fetching = std::max(0, it->second.fetching - 1);
+  make_runnable(it);
+  forget_if_idle(it);
+  admit();
+}
+
+void Admission::finished() {
+  if (m_active > 0) {
+    --m_active;
+  }
+  admit();
+}
+
+void Admission::admit() {
+  if (m_admitting) {
+    return;
+  }
+  m_admitting = true;
+  while (m_active < std::max<std::size_t>(1, m_limits.window) && !m_runnable.empty()) {
+    const auto it = m_hosts.find(m_runnable.front());
+    m_runnable.pop_front();
+    if (it == m_hosts.end()) {
+      continue;
+    }
+    Host& host = it->second;
+    host.runnable = false;
+    if (host.queued.empty() || !has_room(host)) {
+      forget_if_idle(it);
+      continue;
+    }
+    Job job = std::move(host.queued.front());
+    host.queued.pop_front();
+    --m_queued;
+    ++host.fetching;
+    ++m_active;
+    m_max_active = std::max(m_max_active, m_active);
+    make_runnable(it); // to the back: the next slot goes to the next host
+    job.start();       // may call fetched() (erasing `it`): `it` is not used after this
+  }
+  m_admitting = false;
+}
+
+std::size_t Admission::cancel(std::string_view key) {
+  std::vector<Job> cancelled;
+  for (auto it = m_hosts.begin(); it != m_hosts.end();) {
+    auto& queued = it->second.queued;
+    for (auto job = queued.begin(); job != queued.end();) {
+      if (job->key == key) {
+        cancelled.push_back(std::move(*job));
+        job = queued.erase(job);
+      } else {
+        ++job;
+      }
+    }
+    auto next = std::next(it);
+    forget_if_idle(it);
+    it = next;
+  }
+  m_queued -= cancelled.size();
+  // After the bookkeeping: a callback sees a consistent object.
+  for (Job& job : cancelled) {
+    job.cancel();
+  }
+  return cancelled.size();
+}
+
+std::size_t Admission::cancel_all() {
+  std::vector<Job> cancelled;
+  for (auto& [name, host] : m_hosts) {
+    for (Job& job : host.queued) {
+      cancelled.push_back(std::move(job));
+    }
+    host.queued.clear();
+  }
+  for (auto it = m_hosts.begin(); it != m_hosts.end();) {
+    auto next = std::next(it);
+    forget_if_idle(it);
+    it = next;
+  }
+  m_queued = 0;
+  for (Job& job : cancelled) {
+    job.cancel();
+  }
+  return cancelled.size();
+}
+
+} // namespace reelfeed::app

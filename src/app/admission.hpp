@@ -1,0 +1,93 @@
+#pragma once
+// Admission of polls into the fetch -> parse -> store pipeline, shared by `reelfeed run` and
+// `reelfeed poll` (through the Poller). At most `window` jobs are between "fetch started" and
+// "stored": a first start with 1,000 due sources, or the end of a network outage, queues
+// small (status, callback) jobs here instead of piling fetched bodies before the CPU pool
+// and parsed feeds before the one store thread.
+//
+// No head-of-line blocking: jobs queue per host, and a free slot goes to the next host (round
+// robin, first-seen order) that has a queued job and fewer than `max_per_host` transfers in
+// flight, so a slow host at its per-host limit never keeps a slot from another host.
+//
+// Plain class, no executor: call everything on one thread (the Poller's io thread). `start`
+// and `cancel` callbacks run inside submit()/fetched()/finished()/cancel(); they may call back
+// (a start that fails reports fetched() at once): a nested admission is left to the loop
+// already running.
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "fetch/fetch.hpp"
+
+namespace reelfeed::app {
+
+class Admission {
+public:
+  /// Fetched sources that may wait for the CPU pool or the store thread beyond the
+  /// transfers themselves (measured: a few ready feeds keep both busy; more only cost memory).
+  static constexpr std::size_t k_downstream = 8;
+
+  struct Limits {
+    std::size_t window = 32 + k_downstream; ///< jobs between fetch start and stored (>= 1)
+    int max_per_host = 4;                   ///< transfers in flight per host (<= 0: no limit)
+  };
+  /// max_concurrent + k_downstream, and the Fetcher's own per-host limit.
+  [[nodiscard]] static Limits for_fetch(const fetch::Limits& limits);
+
+  explicit Admission(Limits limits) : m_limits(limits) {}
+  void set_limits(Limits limits); ///< applies from the next admission on
+
+  /// Queues a job of `host` ("" = no per-host limit), found again by `key` (the source's
+  /// name). Exactly one of `start` (admitted: begin the fetch, then report fetched() and
+  /// finished()) or `cancel` (removed while queued) runs, possibly inside this call.
+  void submit(std::string host,
+              std::string key,
+              std::function<void()> start,
+              std::function<void()> cancel);
+  /// An admitted job's transfer ended: its host may start another.
+  void fetched(const std::string& host);
+  /// An admitted job left the pipeline (stored, failed or cancelled): its slot is free.
+  void finished();
+  /// Cancels the queued (not yet admitted) jobs of `key`; returns how many.
+  std::size_t cancel(std::string_view key);
+  /// Cancels every queued job (shutdown); returns how many.
+  std::size_t cancel_all();
+
+  [[nodiscard]] std::size_t active() const { return m_active; }
+  [[nodiscard]] std::size_t queued() const { return m_queued; }
+  /// Highest active() so far (tests and benchmarks check the bound with it).
+  [[nodiscard]] std::size_t max_active() const { return m_max_active; }
+  [[nodiscard]] const Limits& limits() const { return m_limits; }
+
+private:
+  struct Job {
+    std::string key;
+    std::function<void()> start;
+    std::function<void()> cancel;
+  };
+  struct Host {
+    std::deque<Job> queued;
+    int fetching = 0;
+    bool runnable = false; ///< listed in m_runnable
+  };
+  using Hosts = std::map<std::string, Host, std::less<>>;
+
+  [[nodiscard]] bool has_room(const Host& host) const;
+  void make_runnable(Hosts::iterator it);
+  void forget_if_idle(Hosts::iterator it);
+  void admit();
+
+  Limits m_limits;
+  Hosts m_hosts;
+  std::deque<std::string> m_runnable; ///< hosts with a queued job and room, round robin
+  std::size_t m_active = 0;
+  std::size_t m_queued = 0;
+  std::size_t m_max_active = 0;
+  bool m_admitting = false; ///< admit() is on the stack: a nested call leaves it to that loop
+};
+
+} // namespace reelfeed::app
