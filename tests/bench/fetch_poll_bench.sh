@@ -7,8 +7,11 @@
 #   warm        validators honoured: all 304
 #   floors      bare libcurl multi (200 and 304), reelfeed's Fetcher alone (200 and 304),
 #               bare pugixml parse, bare SQLite insert loop of the same rows
+#   daemon      (DAEMON=1) `reelfeed run`'s first cycle of the same sources on an empty store:
+#               peak RSS (VmHWM) once every source logged its poll, then SIGTERM
 # Usage: tests/bench/fetch_poll_bench.sh [BUILD_DIR]
 #   env: CORPUS=/tmp/rf-corpus WORK=/tmp/rf-pollbench PORT=18481 PAR=64
+#        FLOORS=0 skips the floors; DAEMON=1 adds the daemon cycle (DAEMON_BIN: another binary)
 # BUILD_DIR needs: cmake -DREELFEED_BUILD_BENCH=ON, targets reelfeed fetch_*_bench.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -120,6 +123,32 @@ timed warm "$BIN" poll -c "$WORK/reelfeed.toml"
 for c in cold redownload warm; do
   echo "  $c log lines: $(grep -c . "$WORK/$c.err" || true); last: $(tail -1 "$WORK/$c.err" | cut -c1-160)"
 done
+
+daemon_cycle() { # $1 = reelfeed binary
+  local bin=$1 db="$WORK/daemon.db" n pid hwm=? t0
+  rm -f "$db"*
+  sed "s|^path = .*|path = \"$db\"|" "$WORK/reelfeed.toml" >"$WORK/daemon.toml"
+  printf '[server]\nlisten = "127.0.0.1:%s"\n' "$((PORT + 1))" >>"$WORK/daemon.toml"
+  n=$(grep -c . "$WORK/urls.txt")
+  start_nginx on
+  t0=$(date +%s.%N)
+  "$bin" run -c "$WORK/daemon.toml" >/dev/null 2>"$WORK/daemon.err" &
+  pid=$!
+  for _ in $(seq 6000); do # up to 10 minutes
+    [ "$(grep -cE '^[a-z]+ (fetched|unchanged|not_modified|fetch_failed) ' "$WORK/daemon.err")" -ge "$n" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+  echo "cycle=daemon-first wall_s=$(echo "$(date +%s.%N) - $t0" | bc) polled=$(grep -cE '^[a-z]+ (fetched|unchanged|not_modified|fetch_failed) ' "$WORK/daemon.err") vmhwm_mib=$(echo "scale=1; ${hwm:-0} / 1024" | bc) binary=$bin"
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || echo "(daemon exited $?)" >&2
+  rm -f "$db"*
+}
+if [ "${DAEMON:-0}" = 1 ]; then
+  daemon_cycle "${DAEMON_BIN:-$BIN}"
+fi
+[ "${FLOORS:-1}" = 0 ] && exit 0
 
 echo "# floors (same run, same server; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 "$BENCH/fetch_curl_floor_bench" "$WORK/urls.txt" "$PAR" --record-etags "$WORK/etags.tsv"
