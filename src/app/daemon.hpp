@@ -8,6 +8,9 @@
 //   cpu pool (2 threads): parsing and rendering; values in, values out.
 //   store thread (1 thread): every Store call, in order; the Store is not thread-safe.
 // Data moves between them only by asio::post of values (shared_ptr<const ...> for big ones).
+// Polls go through the Poller's admission (app/admission.hpp): at most max_concurrent + 8
+// between "fetch started" and "stored", the rest queued per host as small (status, callback)
+// jobs, so a first start or the end of an outage does not pile bodies and parsed feeds up.
 
 #include <chrono>
 #include <cstdint>
