@@ -235,7 +235,8 @@ void Daemon::publish_now() {
   auto rules = m_rules;
   const std::string base = m_base_url;
   const Timestamp now = m_clock.now();
-  asio::post(m_store_thread, [this, generation, config, rules, base, now] {
+  auto previous = m_snapshot;
+  asio::post(m_store_thread, [this, generation, config, rules, base, now, previous] {
     try {
       const auto started = std::chrono::steady_clock::now();
       PublishPlan plan = plan_from_store(*m_store, *rules, *config, now);
@@ -246,14 +247,14 @@ void Daemon::publish_now() {
       asio::post(m_io, [this, cost] { m_publish_cost = cost; });
       // Rendering and gzip are CPU work; the store thread moves on.
       auto shared_plan = std::make_shared<const PublishPlan>(std::move(plan));
-      asio::post(m_cpu, [this, generation, shared_plan, base] {
+      asio::post(m_cpu, [this, generation, shared_plan, base, previous] {
         std::size_t published = 0;
         for (const TopicOutput& t : shared_plan->topics) {
           published += t.items.size();
         }
         try {
-          auto snapshot =
-              std::make_shared<const serve::Snapshot>(make_snapshot(*shared_plan, base));
+          auto snapshot = std::make_shared<const serve::Snapshot>(
+              make_snapshot(*shared_plan, base, previous.get()));
           asio::post(m_io, [this, generation, snapshot, shared_plan, published] {
             on_published(generation, snapshot, shared_plan->stories, published);
           });
@@ -279,6 +280,7 @@ void Daemon::on_published(std::uint64_t generation,
   // An older publish finishing after a newer one must not replace it.
   if (snapshot && generation > m_published_generation) {
     m_published_generation = generation;
+    m_snapshot = snapshot;
     m_server->publish(snapshot);
     m_health = Health{stories, published, format_rfc3339(m_clock.now())};
     m_log.info("published", {{"stories", static_cast<unsigned long long>(stories)},

@@ -87,6 +87,8 @@ private:
   boost::asio::thread_pool m_store_thread{1};
   std::unique_ptr<store::Store> m_store;
   std::unique_ptr<serve::Server> m_server;
+  /// What the server serves (io thread); the next publish reuses its unchanged documents.
+  std::shared_ptr<const serve::Snapshot> m_snapshot;
   std::unique_ptr<Poller> m_poller;
   std::unique_ptr<fetch::Fetcher> m_fetcher; // after m_poller: reset first (its callbacks use it)
   std::shared_ptr<const filter::Rules> m_rules;
