@@ -44,7 +44,14 @@ struct PollRun {
   std::size_t failed = 0;
   long long new_entries = 0;
   std::size_t changed = 0;
+  std::size_t store_failed = 0; ///< sources whose results the store could not write
 };
+
+/// A source that cannot be reached is the normal life of an aggregator (exit 0); a store
+/// that cannot write (full disk, I/O error) is a local fault a cron job must notice (2).
+int exit_code(const PollRun& run) {
+  return run.store_failed > 0 ? 2 : 0;
+}
 
 } // namespace
 
@@ -113,6 +120,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
     for (auto& [status, policy] : run.queue) {
       poller.poll(std::move(status), policy, [&](PollDone done) {
         (done.failed ? run.failed : run.ok) += 1;
+        run.store_failed += done.store_failed ? 1 : 0;
         run.new_entries += done.new_entries;
         run.changed += done.changed ? 1 : 0;
         if (--run.pending == 0) {
@@ -136,7 +144,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
                           {"ok", static_cast<unsigned long long>(run.ok)},
                           {"failed", static_cast<unsigned long long>(run.failed)},
                           {"new", run.new_entries}});
-      return 0;
+      return exit_code(run);
     }
     PublishPlan plan = plan_from_store(*store, *rules, config, now);
     store->save_decisions(plan.decisions);
@@ -154,7 +162,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
     log.error("evaluate_failed", {{"err", e.what()}});
     return 1;
   }
-  return 0;
+  return exit_code(run);
 }
 
 } // namespace reelfeed::app

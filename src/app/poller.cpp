@@ -320,13 +320,17 @@ void Poller::store_result(Job job, std::optional<store::Prepared> feed, const Fe
                                {"joined", r.joined_stories},
                                {"warnings", static_cast<unsigned long long>(f.warnings.size())}});
       } catch (const std::exception& e) {
-        // Rolled back: keep the old digest, so the same body is parsed and ingested next time.
+        // Rolled back: keep the old digest and drop this response's validators, so the next
+        // poll downloads, parses and ingests the same items again instead of a 304 or an
+        // "unchanged" hiding them for good (a full disk must not lose entries).
         status.body_digest = std::move(previous);
+        status.validators = {};
+        shared->store_failed = true;
         m_log.error("store_failed", {{"source", name}, {"err", e.what()}});
         save_status_logged(status);
       }
-    } else {
-      save_status_logged(status);
+    } else if (!save_status_logged(status)) {
+      shared->store_failed = true;
     }
     shared_feed->reset();
     asio::post(m_io, [this, shared, changed, failed, new_entries] {
@@ -335,11 +339,13 @@ void Poller::store_result(Job job, std::optional<store::Prepared> feed, const Fe
   });
 }
 
-void Poller::save_status_logged(const SourceStatus& status) {
+bool Poller::save_status_logged(const SourceStatus& status) {
   try {
     m_store.save_status(status);
+    return true;
   } catch (const std::exception& e) {
     m_log.error("store_failed", {{"source", status.name}, {"err", e.what()}});
+    return false;
   }
 }
 
@@ -349,8 +355,10 @@ Timestamp Poller::defer(const SourceStatus& status, Timestamp due) const {
 
 void Poller::finish(Job job, bool changed, bool failed, int new_entries) {
   const bool unchanged = job.unchanged;
+  const bool store_failed = job.store_failed;
   m_admission.finished(); // before `done`: a caller that polls again from it finds a slot
-  job.done(PollDone{std::move(job.status), changed, m_stopping, failed, new_entries, unchanged});
+  job.done(PollDone{std::move(job.status), changed, m_stopping, failed || store_failed, new_entries,
+                    unchanged, store_failed});
 }
 
 } // namespace reelfeed::app

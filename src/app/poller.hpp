@@ -85,7 +85,8 @@ struct PollDone {
   bool cancelled = false; ///< the poller was stopped: nothing was recorded
   bool failed = false;    ///< the fetch or the parse failed (status says why)
   int new_entries = 0;
-  bool unchanged = false; ///< a 200 with the stored body digest: not parsed, not ingested
+  bool unchanged = false;    ///< a 200 with the stored body digest: not parsed, not ingested
+  bool store_failed = false; ///< the store refused the write (disk full, I/O): also `failed`
 };
 
 class Poller {
@@ -130,6 +131,7 @@ private:
     std::string digest;     ///< of this poll's 200 body; stored only with its ingest
     bool unchanged = false; ///< digest equals the stored one: no parse, no ingest
     std::string host;       ///< admission key (sched::host_of the polled URL)
+    bool store_failed = false;
   };
   void start_fetch(const std::shared_ptr<Job>& job);
   void cancelled(Job job); ///< an admitted job is dropped: frees its slot, reports cancelled
@@ -138,7 +140,7 @@ private:
   void store_result(Job job, std::optional<store::Prepared> feed, const FetchResult& result);
   void finish(Job job, bool changed, bool failed, int new_entries);
   void parse_body(Job& job, FetchResult& result, std::optional<store::Prepared>& feed) const;
-  void save_status_logged(const SourceStatus& status); ///< store thread
+  bool save_status_logged(const SourceStatus& status); ///< store thread; false: logged failure
 
   boost::asio::io_context& m_io;
   fetch::Fetcher& m_fetcher;

@@ -258,6 +258,11 @@ TEST(PollerDigest, FailedIngestKeepsNoDigestSoTheBodyIsStoredLater) {
   EXPECT_TRUE(s.body_digest.empty());     // ... nor on disk
   EXPECT_EQ(s.last_attempt, rig.clock.t); // the attempt itself is recorded
   EXPECT_NE(rig.log_text().find("store_failed"), std::string::npos) << rig.log_text();
+  // Counted as a failed poll, and the response's ETag is not kept: a 304 to it next time
+  // would hide the items that were never stored.
+  EXPECT_TRUE(failed.failed);
+  EXPECT_TRUE(failed.status.validators.etag.empty());
+  EXPECT_TRUE(s.validators.etag.empty());
 
   rig.exec("DROP TRIGGER refuse");
   rig.clock.t += std::chrono::hours{1};
@@ -266,6 +271,7 @@ TEST(PollerDigest, FailedIngestKeepsNoDigestSoTheBodyIsStoredLater) {
   EXPECT_EQ(retry.new_entries, 2);
   EXPECT_EQ(rig.entries(), 2);
   EXPECT_FALSE(rig.stored_status().body_digest.empty());
+  EXPECT_EQ(rig.stored_status().validators.etag, "\"same\"");
 }
 
 TEST(PollerDigest, BodyThatIsNotAFeedRecordsNoDigest) {
