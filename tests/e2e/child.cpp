@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,6 +106,44 @@ CmdResult run_reelfeed(const std::vector<std::string>& args, std::chrono::second
   run.out = read_file(dir.path() / "out");
   run.err = read_file(dir.path() / "err");
   return run;
+}
+
+pid_t start_reelfeed(const std::vector<std::string>& args,
+                     const std::filesystem::path& log,
+                     unsigned long long fsize_limit) {
+  std::vector<std::string> argv_store{REELFEED_BINARY};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_store) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  // fork rather than posix_spawn: the resource limit must be set in the child.
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int null = open("/dev/null", O_WRONLY);
+    if (err < 0 || null < 0 || dup2(err, 2) < 0 || dup2(null, 1) < 0) {
+      _exit(126);
+    }
+    if (fsize_limit > 0) {
+      const rlimit lim{fsize_limit, fsize_limit};
+      if (setrlimit(RLIMIT_FSIZE, &lim) != 0) {
+        _exit(125);
+      }
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_child(pid_t pid) {
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) {
+    return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 Daemon::Daemon(const std::vector<std::string>& args,

@@ -27,6 +27,14 @@ struct CmdResult {
 CmdResult run_reelfeed(const std::vector<std::string>& args,
                        std::chrono::seconds timeout = std::chrono::seconds{60});
 
+/// Starts `reelfeed ARGS...` with stderr appended to `log` and stdout discarded; with
+/// `fsize_limit` > 0 under that RLIMIT_FSIZE in bytes. For tests that kill or starve it.
+pid_t start_reelfeed(const std::vector<std::string>& args,
+                     const std::filesystem::path& log,
+                     unsigned long long fsize_limit = 0);
+/// Waits for a child: its exit code, or 128 + the signal that ended it.
+int wait_child(pid_t pid);
+
 /// A `reelfeed run` daemon in the background; SIGKILLed by the destructor if still alive.
 class Daemon {
 public:

@@ -14,11 +14,11 @@
 #include <string>
 #include <thread>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "child.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -107,28 +107,6 @@ Snapshot inspect(const fs::path& db_path) {
   return s;
 }
 
-pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = std::freopen(log.c_str(), "a", stderr);
-    (void)f;
-    std::freopen("/dev/null", "w", stdout);
-    std::vector<char*> argv;
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 TEST(Crash, SigkillDuringIngestLosesNothingCommittedAndDuplicatesNothing) {
   const fs::path binary = REELFEED_BINARY;
   if (!fs::exists(binary))
@@ -154,11 +132,11 @@ TEST(Crash, SigkillDuringIngestLosesNothingCommittedAndDuplicatesNothing) {
       dir.write("feed" + std::to_string(f) + ".xml", feed_xml(f, round));
     // Several kills per round at random moments, then one poll that may finish.
     for (int attempt = 0; attempt < 3; ++attempt) {
-      const pid_t pid = spawn({binary.string(), "poll", "-c", cfg.string()}, log);
+      const pid_t pid = reelfeed::e2e::start_reelfeed({"poll", "-c", cfg.string()}, log);
       std::this_thread::sleep_for(
           std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 400)(rng)));
       kill(pid, SIGKILL);
-      wait_exit(pid);
+      reelfeed::e2e::wait_child(pid);
       ++kills;
       const Snapshot now = inspect(db);
       ASSERT_TRUE(now.integrity_ok) << "after kill " << kills;
@@ -176,8 +154,8 @@ TEST(Crash, SigkillDuringIngestLosesNothingCommittedAndDuplicatesNothing) {
     }
   }
   // Let one poll finish: every item of every feed is stored exactly once.
-  const pid_t pid = spawn({binary.string(), "poll", "-c", cfg.string()}, log);
-  ASSERT_EQ(wait_exit(pid), 0) << "see " << log;
+  const pid_t pid = reelfeed::e2e::start_reelfeed({"poll", "-c", cfg.string()}, log);
+  ASSERT_EQ(reelfeed::e2e::wait_child(pid), 0) << "see " << log;
   const Snapshot final_state = inspect(db);
   ASSERT_TRUE(final_state.integrity_ok);
   for (const auto& id : committed.identities)

@@ -11,10 +11,6 @@
 #include <string>
 #include <vector>
 
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "child.hpp"
@@ -46,29 +42,11 @@ std::string feed_xml(int feed, int n) {
   return x + "</channel></rss>\n";
 }
 
-/// Runs `reelfeed ARGS` to completion; with `fsize_limit` > 0 under that RLIMIT_FSIZE.
-/// Returns the exit code, or 128 + signal when it was killed.
-int run_limited(const std::vector<std::string>& args, const fs::path& log, rlim_t fsize_limit) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (std::freopen(log.c_str(), "w", stderr) == nullptr ||
-        std::freopen("/dev/null", "w", stdout) == nullptr)
-      _exit(126);
-    if (fsize_limit > 0) {
-      const rlimit lim{fsize_limit, fsize_limit};
-      if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
-        _exit(125);
-    }
-    std::vector<char*> argv;
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+/// Runs `reelfeed ARGS` to completion, with `fsize_limit` > 0 under that RLIMIT_FSIZE.
+int run_limited(const std::vector<std::string>& args,
+                const fs::path& log,
+                unsigned long long fsize_limit) {
+  return wait_child(start_reelfeed(args, log, fsize_limit));
 }
 
 std::set<std::string> stored_guids(const fs::path& db) {
@@ -86,7 +64,6 @@ std::set<std::string> stored_guids(const fs::path& db) {
 }
 
 TEST(FullDisk, WritesFailingMidFeedLoseNothingAndCatchUpLater) {
-  const fs::path binary = REELFEED_BINARY;
   test::TempDir dir;
   const fs::path db = dir.path() / "disk.db";
   std::string config = "[storage]\npath = \"" + db.string() +
@@ -96,7 +73,7 @@ TEST(FullDisk, WritesFailingMidFeedLoseNothingAndCatchUpLater) {
     config += "[[source]]\nname = \"feed" + std::to_string(f) + "\"\nurl = \"file://" +
               (dir.path() / ("feed" + std::to_string(f) + ".xml")).string() + "\"\n\n";
   const fs::path cfg = dir.write("disk.toml", config);
-  const std::vector<std::string> poll = {binary.string(), "poll", "-c", cfg.string()};
+  const std::vector<std::string> poll = {"poll", "-c", cfg.string()};
 
   // 1. Room on the disk: 10 items per feed are stored.
   for (int f = 0; f < k_feeds; ++f)
@@ -109,7 +86,7 @@ TEST(FullDisk, WritesFailingMidFeedLoseNothingAndCatchUpLater) {
   //    above the database file. Every feed's transaction fails part-way through.
   for (int f = 0; f < k_feeds; ++f)
     dir.write("feed" + std::to_string(f) + ".xml", feed_xml(f, 210));
-  const auto limit = static_cast<rlim_t>(fs::file_size(db) + 64 * 1024);
+  const auto limit = static_cast<unsigned long long>(fs::file_size(db) + 64 * 1024);
   const int full = run_limited(poll, dir.path() / "2.log", limit);
   const std::string log = read_file(dir.path() / "2.log");
   EXPECT_LT(full, 128) << "killed by a signal instead of reporting the error\n" << log;
