@@ -341,6 +341,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
     q->exec();
   }
   flush_lsh();
+  tx_end();
   tx.commit();
   return result;
 }
