@@ -152,6 +152,22 @@ private:
   } m_cp;
 };
 
+/// ASCII lower-casing of element names, attribute values and namespace URIs (shared by the
+/// engine's source files; feedparser lower-cases these the same way).
+inline void lower_in_place(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+}
+
+inline std::string lower(std::string_view s) {
+  std::string out(s);
+  lower_in_place(out);
+  return out;
+}
+
 /// The value of attribute `name` (a view into attrs: valid until the next element starts).
 std::optional<std::string_view> attr(std::span<const Attr> attrs, std::string_view name);
 

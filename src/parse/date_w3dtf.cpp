@@ -1,0 +1,154 @@
+// The ISO-shaped date parsers of feedparser's chain: W3C-DTF / RFC 3339 and the compact
+// ISO 8601 template. Hand-written scanners: feed text never goes through std::regex.
+#include <cstdint>
+#include <string>
+
+#include "parse/date_scan.hpp"
+
+namespace reelfeed::parse::detail::date_scan {
+namespace {
+
+bool all_digits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return !s.empty();
+}
+
+int num(std::string_view s) {
+  int v = 0;
+  for (char c : s) {
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+} // namespace
+
+std::optional<Timestamp> parse_w3dtf(std::string_view in) {
+  const Lowered lowered(in);
+  const std::string_view low = lowered.view();
+  Parts parts = split_char(low, 't');
+  std::string_view tz;
+  if (parts.size() == 1) {
+    parts = split_ws(parts[0]);
+    if (parts.empty()) {
+      return std::nullopt;
+    }
+    if (parts.size() == 1) {
+      parts.emplace_back("00:00:00z");
+    }
+  } else if (parts.size() > 2) {
+    return std::nullopt;
+  }
+  Parts date = split_char(parts[0], '-', 2);
+  if (date[0].size() != 4) {
+    return std::nullopt;
+  }
+  std::int64_t ymd[3] = {0, 1, 1};
+  for (std::size_t i = 0; i < date.size(); ++i) {
+    if (!py_int(date[i], ymd[i])) {
+      return std::nullopt;
+    }
+  }
+  std::string_view time = parts[1];
+  bool had_z = false;
+  if (!time.empty() && time.back() == 'z') {
+    time.remove_suffix(1);
+    had_z = true;
+  }
+  // MSSQL style "2004-01-01 12:00:00 -0500": the zone is a third whitespace-separated part.
+  std::size_t loc = time.find('-');
+  if (loc == std::string_view::npos) {
+    loc = time.find('+');
+  }
+  if (loc == std::string_view::npos) {
+    loc = time.size();
+  }
+  if (parts.size() > 2) {
+    tz = parts[2];
+  } else if (had_z) {
+    tz = "z";
+  } else {
+    tz = time.substr(loc);
+  }
+  time = time.substr(0, loc);
+  Parts tp = split_char(time, ':', 2);
+  std::int64_t hms[3] = {0, 0, 0};
+  std::int64_t tzh = 0, tzm = 0;
+  if (!tz.empty() && (tz[0] == '-' || tz[0] == '+')) {
+    if (!py_int(tz.substr(1, 2), tzh) ||
+        !py_int(tz.size() > 4 ? tz.substr(4) : std::string_view{}, tzm)) {
+      return std::nullopt;
+    }
+    if (tz[0] == '-') {
+      tzh = -tzh;
+      tzm = -tzm;
+    }
+  } else {
+    tzh = zone_hours(tz).value_or(0);
+  }
+  for (std::size_t i = 0; i < tp.size(); ++i) {
+    if (!py_int_float(tp[i], hms[i])) {
+      return std::nullopt;
+    }
+  }
+  return make_utc(ymd[0], ymd[1], ymd[2], hms[0], hms[1], hms[2], tzh * 60 + tzm);
+}
+/// ISO 8601 "YYYY-?MM-?DD[T]HH:MM[:SS][.f][zone]" prefix match (feedparser's first template).
+std::optional<Timestamp> parse_iso8601(std::string_view s) {
+  if (s.size() < 8 || !all_digits(s.substr(0, 4))) {
+    return std::nullopt;
+  }
+  std::size_t p = 4;
+  auto opt_dash = [&] {
+    if (p < s.size() && s[p] == '-') {
+      ++p;
+    }
+  };
+  opt_dash();
+  if (p + 2 > s.size() || !all_digits(s.substr(p, 2)) || s[p] > '1') {
+    return std::nullopt;
+  }
+  const int mo = num(s.substr(p, 2));
+  p += 2;
+  opt_dash();
+  if (p + 2 > s.size() || !all_digits(s.substr(p, 2)) || s[p] > '3') {
+    return std::nullopt;
+  }
+  const int d = num(s.substr(p, 2));
+  p += 2;
+  int h = 0, mi = 0, se = 0;
+  std::int64_t off = 0;
+  std::size_t q = p;
+  if (q < s.size() && s[q] == 'T') {
+    ++q;
+  }
+  if (q + 5 <= s.size() && all_digits(s.substr(q, 2)) && s[q + 2] == ':' &&
+      all_digits(s.substr(q + 3, 2))) {
+    h = num(s.substr(q, 2));
+    mi = num(s.substr(q + 3, 2));
+    q += 5;
+    if (q + 3 <= s.size() && s[q] == ':' && all_digits(s.substr(q + 1, 2))) {
+      se = num(s.substr(q + 1, 2));
+      q += 3;
+    }
+    if (q + 1 < s.size() && s[q] == '.' && s[q + 1] >= '0' && s[q + 1] <= '9') {
+      ++q;
+      while (q < s.size() && s[q] >= '0' && s[q] <= '9') {
+        ++q;
+      }
+    }
+    if (q + 3 <= s.size() && (s[q] == '+' || s[q] == '-') && all_digits(s.substr(q + 1, 2))) {
+      int tm = 0;
+      if (q + 6 <= s.size() && s[q + 3] == ':' && all_digits(s.substr(q + 4, 2))) {
+        tm = num(s.substr(q + 4, 2));
+      }
+      off = (num(s.substr(q + 1, 2)) * 60 + tm) * (s[q] == '-' ? -1 : 1);
+    }
+  }
+  // feedparser normalises out-of-range fields through mktime; only accept valid ones.
+  return make_utc(num(s.substr(0, 4)), mo, d, h, mi, se, off);
+}
+} // namespace reelfeed::parse::detail::date_scan
