@@ -204,10 +204,8 @@ std::optional<Store::Impl::Placement> Store::Impl::place(const std::string& cano
     if (url_hit) {
       hit = *url_hit;
     } else {
-      Use q(stmt("SELECT story_id, id FROM entries WHERE canon_hash = ?1 AND canon_hash <> 0 "
-                 "AND canonical_url = ?2 ORDER BY id LIMIT 1"));
-      q->bind(1, url_hash(canon));
-      q->bindNoCopy(2, canon);
+      Use q(stmt("SELECT story_id, id FROM entries WHERE canonical_url = ? ORDER BY id LIMIT 1"));
+      q->bind(1, canon);
       if (q->executeStep())
         hit.emplace(q->getColumn(0).getInt64(), q->getColumn(1).getInt64());
     }

@@ -156,11 +156,10 @@ IngestResult Store::Impl::ingest(const std::string& source,
       std::string other;
       {
         // All sightings of the URL (one per outlet at most, usually none), on the
-        // canon_hash index in id order.
+        // canonical_url index in id order.
         Use q(stmt("SELECT story_id, id, source_id, published, identity FROM entries "
-                   "WHERE canon_hash = ?1 AND canon_hash <> 0 AND canonical_url = ?2 ORDER BY id"));
-        q->bind(1, url_hash(canon));
-        q->bindNoCopy(2, canon);
+                   "WHERE canonical_url = ? ORDER BY id"));
+        q->bindNoCopy(1, canon);
         url_hit.emplace();
         // Both sides map NULL to INT64_MIN: `published IS ?` semantics.
         const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
@@ -213,8 +212,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
       {
         Use q(stmt("UPDATE entries SET title=?, link=?, canonical_url=?, author=?, summary=?, "
                    "content=?, categories=?, enclosures=?, published=?, updated=?, last_seen=?, "
-                   "sort_time=?, last_fetch_id=?, content_hash=?, sig=?, identity=?, canon_hash=? "
-                   "WHERE id=?"));
+                   "sort_time=?, last_fetch_id=?, content_hash=?, sig=?, identity=? WHERE id=?"));
         q->bindNoCopy(1, e.title);
         q->bindNoCopy(2, e.link);
         q->bindNoCopy(3, canon);
@@ -234,8 +232,7 @@ IngestResult Store::Impl::ingest(const std::string& source,
         const auto blob = sig_to_blob(sig);
         q->bindNoCopy(15, blob.data(), static_cast<int>(blob.size()));
         q->bindNoCopy(16, primary);
-        q->bind(17, url_hash(canon));
-        q->bind(18, row->id);
+        q->bind(17, row->id);
         q->exec();
         rekeyed(*row, primary);
       }
@@ -274,8 +271,8 @@ IngestResult Store::Impl::ingest(const std::string& source,
       Use q(stmt("INSERT INTO entries(source_id, story_id, identity, guid, link, canonical_url, "
                  "title, author, summary, content, categories, enclosures, published, updated, "
                  "first_seen, last_seen, sort_time, last_fetch_id, content_hash, sig, "
-                 "join_reason, join_score, join_entry_id, id, canon_hash) VALUES "
-                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                 "join_reason, join_score, join_entry_id, id) VALUES "
+                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       q->bind(1, src.id);
       q->bind(2, placement->story_id);
       q->bindNoCopy(3, primary);
@@ -304,7 +301,6 @@ IngestResult Store::Impl::ingest(const std::string& source,
       if (placement->joined_entry != 0)
         q->bind(23, placement->joined_entry);
       q->bind(24, entry_id);
-      q->bind(25, url_hash(canon));
       q->exec();
       ++m_tx.next_entry_id;
     }

@@ -240,8 +240,7 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
   } else {
     // An entry URL (raw or canonical, matched through its canonical form), else a guid.
     const std::pair<const char*, std::string> lookups[] = {
-        {"SELECT id, story_id FROM entries WHERE canon_hash = reelfeed_url_hash(?1) AND "
-         "canon_hash <> 0 AND canonical_url = ?1 ORDER BY id LIMIT 1",
+        {"SELECT id, story_id FROM entries WHERE canonical_url = ? ORDER BY id LIMIT 1",
          dedup::canonical_url(q)},
         // Guid-keyed entries through the (source, identity) index; a scan for the rest
         // (entries of sources that fell back to link identity) is fine for `explain`.

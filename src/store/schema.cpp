@@ -176,16 +176,6 @@ DROP TABLE stories;
 ALTER TABLE stories_v8 RENAME TO stories;
 CREATE INDEX stories_activity ON stories(last_activity);
 )sql",
-    // 8 -> 9: entries are found by canonical URL through a 64-bit hash of it (url_hash(),
-    // SQL reelfeed_url_hash) instead of the URL text: an 8-byte key per index row instead
-    // of ~70 bytes, so a new entry dirties and splits fewer index pages. Entries without a
-    // URL (hash 0) are left out of the index. Queries compare canonical_url too (collisions).
-    R"sql(
-ALTER TABLE entries ADD COLUMN canon_hash INTEGER NOT NULL DEFAULT 0;
-UPDATE entries SET canon_hash = reelfeed_url_hash(canonical_url) WHERE canonical_url <> '';
-DROP INDEX entries_canonical;
-CREATE INDEX entries_canon_hash ON entries(canon_hash) WHERE canon_hash <> 0;
-)sql",
 };
 
 } // namespace

@@ -7,8 +7,6 @@
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
-#include <xxhash.h>
 
 #include "store/store_impl.hpp"
 
@@ -99,24 +97,6 @@ std::string status_json(const SourceStatus& s) {
       .dump();
 }
 
-std::int64_t url_hash(std::string_view canonical_url) {
-  if (canonical_url.empty())
-    return 0;
-  const auto h = static_cast<std::int64_t>(XXH3_64bits(canonical_url.data(), canonical_url.size()));
-  return h == 0 ? 1 : h;
-}
-
-namespace {
-void sql_url_hash(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
-  const auto* text = sqlite3_value_text(argv[0]);
-  const auto size = sqlite3_value_bytes(argv[0]);
-  sqlite3_result_int64(ctx, text == nullptr
-                                ? 0
-                                : url_hash(std::string_view(reinterpret_cast<const char*>(text),
-                                                            static_cast<std::size_t>(size))));
-}
-} // namespace
-
 std::int64_t to_db(Timestamp t) {
   return t.time_since_epoch().count();
 }
@@ -141,8 +121,6 @@ Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Acc
     : m_db(checked_path(path, access), open_flags(access), 5000), m_options(options),
       m_access(access) {
   // (foreign_keys: turned on by configure_and_migrate(), after any table rebuild)
-  // Migration 9 fills entries.canon_hash with it; `explain` looks URLs up through it.
-  m_db.createFunction("reelfeed_url_hash", 1, true, nullptr, &sql_url_hash);
   // The default 2 MB page cache makes every look-up a pread at 100k entries.
   m_db.exec("PRAGMA cache_size = -32768");
   m_db.exec("PRAGMA temp_store = MEMORY");

@@ -20,7 +20,7 @@
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 9;
+inline constexpr int k_schema_version = 8;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -78,9 +78,6 @@ std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signa
 std::string sig_to_blob(const dedup::Signature& sig);
 dedup::Signature sig_from_blob(const void* data, int size);
 std::int64_t to_db(Timestamp t);
-/// The entries.canon_hash of a canonical URL: 0 for none (''), never 0 otherwise. Also the
-/// SQL function reelfeed_url_hash(text) on every Store connection.
-std::int64_t url_hash(std::string_view canonical_url);
 std::string status_json(const SourceStatus& status);
 Timestamp from_db(std::int64_t v);
 /// prepare.cpp: one entry's database-free work; the signature only if asked for.
