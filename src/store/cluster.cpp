@@ -6,7 +6,6 @@
 // loaded once from those rows. Cost per sighting: a few hash probes plus one read per
 // candidate, independent of how many stories are stored (only bucket sizes matter).
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -153,27 +152,16 @@ bool Store::Impl::tombstoned_url(const std::string& canon) {
 void Store::Impl::tx_begin() {
   // max(id) of a rowid table and EXISTS of a table are one B-tree descent each.
   Use q(stmt("SELECT (SELECT coalesce(max(id), 0) FROM entries), "
-             "(SELECT last_id FROM story_seq), coalesce((SELECT max(id) FROM stories), 0), "
+             "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0), "
+             "coalesce((SELECT max(id) FROM stories), 0)), "
              "EXISTS (SELECT 1 FROM tombstones), EXISTS (SELECT 1 FROM url_tombstones)"));
   q->executeStep();
   m_tx.next_entry_id = q->getColumn(0).getInt64() + 1;
-  // Never a story id that was handed out before, even if that story was pruned: story_seq
-  // keeps the highest one issued (written back by tx_end()).
-  m_tx.story_seq = q->getColumn(1).isNull() ? 0 : q->getColumn(1).getInt64();
-  m_tx.next_story_id = std::max(m_tx.story_seq, q->getColumn(2).getInt64()) + 1;
-  m_tx.any_tombstones = q->getColumn(3).getInt() != 0;
-  m_tx.any_url_tombstones = q->getColumn(4).getInt() != 0;
-}
-
-void Store::Impl::tx_end() {
-  // Once per transaction, not once per story (what AUTOINCREMENT's sqlite_sequence cost).
-  const auto last = m_tx.next_story_id - 1;
-  if (last <= m_tx.story_seq)
-    return;
-  Use q(stmt("UPDATE story_seq SET last_id = ?"));
-  q->bind(1, last);
-  q->exec();
-  m_tx.story_seq = last;
+  // Story ids are AUTOINCREMENT: never one that was handed out before (sqlite_sequence),
+  // which SQLite itself would also respect for an explicit id.
+  m_tx.next_story_id = q->getColumn(1).getInt64() + 1;
+  m_tx.any_tombstones = q->getColumn(2).getInt() != 0;
+  m_tx.any_url_tombstones = q->getColumn(3).getInt() != 0;
 }
 
 std::int64_t Store::Impl::create_story(const std::string& link,

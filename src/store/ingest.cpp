@@ -341,7 +341,6 @@ IngestResult Store::Impl::ingest(const std::string& source,
     q->exec();
   }
   flush_lsh();
-  tx_end();
   tx.commit();
   return result;
 }

@@ -150,32 +150,6 @@ ALTER TABLE sources ADD COLUMN latest_entries BLOB;  -- native int64 entry ids
     R"sql(
 DROP INDEX IF EXISTS entries_sort_time;
 )sql",
-    // 7 -> 8: stories without AUTOINCREMENT and without the unique index on uid (uid is
-    // derived from the id; no query looks a story up by it). AUTOINCREMENT updated
-    // sqlite_sequence with every new story; the highest id ever issued now lives in
-    // story_seq (one row, read at the start of a write transaction, written once per feed
-    // that created stories), so the id of a pruned story is still never reused. Rebuilt
-    // with foreign keys off (Impl turns them on after the migrations).
-    R"sql(
-CREATE TABLE story_seq (last_id INTEGER NOT NULL);
-INSERT INTO story_seq(last_id) SELECT max(
-  coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0),
-  coalesce((SELECT max(id) FROM stories), 0));
-CREATE TABLE stories_v8 (
-  id INTEGER PRIMARY KEY,                   -- never reused: see story_seq
-  uid TEXT NOT NULL,                        -- k_uid_prefix + id
-  rep_entry_id INTEGER,
-  link TEXT NOT NULL DEFAULT '',            -- fixed at creation: stable output link
-  published INTEGER NOT NULL,
-  updated INTEGER NOT NULL,
-  last_activity INTEGER NOT NULL            -- newest sighting time, for stories(since)
-);
-INSERT INTO stories_v8(id, uid, rep_entry_id, link, published, updated, last_activity)
-  SELECT id, uid, rep_entry_id, link, published, updated, last_activity FROM stories;
-DROP TABLE stories;
-ALTER TABLE stories_v8 RENAME TO stories;
-CREATE INDEX stories_activity ON stories(last_activity);
-)sql",
 };
 
 } // namespace
@@ -200,7 +174,6 @@ void Store::Impl::configure_and_migrate() {
       throw std::runtime_error(m_db.getFilename() + ": schema version " + std::to_string(version) +
                                ", expected " + std::to_string(k_schema_version) +
                                " (start the daemon once to migrate)");
-    m_db.exec("PRAGMA foreign_keys = ON");
     return;
   }
   m_db.exec("PRAGMA journal_mode = WAL");
@@ -210,9 +183,6 @@ void Store::Impl::configure_and_migrate() {
     m_db.exec("PRAGMA auto_vacuum = INCREMENTAL");
     m_db.exec("VACUUM");
   }
-  // A table rebuild (v8) must not cascade or check foreign keys while the old table is
-  // dropped; the pragma is a no-op inside a transaction, so it is set here.
-  m_db.exec("PRAGMA foreign_keys = OFF");
   while (version < k_schema_version) {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -224,15 +194,9 @@ void Store::Impl::configure_and_migrate() {
       rebuild_lsh();
     m_db.exec("PRAGMA user_version = " + std::to_string(version + 1));
     m_db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
-    if (version == 7) {
-      // The rebuilt tables must still satisfy every reference (checked before commit).
-      if (m_db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt() != 0)
-        throw std::runtime_error(m_db.getFilename() + ": foreign key check failed in migration 8");
-    }
     tx.commit();
     ++version;
   }
-  m_db.exec("PRAGMA foreign_keys = ON");
 }
 
 } // namespace reelfeed::store

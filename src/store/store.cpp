@@ -120,7 +120,7 @@ dedup::Signature sig_from_blob(const void* data, int size) {
 Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Access access)
     : m_db(checked_path(path, access), open_flags(access), 5000), m_options(options),
       m_access(access) {
-  // (foreign_keys: turned on by configure_and_migrate(), after any table rebuild)
+  m_db.exec("PRAGMA foreign_keys = ON");
   // The default 2 MB page cache makes every look-up a pread at 100k entries.
   m_db.exec("PRAGMA cache_size = -32768");
   m_db.exec("PRAGMA temp_store = MEMORY");

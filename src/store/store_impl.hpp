@@ -20,7 +20,7 @@
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 8;
+inline constexpr int k_schema_version = 7;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -163,14 +163,10 @@ public:
   struct TxState {
     std::int64_t next_entry_id = 1;
     std::int64_t next_story_id = 1;
-    std::int64_t story_seq = 0; ///< story_seq.last_id as read: written back if it moved
     bool any_tombstones = true;
     bool any_url_tombstones = true;
   };
   void tx_begin();
-  /// Before the commit of a transaction that began with tx_begin(): persists the highest
-  /// story id issued (story_seq).
-  void tx_end();
 
   SQLite::Database m_db;
   TxState m_tx;

@@ -65,66 +65,6 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
   EXPECT_EQ(store.stories(Timestamp{}, 10).size(), 1u);
 }
 
-TEST(Migration, Version7StoriesKeepTheirIdsDecisionsAndNeverReuseAPrunedId) {
-  test::TempDir dir;
-  const auto path = dir.path() / "v7.db";
-  {
-    // A version-7 database: story 9 was created and pruned (AUTOINCREMENT remembers 9 in
-    // sqlite_sequence), story 7 is still stored and has a filter decision.
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("PRAGMA journal_mode = WAL");
-    for (std::size_t v = 0; v < 7; ++v)
-      db.exec(migrations().at(v));
-    db.exec("PRAGMA user_version = 7");
-    db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
-    db.exec("INSERT INTO sources(id, name, url) VALUES (1, 'Variety', 'u')");
-    for (const int id : {7, 9})
-      db.exec("INSERT INTO stories(id, uid, rep_entry_id, link, published, updated, "
-              "last_activity) VALUES (" +
-              std::to_string(id) + ", 'urn:reelfeed:story:" + std::to_string(id) +
-              "', 1, 'https://variety.com/a', 1795000000, 1795000000, 1795000000)");
-    db.exec("DELETE FROM stories WHERE id = 9");
-    db.exec("INSERT INTO entries(id, source_id, story_id, identity, guid, link, canonical_url, "
-            "title, first_seen, last_seen, sort_time, content_hash, sig) VALUES (1, 1, 7, 'g:v1', "
-            "'v1', 'https://variety.com/a', 'https://variety.com/a', 'Old Story', 1795000000, "
-            "1795000000, 1795000000, 42, zeroblob(128))");
-    db.exec("INSERT INTO decisions(story_id, topic, published, score, threshold, reason, "
-            "concepts, hits, decided_at) VALUES (7, 'ai', 1, 2.5, 1.0, 'r', '[]', '[]', 1)");
-    ASSERT_EQ(db.execAndGet("SELECT seq FROM sqlite_sequence WHERE name = 'stories'").getInt(), 9);
-  }
-  {
-    Store store(path);
-    const auto r = store.ingest(
-        "Variety", feed_of({item("n1", "A New Story", "https://variety.com/new", at(3))}),
-        status_of("Variety", at(3)), at(3));
-    EXPECT_EQ(r.new_stories, 1);
-  }
-  Store store(path);
-  store.ingest("Variety",
-               feed_of({item("n2", "Another Story", "https://variety.com/other", at(4))}),
-               status_of("Variety", at(4)), at(4));
-  SQLite::Database db(path.string());
-  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), k_schema_version);
-  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
-  // The rebuilt table: no AUTOINCREMENT, no unique index on uid, only stories_activity.
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                          "tbl_name = 'stories'")
-                .getInt(),
-            1);
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_sequence WHERE name = 'stories'").getInt(),
-            0);
-  // Story 7 kept its row and its decision (the rebuild cascaded nothing).
-  EXPECT_EQ(db.execAndGet("SELECT uid FROM stories WHERE id = 7").getString(),
-            "urn:reelfeed:story:7");
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM decisions WHERE story_id = 7").getInt(), 1);
-  // Pruned 9 is never handed out again: new stories get 10, then 11 after a reopen.
-  EXPECT_EQ(db.execAndGet("SELECT group_concat(id) FROM (SELECT id FROM stories ORDER BY id)")
-                .getString(),
-            "7,10,11");
-  EXPECT_EQ(db.execAndGet("SELECT last_id FROM story_seq").getInt(), 11);
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt(), 0);
-}
-
 TEST(Migration, MigratingTwiceIsANoOp) {
   test::TempDir dir;
   const auto path = dir.path() / "r.db";
