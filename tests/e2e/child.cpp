@@ -108,6 +108,18 @@ CmdResult run_reelfeed(const std::vector<std::string>& args, std::chrono::second
   return run;
 }
 
+std::string
+file_sources_config(const std::filesystem::path& db, const std::filesystem::path& dir, int count) {
+  std::string config = "[storage]\npath = \"" + db.string() +
+                       "\"\nretain = \"3650d\"\n\n"
+                       "[server]\nlisten = \"127.0.0.1:0\"\n\n[output]\nmax_age = \"3650d\"\n\n";
+  for (int f = 0; f < count; ++f) {
+    config += "[[source]]\nname = \"feed" + std::to_string(f) + "\"\nurl = \"file://" +
+              (dir / ("feed" + std::to_string(f) + ".xml")).string() + "\"\n\n";
+  }
+  return config;
+}
+
 pid_t start_reelfeed(const std::vector<std::string>& args,
                      const std::filesystem::path& log,
                      unsigned long long fsize_limit) {

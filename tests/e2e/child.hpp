@@ -27,6 +27,11 @@ struct CmdResult {
 CmdResult run_reelfeed(const std::vector<std::string>& args,
                        std::chrono::seconds timeout = std::chrono::seconds{60});
 
+/// A config that stores in `db` (ten years kept, so nothing is pruned) and polls
+/// `count` local files DIR/feed0.xml ... as sources feed0 ... (file:// URLs).
+std::string
+file_sources_config(const std::filesystem::path& db, const std::filesystem::path& dir, int count);
+
 /// Starts `reelfeed ARGS...` with stderr appended to `log` and stdout discarded; with
 /// `fsize_limit` > 0 under that RLIMIT_FSIZE in bytes. For tests that kill or starve it.
 pid_t start_reelfeed(const std::vector<std::string>& args,

@@ -114,12 +114,7 @@ TEST(Crash, SigkillDuringIngestLosesNothingCommittedAndDuplicatesNothing) {
   reelfeed::test::TempDir dir;
   const fs::path db = dir.path() / "crash.db";
   const fs::path log = dir.path() / "reelfeed.log";
-  std::string config = "[storage]\npath = \"" + db.string() +
-                       "\"\nretain = \"3650d\"\n\n"
-                       "[server]\nlisten = \"127.0.0.1:0\"\n\n[output]\nmax_age = \"3650d\"\n\n";
-  for (int f = 0; f < k_feeds; ++f)
-    config += "[[source]]\nname = \"feed" + std::to_string(f) + "\"\nurl = \"file://" +
-              (dir.path() / ("feed" + std::to_string(f) + ".xml")).string() + "\"\n\n";
+  const std::string config = reelfeed::e2e::file_sources_config(db, dir.path(), k_feeds);
   const fs::path cfg = dir.write("crash.toml", config);
 
   std::mt19937 rng(20261128);

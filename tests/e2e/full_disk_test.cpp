@@ -66,12 +66,7 @@ std::set<std::string> stored_guids(const fs::path& db) {
 TEST(FullDisk, WritesFailingMidFeedLoseNothingAndCatchUpLater) {
   test::TempDir dir;
   const fs::path db = dir.path() / "disk.db";
-  std::string config = "[storage]\npath = \"" + db.string() +
-                       "\"\nretain = \"3650d\"\n\n"
-                       "[server]\nlisten = \"127.0.0.1:0\"\n\n[output]\nmax_age = \"3650d\"\n\n";
-  for (int f = 0; f < k_feeds; ++f)
-    config += "[[source]]\nname = \"feed" + std::to_string(f) + "\"\nurl = \"file://" +
-              (dir.path() / ("feed" + std::to_string(f) + ".xml")).string() + "\"\n\n";
+  const std::string config = file_sources_config(db, dir.path(), k_feeds);
   const fs::path cfg = dir.write("disk.toml", config);
   const std::vector<std::string> poll = {"poll", "-c", cfg.string()};
 
