@@ -98,11 +98,19 @@ void Admission::admit() {
 }
 
 std::size_t Admission::cancel(std::string_view key) {
+  return cancel_if([key](const Job& job) { return job.key == key; });
+}
+
+std::size_t Admission::cancel_all() {
+  return cancel_if([](const Job&) { return true; });
+}
+
+std::size_t Admission::cancel_if(const std::function<bool(const Job&)>& match) {
   std::vector<Job> cancelled;
   for (auto it = m_hosts.begin(); it != m_hosts.end();) {
     auto& queued = it->second.queued;
     for (auto job = queued.begin(); job != queued.end();) {
-      if (job->key == key) {
+      if (match(*job)) {
         cancelled.push_back(std::move(*job));
         job = queued.erase(job);
       } else {
@@ -115,26 +123,6 @@ std::size_t Admission::cancel(std::string_view key) {
   }
   m_queued -= cancelled.size();
   // After the bookkeeping: a callback sees a consistent object.
-  for (Job& job : cancelled) {
-    job.cancel();
-  }
-  return cancelled.size();
-}
-
-std::size_t Admission::cancel_all() {
-  std::vector<Job> cancelled;
-  for (auto& [name, host] : m_hosts) {
-    for (Job& job : host.queued) {
-      cancelled.push_back(std::move(job));
-    }
-    host.queued.clear();
-  }
-  for (auto it = m_hosts.begin(); it != m_hosts.end();) {
-    auto next = std::next(it);
-    forget_if_idle(it);
-    it = next;
-  }
-  m_queued = 0;
   for (Job& job : cancelled) {
     job.cancel();
   }

@@ -80,6 +80,8 @@ private:
   void make_runnable(Hosts::iterator it);
   void forget_if_idle(Hosts::iterator it);
   void admit();
+  /// Removes the queued jobs `match` selects, then runs their cancel callbacks.
+  std::size_t cancel_if(const std::function<bool(const Job&)>& match);
 
   Limits m_limits;
   Hosts m_hosts;
