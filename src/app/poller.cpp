@@ -11,6 +11,7 @@
 #include <latch>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <utility>
@@ -288,64 +289,98 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepare
 }
 
 void Poller::store_result(Job job, std::optional<store::Prepared> feed, const FetchResult& result) {
-  auto shared = std::make_shared<Job>(std::move(job));
-  auto shared_feed = std::make_shared<std::optional<store::Prepared>>(std::move(feed));
-  const long http_status = result.status;
-  const auto bytes = static_cast<unsigned long long>(result.bytes);
-  const auto ms = static_cast<long long>(result.elapsed.count());
+  StoreJob sj{std::make_shared<Job>(std::move(job)),
+              std::move(feed),
+              result.status,
+              static_cast<unsigned long long>(result.bytes),
+              static_cast<long long>(result.elapsed.count()),
+              result.outcome != FetchOutcome::ok && result.outcome != FetchOutcome::not_modified};
+  bool post = false;
+  {
+    const std::lock_guard lock(m_store_mutex);
+    m_store_queue.push_back(std::move(sj));
+    post = !std::exchange(m_store_drain_posted, true);
+  }
   // Every Store call runs on the one store thread: the Store is not thread-safe.
-  const bool failed =
-      result.outcome != FetchOutcome::ok && result.outcome != FetchOutcome::not_modified;
-  asio::post(m_store_thread, [this, shared, shared_feed, http_status, bytes, ms, failed] {
-    bool changed = false;
-    int new_entries = 0;
-    SourceStatus& status = shared->status;
-    const std::string& name = status.name;
-    if (shared_feed->has_value()) {
-      const store::Prepared& prepared = **shared_feed;
-      const Feed& f = prepared.feed;
-      // The digest is part of the ingest's transaction: recorded exactly when the entries are.
-      std::string previous = std::exchange(status.body_digest, shared->digest);
-      try {
-        const store::IngestResult r = m_store.ingest(name, prepared, status, m_clock.now());
-        changed = r.changed();
-        new_entries = r.new_entries;
-        m_log.info("fetched", {{"source", name},
-                               {"status", http_status},
-                               {"bytes", bytes},
-                               {"ms", ms},
-                               {"entries", static_cast<unsigned long long>(f.entries.size())},
-                               {"new", r.new_entries},
-                               {"updated", r.updated_entries},
-                               {"joined", r.joined_stories},
-                               {"warnings", static_cast<unsigned long long>(f.warnings.size())}});
-      } catch (const std::exception& e) {
-        // Rolled back: keep the old digest and drop this response's validators, so the next
-        // poll downloads, parses and ingests the same items again instead of a 304 or an
-        // "unchanged" hiding them for good (a full disk must not lose entries).
-        status.body_digest = std::move(previous);
-        status.validators = {};
-        shared->store_failed = true;
-        m_log.error("store_failed", {{"source", name}, {"err", e.what()}});
-        save_status_logged(status);
-      }
-    } else if (!save_status_logged(status)) {
-      shared->store_failed = true;
-    }
-    shared_feed->reset();
-    asio::post(m_io, [this, shared, changed, failed, new_entries] {
-      finish(std::move(*shared), changed, failed, new_entries);
-    });
-  });
+  if (post)
+    asio::post(m_store_thread, [this] { drain_store_queue(); });
 }
 
-bool Poller::save_status_logged(const SourceStatus& status) {
-  try {
-    m_store.save_status(status);
-    return true;
-  } catch (const std::exception& e) {
-    m_log.error("store_failed", {{"source", status.name}, {"err", e.what()}});
-    return false;
+void Poller::drain_store_queue() {
+  std::vector<StoreJob> batch;
+  {
+    const std::lock_guard lock(m_store_mutex);
+    batch.swap(m_store_queue);
+    m_store_drain_posted = false;
+  }
+  // Group commit: whatever arrived while the store thread was busy is stored in one
+  // transaction (each poll in its own savepoint), so a burst pays one commit, not one per
+  // feed. A lone poll is still its own transaction, with no added delay.
+  std::vector<store::GroupItem> items;
+  std::vector<std::string> previous_digest(batch.size());
+  items.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    StoreJob& sj = batch[i];
+    SourceStatus& status = sj.job->status;
+    if (sj.feed) {
+      // The digest is part of the ingest's savepoint: recorded exactly when the entries are.
+      previous_digest[i] = std::exchange(status.body_digest, sj.job->digest);
+      items.push_back({&*sj.feed, &status});
+    } else {
+      items.push_back({nullptr, &status});
+    }
+  }
+  const auto outcomes = m_store.ingest_group(items, m_clock.now());
+
+  std::vector<store::GroupItem> retry; // statuses of the feeds whose entries were refused
+  std::vector<std::size_t> retry_of;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    StoreJob& sj = batch[i];
+    SourceStatus& status = sj.job->status;
+    const std::string& name = status.name;
+    const store::GroupOutcome& o = outcomes[i];
+    if (!o.ok()) {
+      sj.job->store_failed = true;
+      m_log.error("store_failed", {{"source", name}, {"err", o.error}});
+      if (sj.feed) {
+        // Rolled back: keep the old digest and drop this response's validators, so the
+        // next poll downloads, parses and ingests the same items again instead of a 304 or
+        // an "unchanged" hiding them for good (a full disk must not lose entries).
+        status.body_digest = std::move(previous_digest[i]);
+        status.validators = {};
+        retry.push_back({nullptr, &status});
+        retry_of.push_back(i);
+      }
+      continue;
+    }
+    if (!sj.feed)
+      continue;
+    sj.changed = o.result.changed();
+    sj.new_entries = o.result.new_entries;
+    m_log.info("fetched",
+               {{"source", name},
+                {"status", sj.http_status},
+                {"bytes", sj.bytes},
+                {"ms", sj.ms},
+                {"entries", static_cast<unsigned long long>(sj.feed->feed.entries.size())},
+                {"new", o.result.new_entries},
+                {"updated", o.result.updated_entries},
+                {"joined", o.result.joined_stories},
+                {"warnings", static_cast<unsigned long long>(sj.feed->feed.warnings.size())}});
+  }
+  if (!retry.empty()) {
+    const auto saved = m_store.ingest_group(retry, m_clock.now());
+    for (std::size_t k = 0; k < saved.size(); ++k)
+      if (!saved[k].ok())
+        m_log.error("store_failed",
+                    {{"source", batch[retry_of[k]].job->status.name}, {"err", saved[k].error}});
+  }
+  for (StoreJob& sj : batch) {
+    sj.feed.reset();
+    asio::post(m_io, [this, job = std::move(sj.job), changed = sj.changed, failed = sj.failed,
+                      new_entries = sj.new_entries] {
+      finish(std::move(*job), changed, failed, new_entries);
+    });
   }
 }
 

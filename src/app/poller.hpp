@@ -5,9 +5,10 @@
 //                 digest differs from the stored one (a 304, an unchanged 200 or an error
 //                 is never parsed)
 //   io thread:    sched::apply_result -> the new SourceStatus (next due, backoff, move)
-//   store thread: Store::ingest of the prepared feed (SQL only, one transaction) or
-//                 Store::save_status; the new body digest is recorded only with a
-//                 committed ingest
+//   store thread: Store::ingest_group of every result queued meanwhile (SQL only; one
+//                 transaction, each poll in its own savepoint: group commit), the
+//                 prepared feed's entries or just the status; the new body digest is
+//                 recorded only with committed entries
 //   io thread:    the caller's `done`
 // Admission (app/admission.hpp) bounds the jobs between "fetch started" and "stored" and
 // queues the rest per host, so a burst of due sources costs a queued status each, not a body
@@ -19,9 +20,12 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -138,9 +142,21 @@ private:
   void on_fetched(Job job, FetchResult result);
   void on_parsed(Job job, FetchResult result, std::optional<store::Prepared> feed);
   void store_result(Job job, std::optional<store::Prepared> feed, const FetchResult& result);
+  /// A poll's result waiting for the store thread (drain_store_queue).
+  struct StoreJob {
+    std::shared_ptr<Job> job;
+    std::optional<store::Prepared> feed; ///< parsed entries; nullopt: save the status only
+    long http_status = 0;
+    unsigned long long bytes = 0;
+    long long ms = 0;
+    bool failed = false; ///< the fetch or parse failed
+    bool changed = false;
+    int new_entries = 0;
+  };
+  /// Store thread: stores every queued result in one group commit, then reports each.
+  void drain_store_queue();
   void finish(Job job, bool changed, bool failed, int new_entries);
   void parse_body(Job& job, FetchResult& result, std::optional<store::Prepared>& feed) const;
-  bool save_status_logged(const SourceStatus& status); ///< store thread; false: logged failure
 
   boost::asio::io_context& m_io;
   fetch::Fetcher& m_fetcher;
@@ -155,6 +171,9 @@ private:
   bool m_host_holds_enabled = false;
   bool m_stopping = false;
   Admission m_admission{Admission::Limits{}};
+  std::mutex m_store_mutex; ///< guards the two below (io thread pushes, store thread drains)
+  std::vector<StoreJob> m_store_queue;
+  bool m_store_drain_posted = false;
 };
 
 } // namespace reelfeed::app

@@ -48,15 +48,12 @@ SourceRow Store::Impl::source_row(const std::string& name, const std::string& ur
   throw std::runtime_error("cannot create source " + name);
 }
 
-IngestResult Store::Impl::ingest(const std::string& source,
-                                 const Feed& feed,
-                                 const std::vector<PreparedEntry>& prepared,
-                                 const SourceStatus& status,
-                                 Timestamp now) {
-  require_writable("ingest");
+IngestResult Store::Impl::ingest_in_tx(const std::string& source,
+                                       const Feed& feed,
+                                       const std::vector<PreparedEntry>& prepared,
+                                       const SourceStatus& status,
+                                       Timestamp now) {
   IngestResult result;
-  SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  check_foreign_writes();
   m_lsh_pending.clear(); // (a failed call may have left some)
   tx_begin();
   SourceRow src = source_row(source, status.url);
@@ -341,7 +338,6 @@ IngestResult Store::Impl::ingest(const std::string& source,
     q->exec();
   }
   flush_lsh();
-  tx.commit();
   return result;
 }
 

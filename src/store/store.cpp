@@ -196,28 +196,32 @@ std::vector<SourceStatus> Store::statuses() {
 void Store::save_status(const SourceStatus& status) {
   m_impl->require_writable("save a status");
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  const auto src = m_impl->source_row(status.name, status.url);
+  m_impl->save_status_in_tx(status);
+  tx.commit();
+}
+
+void Store::Impl::save_status_in_tx(const SourceStatus& status) {
+  const auto src = source_row(status.name, status.url);
   std::optional<Timestamp> previous_attempt;
   {
-    Use q(m_impl->stmt("SELECT status FROM sources WHERE id = ?"));
+    Use q(stmt("SELECT status FROM sources WHERE id = ?"));
     q->bind(1, src.id);
     if (q->executeStep())
       previous_attempt = status_from("", "", q->getColumn(0).getString()).last_attempt;
   }
   if (status.last_attempt && status.last_attempt != previous_attempt) {
     // A poll that stored nothing (304, error): still part of the fetch history.
-    Use q(m_impl->stmt("INSERT INTO fetches(source_id, at, http_status, error) VALUES (?,?,?,?)"));
+    Use q(stmt("INSERT INTO fetches(source_id, at, http_status, error) VALUES (?,?,?,?)"));
     q->bind(1, src.id);
     q->bind(2, to_db(*status.last_attempt));
     q->bind(3, static_cast<std::int64_t>(status.last_status));
     q->bind(4, status.last_error);
     q->exec();
   }
-  Use q(m_impl->stmt("UPDATE sources SET status = ? WHERE id = ?"));
+  Use q(stmt("UPDATE sources SET status = ? WHERE id = ?"));
   q->bind(1, status_json(status));
   q->bind(2, src.id);
   q->exec();
-  tx.commit();
 }
 
 IngestResult Store::ingest(const std::string& source,
@@ -228,13 +232,7 @@ IngestResult Store::ingest(const std::string& source,
   prepared.reserve(feed.entries.size());
   for (const Entry& e : feed.entries)
     prepared.push_back(prepare_entry(e, false));
-  try {
-    return m_impl->ingest(source, feed, prepared, status, now);
-  } catch (...) {
-    m_impl->m_lsh.clear(); // it may hold entries of the rolled-back transaction
-    m_impl->m_lsh_pending.clear();
-    throw;
-  }
+  return m_impl->ingest_one(source, feed, prepared, status, now);
 }
 
 IngestResult Store::ingest(const std::string& source,
@@ -243,13 +241,7 @@ IngestResult Store::ingest(const std::string& source,
                            Timestamp now) {
   if (prepared.entries.size() != prepared.feed.entries.size())
     throw std::invalid_argument("store::Prepared: entries are not parallel to feed.entries");
-  try {
-    return m_impl->ingest(source, prepared.feed, prepared.entries, status, now);
-  } catch (...) {
-    m_impl->m_lsh.clear();
-    m_impl->m_lsh_pending.clear();
-    throw;
-  }
+  return m_impl->ingest_one(source, prepared.feed, prepared.entries, status, now);
 }
 
 std::vector<Story> Store::stories(Timestamp since, int limit) {

@@ -1,7 +1,8 @@
 #pragma once
 // The one owner of the SQLite database (WAL, versioned schema). Synchronous and not
 // thread-safe: the daemon calls it from a single thread (its store strand). Every
-// ingest is one transaction, so a crash loses nothing that was committed.
+// ingest is atomic (one transaction, or one savepoint of a group commit), so a crash
+// loses nothing that was committed and never leaves half a feed.
 //
 // Rules (see the .cpp files for the details):
 // - Identity is per source: guid while the feed's guids are sound, else canonical link +
@@ -91,6 +92,21 @@ struct Prepared {
 /// instead of the store thread. Pure and thread-safe; never throws except bad_alloc.
 [[nodiscard]] Prepared prepare(Feed feed);
 
+/// One item of a group commit (Store::ingest_group): a parsed feed with its status, or
+/// only a status (a 304, an unchanged body, a failed fetch). Pointers are borrowed for
+/// the call.
+struct GroupItem {
+  const Prepared* prepared = nullptr; ///< null: save the status only
+  const SourceStatus* status = nullptr;
+};
+
+/// What became of one GroupItem.
+struct GroupOutcome {
+  IngestResult result; ///< the feed's counts when stored (zeros for a status only)
+  std::string error;   ///< non-empty: nothing of this item was stored, and this says why
+  [[nodiscard]] bool ok() const { return error.empty(); }
+};
+
 /// Why an entry is where it is (`reelfeed explain`).
 struct Explanation {
   std::int64_t entry_id = 0;
@@ -129,6 +145,17 @@ public:
                       const Prepared& prepared,
                       const SourceStatus& status,
                       Timestamp now);
+
+  /// Group commit: the items share one transaction, each inside its own savepoint, so each
+  /// is still all-or-nothing and one that fails (bad data, a full disk) is rolled back
+  /// alone, while the pages the items touch in common (index leaves, the WAL header) are
+  /// written once per group instead of once per feed. Outcomes are parallel to `items` and
+  /// final: an item reported ok is committed. If SQLite abandons the whole transaction (a
+  /// full disk or I/O error can) or the commit fails, every item not yet committed fails
+  /// with that error. Never throws for a storage error; `source` of each feed is its
+  /// status's name.
+  [[nodiscard]] std::vector<GroupOutcome> ingest_group(const std::vector<GroupItem>& items,
+                                                       Timestamp now);
 
   /// Stories with any sighting published (or first seen) at or after `since`, newest
   /// first (by Story::published), at most `limit` (negative: no limit).

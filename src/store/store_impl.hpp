@@ -96,14 +96,31 @@ public:
   // schema.cpp
   void configure_and_migrate();
 
+  // group.cpp
+  /// One feed in its own transaction (Store::ingest); rethrows after the rollback.
+  IngestResult ingest_one(const std::string& source,
+                          const Feed& feed,
+                          const std::vector<PreparedEntry>& prepared,
+                          const SourceStatus& status,
+                          Timestamp now);
+
   // ingest.cpp
-  /// `prepared` is parallel to feed.entries.
-  IngestResult ingest(const std::string& source,
-                      const Feed& feed,
-                      const std::vector<PreparedEntry>& prepared,
-                      const SourceStatus& status,
-                      Timestamp now);
+  /// The body of an ingest, inside a transaction or savepoint the caller opened (after
+  /// check_foreign_writes()). `prepared` is parallel to feed.entries. Writes its LSH rows
+  /// before returning, so m_lsh_pending is empty between items of a group.
+  IngestResult ingest_in_tx(const std::string& source,
+                            const Feed& feed,
+                            const std::vector<PreparedEntry>& prepared,
+                            const SourceStatus& status,
+                            Timestamp now);
   SourceRow source_row(const std::string& name, const std::string& url_if_new);
+  /// Store::save_status inside the caller's transaction or savepoint.
+  void save_status_in_tx(const SourceStatus& status);
+  /// After a failed write: the in-memory LSH state may name rolled-back entries.
+  void forget_uncommitted() {
+    m_lsh.clear();
+    m_lsh_pending.clear();
+  }
   // identity.cpp
   /// The source's stored rows under the given identity keys, in one query per feed.
   struct StoredRows {

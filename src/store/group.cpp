@@ -1,0 +1,95 @@
+// Single and group commits of ingests. A group shares one transaction: under a burst (the
+// first cycle of a thousand sources) most of a commit's cost is pages that every feed
+// touches -- the leaves of the URL and identity indexes, the story table's tail, the WAL
+// frame headers -- and a group writes each of them once instead of once per feed. Each
+// item runs in a savepoint, so an item is still all-or-nothing.
+
+#include <sqlite3.h>
+
+#include "store/store_impl.hpp"
+
+namespace reelfeed::store {
+
+IngestResult Store::Impl::ingest_one(const std::string& source,
+                                     const Feed& feed,
+                                     const std::vector<PreparedEntry>& prepared,
+                                     const SourceStatus& status,
+                                     Timestamp now) {
+  require_writable("ingest");
+  try {
+    SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    check_foreign_writes();
+    auto result = ingest_in_tx(source, feed, prepared, status, now);
+    tx.commit();
+    return result;
+  } catch (...) {
+    forget_uncommitted();
+    throw;
+  }
+}
+
+std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& items, Timestamp now) {
+  m_impl->require_writable("ingest");
+  Impl& impl = *m_impl;
+  std::vector<GroupOutcome> out(items.size());
+  // Items [open, next) are in the open transaction: a lost transaction takes them all.
+  std::size_t open = 0;
+  std::size_t next = 0;
+  const auto lose_open_items = [&](const std::string& why) {
+    for (std::size_t j = open; j < items.size(); ++j)
+      if (out[j].ok()) {
+        out[j].result = {};
+        out[j].error = j < next ? "rolled back with its group: " + why : why;
+      }
+    impl.forget_uncommitted();
+  };
+  try {
+    std::optional<SQLite::Transaction> tx;
+    tx.emplace(impl.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    impl.check_foreign_writes();
+    for (; next < items.size(); ++next) {
+      const GroupItem& item = items[next];
+      impl.m_db.exec("SAVEPOINT item");
+      try {
+        if (item.prepared) {
+          const Prepared& p = *item.prepared;
+          if (p.entries.size() != p.feed.entries.size())
+            throw std::invalid_argument(
+                "store::Prepared: entries are not parallel to feed.entries");
+          out[next].result =
+              impl.ingest_in_tx(item.status->name, p.feed, p.entries, *item.status, now);
+        } else {
+          impl.save_status_in_tx(*item.status);
+        }
+        impl.m_db.exec("RELEASE item");
+      } catch (const std::exception& e) {
+        out[next].result = {};
+        out[next].error = e.what();
+        impl.forget_uncommitted();
+        if (sqlite3_get_autocommit(impl.m_db.getHandle()) != 0) {
+          // SQLite rolled the whole transaction back (it may on SQLITE_FULL or an I/O
+          // error): the items before this one are gone too. Start over after it.
+          const std::string why = e.what();
+          for (std::size_t j = open; j < next; ++j)
+            if (out[j].ok()) {
+              out[j].result = {};
+              out[j].error = "rolled back with its group: " + why;
+            }
+          tx.reset(); // (its ROLLBACK fails quietly: nothing is open)
+          open = next + 1;
+          tx.emplace(impl.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+          impl.check_foreign_writes();
+        } else {
+          impl.m_db.exec("ROLLBACK TO item");
+          impl.m_db.exec("RELEASE item");
+        }
+      }
+    }
+    tx->commit();
+  } catch (const std::exception& e) {
+    lose_open_items(e.what());
+  }
+  return out;
+}
+
+} // namespace reelfeed::store
