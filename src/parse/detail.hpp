@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,8 @@ std::optional<std::int64_t> parse_length(std::string_view s);
 bool all_ascii(std::string_view s);
 /// Decode invalid UTF-8 sequences to U+FFFD (so every output is valid UTF-8).
 bool valid_utf8(std::string_view s);
+/// Length of the valid UTF-8 sequence at p[0] (a byte >= 0x80; n bytes readable), or 0.
+std::size_t utf8_seq_len(const unsigned char* p, std::size_t n);
 
 // ---- date_fast.cpp -----------------------------------------------------------------------
 /// Python datetime(y, mo, d, h, mi, s) - offset, with datetime's range checks.
@@ -67,12 +70,26 @@ std::string urljoin(std::string_view base, std::string_view ref);
 /// feedparser's make_safe_absolute_uri: "" when the result has an unacceptable scheme.
 std::string safe_absolute_uri(std::string_view base, std::string_view ref);
 
+// ---- prescan.cpp -----------------------------------------------------------------------
+struct Scan {
+  bool valid_utf8 = true; ///< false: the copy stopped early and is unusable
+  bool has_nul = false;
+  bool bad_amp = false; ///< an '&' outside CDATA starts no XML reference
+};
+/// Copies in to out (in.size() bytes) while checking what valid_utf8 and the text part of
+/// needs_repair check, in one pass instead of three (plus pugixml's own copy of the bytes).
+Scan copy_scan(std::string_view in, char* out);
+
 // ---- encoding.cpp ----------------------------------------------------------------------
 struct Decoded {
   std::string text;       ///< UTF-8, BOM removed
   bool utf8 = true;       ///< the document's encoding was UTF-8 (enables mojibake repair)
   bool borrowed = false;  ///< text is empty: the input from `offset` on is valid UTF-8
   std::size_t offset = 0; ///< bytes of BOM to skip when borrowed
+  /// When borrowed: a copy of the borrowed bytes pugixml may parse in place (it saves the
+  /// copy load_buffer would make), and what copy_scan saw while making it.
+  std::unique_ptr<char[]> scratch;
+  Scan scan;
 };
 /// Bytes -> UTF-8 by BOM, HTTP charset (content_type), XML declaration (RFC 7303 order),
 /// then feedparser's fallbacks (utf-8, windows-1252, iso-8859-2).
@@ -89,12 +106,29 @@ bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>&
 /// Cheap pre-check (memchr speed): false when the document has nothing repair_xml would
 /// fix before pugixml sees it. Structural errors are caught by pugixml itself afterwards.
 bool needs_repair(std::string_view in);
+/// The part of needs_repair that is not about text bytes: junk before the first '<' or a
+/// DTD internal subset (what remains to check once copy_scan found the text clean).
+bool needs_repair_outside_text(std::string_view in);
+/// Length of a valid XML reference at s[i] == '&' (including ';'), or 0.
+std::size_t xml_ref_len(std::string_view s, std::size_t i);
+/// CDATA sections located so far by stray_amp (positions only grow).
+struct CdataState {
+  std::size_t scan = 0;  ///< CDATA structure is known up to here
+  std::size_t until = 0; ///< '&' before this sit in the last CDATA section found
+};
+/// needs_repair's verdict on an '&' at a >= cdata.until that starts no reference: true
+/// unless it sits in a (closed) CDATA section.
+bool stray_amp(std::string_view in, std::size_t a, CdataState& cdata);
 
 // ---- xml_feed.cpp / json_feed.cpp -------------------------------------------------------
+/// `inplace`: a mutable copy of utf8 (or nullptr) that pugixml may parse in place, with
+/// `scan` its copy_scan result; utf8 itself stays intact for the repair passes.
 Feed parse_xml(std::string_view utf8,
                bool doc_utf8,
                const Options& options,
-               std::vector<std::string> warnings);
+               std::vector<std::string> warnings,
+               char* inplace = nullptr,
+               const Scan& scan = {});
 Feed parse_json(std::string_view bytes);
 
 } // namespace reelfeed::parse::detail

@@ -191,10 +191,18 @@ Decoded decode_xml(std::string_view bytes,
       continue;
     }
     const bool is_utf8 = enc == "utf-8" || enc == "utf8";
-    if (is_utf8 && valid_utf8(bytes)) {
+    if (is_utf8) {
+      // Validated while copied: the copy is what pugixml parses in place.
+      auto copy = std::make_unique_for_overwrite<char[]>(bytes.size());
+      const Scan scan = copy_scan(bytes, copy.get());
+      if (!scan.valid_utf8) {
+        continue; // decode() would reject it too
+      }
       d.borrowed = true;
       d.offset = original_size - bytes.size();
       d.utf8 = true;
+      d.scratch = std::move(copy);
+      d.scan = scan;
       return d;
     }
     if (auto text = decode(bytes, enc)) {

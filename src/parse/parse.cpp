@@ -21,7 +21,8 @@ Feed parse_feed(std::string_view bytes, const Options& options) {
   detail::Decoded dec = detail::decode_xml(bytes, options.content_type, warnings);
   const std::string_view text =
       dec.borrowed ? bytes.substr(dec.offset) : std::string_view(dec.text);
-  return detail::parse_xml(text, dec.utf8, options, std::move(warnings));
+  return detail::parse_xml(text, dec.utf8, options, std::move(warnings), dec.scratch.get(),
+                           dec.scan);
 }
 
 } // namespace reelfeed::parse

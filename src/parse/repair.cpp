@@ -29,7 +29,8 @@ bool is_name_char(char c) {
          c == '-' || c == '.';
 }
 
-/// Length of a valid XML reference at s[i] == '&' (including ';'), or 0.
+} // namespace
+
 std::size_t xml_ref_len(std::string_view s, std::size_t i) {
   // The references escaped HTML is made of, recognised without the general scan.
   const std::string_view head = s.substr(i + 1, 5);
@@ -68,6 +69,8 @@ std::size_t xml_ref_len(std::string_view s, std::size_t i) {
   }
   return 0;
 }
+
+namespace {
 
 class Fixer {
 public:
@@ -148,40 +151,50 @@ find_seq(std::string_view in, std::string_view needle, std::size_t from, std::si
 }
 } // namespace
 
+bool stray_amp(std::string_view in, std::size_t a, CdataState& cdata) {
+  // An unclosed CDATA section is left to pugixml, whose error triggers the full repair pass.
+  while (cdata.scan <= a) {
+    const std::size_t open = find_seq(in, "<![CDATA[", cdata.scan, 1);
+    if (open == std::string_view::npos || open > a) {
+      return true;
+    }
+    const std::size_t close = find_seq(in, "]]>", open + 9, 0);
+    if (close == std::string_view::npos) {
+      return true; // unclosed CDATA
+    }
+    cdata.scan = close + 3;
+    if (a < close) {
+      cdata.until = close;
+      return false;
+    }
+  }
+  return true;
+}
+
 bool needs_repair(std::string_view in) {
-  const std::string_view t = trim(in);
-  if (t.empty() || t.front() != '<' || in.find('\0') != std::string_view::npos) {
+  if (in.find('\0') != std::string_view::npos) {
     return true;
   }
   // '&' outside CDATA must start one of XML's own references. The common case (every '&'
   // is a reference) is a memchr scan; CDATA sections are located only once a bad '&'
-  // needs the answer. An unclosed CDATA section is left to pugixml, whose error triggers
-  // the full repair pass.
-  std::size_t cdata_scan = 0; // CDATA structure is known up to here
+  // needs the answer.
+  CdataState cdata;
   for (std::size_t a = in.find('&'); a != std::string_view::npos; a = in.find('&', a + 1)) {
     if (xml_ref_len(in, a) != 0) {
       continue;
     }
-    bool in_cdata = false;
-    while (cdata_scan <= a) {
-      const std::size_t open = find_seq(in, "<![CDATA[", cdata_scan, 1);
-      if (open == std::string_view::npos || open > a) {
-        break;
-      }
-      const std::size_t close = find_seq(in, "]]>", open + 9, 0);
-      if (close == std::string_view::npos) {
-        return true; // unclosed CDATA
-      }
-      cdata_scan = close + 3;
-      if (a < close) {
-        in_cdata = true;
-        a = close; // the next '&' to look at is after this section
-        break;
-      }
-    }
-    if (!in_cdata) {
+    if (stray_amp(in, a, cdata)) {
       return true;
     }
+    a = cdata.until; // the next '&' to look at is after this section
+  }
+  return needs_repair_outside_text(in);
+}
+
+bool needs_repair_outside_text(std::string_view in) {
+  const std::string_view t = trim(in);
+  if (t.empty() || t.front() != '<') {
+    return true;
   }
   // A DTD internal subset may declare entities that need expanding.
   const std::size_t doctype =

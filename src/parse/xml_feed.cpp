@@ -222,11 +222,16 @@ bool fix_mismatch(std::string_view s, std::size_t offset, std::string& out) {
 Feed parse_xml(std::string_view utf8,
                bool doc_utf8,
                const Options& options,
-               std::vector<std::string> warnings) {
+               std::vector<std::string> warnings,
+               char* inplace,
+               const Scan& scan) {
   std::string repaired;
   bool repair_done = false;
   const std::string_view original = utf8;
-  if (needs_repair(utf8)) {
+  // copy_scan already looked for NUL bytes and stray '&'.
+  const bool need = inplace && !scan.has_nul && !scan.bad_amp ? needs_repair_outside_text(utf8)
+                                                              : needs_repair(utf8);
+  if (need) {
     repair_done = true;
     if (repair_xml(utf8, repaired, warnings)) {
       utf8 = repaired;
@@ -236,7 +241,12 @@ Feed parse_xml(std::string_view utf8,
   // No parse_doctype: the DTD is skipped, never loaded. Entities are already normalised.
   const unsigned opts = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_wconv_attribute |
                         pugi::parse_eol | pugi::parse_ws_pcdata;
-  pugi::xml_parse_result res = doc.load_buffer(utf8.data(), utf8.size(), opts, pugi::encoding_utf8);
+  // In place when parsing the untouched copy: utf8 (the caller's bytes or the repaired
+  // text) stays intact for the repair passes below, which parse copies of their own.
+  pugi::xml_parse_result res =
+      inplace && utf8.data() == original.data()
+          ? doc.load_buffer_inplace(inplace, utf8.size(), opts, pugi::encoding_utf8)
+          : doc.load_buffer(utf8.data(), utf8.size(), opts, pugi::encoding_utf8);
   if (!res && !repair_done) { // e.g. a stray '<' in text: the full repair pass, then again
     if (repair_xml(original, repaired, warnings)) {
       utf8 = repaired;
