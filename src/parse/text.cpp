@@ -3,8 +3,13 @@
 // text_html.cpp).
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "parse/detail.hpp"
 
@@ -170,6 +175,22 @@ void html_escape_append(std::string& out, std::string_view s) {
   std::size_t from = 0;
   std::size_t at = 0;
   while (true) {
+#if defined(__SSE2__)
+    // 16 bytes per step (the byte loop below was 2% of parse instructions on xhtml content).
+    const __m128i amp = _mm_set1_epi8('&');
+    const __m128i lt = _mm_set1_epi8('<');
+    const __m128i gt = _mm_set1_epi8('>');
+    while (at + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+      const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)));
+      if (const int m = _mm_movemask_epi8(hit); m != 0) {
+        at += static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(m)));
+        break;
+      }
+      at += 16;
+    }
+#endif
     while (at < n && !k_special[static_cast<unsigned char>(s[at])]) {
       ++at;
     }
