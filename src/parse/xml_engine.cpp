@@ -159,7 +159,7 @@ void Engine::element(const pugi::xml_node& node) {
   }
   if (!skipped_div && m_incontent > 0 && cp_xhtml()) {
     // Serialise the start tag straight into the content being collected (escape=0).
-    if (m_top > 0) {
+    if (m_top > 0 && !top().discard) {
       std::string& out = top().text;
       out += '<';
       out += tag;
@@ -204,7 +204,9 @@ void Engine::element(const pugi::xml_node& node) {
       break;
     case pugi::node_pcdata:
     case pugi::node_cdata:
-      handle_data(child.value());
+      if (m_top > 0 && !top().discard) { // not even measured otherwise (the whitespace
+        handle_data(child.value());      // between an item's children, mostly)
+      }
       break;
     default:
       break;
@@ -225,7 +227,7 @@ void Engine::element(const pugi::xml_node& node) {
   }
   if (!early) {
     if (m_incontent > 0 && cp_xhtml()) {
-      if (m_top > 0) { // no temporary "</" + tag + ">" string
+      if (m_top > 0 && !top().discard) { // no temporary "</" + tag + ">" string
         std::string& out = top().text;
         out += "</";
         out += tag;
@@ -241,7 +243,7 @@ void Engine::element(const pugi::xml_node& node) {
 }
 
 void Engine::handle_data(std::string_view text, bool escape) {
-  if (m_top == 0) {
+  if (m_top == 0 || top().discard) {
     return;
   }
   if (escape && cp_xhtml()) {
@@ -251,13 +253,14 @@ void Engine::handle_data(std::string_view text, bool escape) {
   }
 }
 
-void Engine::push(std::string_view name, bool expecting) {
+void Engine::push(std::string_view name, bool expecting, bool discard) {
   if (m_top == m_stack.size()) {
     m_stack.emplace_back();
   }
   Frame& f = m_stack[m_top++];
   f.name = name;
   f.expecting_text = expecting;
+  f.discard = discard;
   f.text.clear();
 }
 

@@ -50,6 +50,9 @@ struct Context {
 struct Frame {
   std::string_view name; ///< a literal for known elements; k_unknown otherwise
   bool expecting_text = false;
+  /// No pop of this frame reads its text (containers such as item, unknown elements
+  /// outside content): data is not collected and pop skips the text rules.
+  bool discard = false;
   std::string text;
 };
 
@@ -87,7 +90,7 @@ private:
   void end(std::string_view key, int code, bool pushed_unknown);
   void handle_data(std::string_view text, bool escape = true);
 
-  void push(std::string_view name, bool expecting);
+  void push(std::string_view name, bool expecting, bool discard = false);
   /// The popped value: a view into the frame's buffer, valid until the next push.
   std::optional<std::string_view> pop(std::string_view name, bool strip = true);
   void push_content(std::string_view tag,

@@ -23,9 +23,12 @@ int Engine::start(std::string_view tag,
   if (!found) {
     (void)tag;
     // feedparser pushes an unknown element only when it has no attributes; otherwise its
-    // text flows into the parent.
+    // text flows into the parent. Outside content its text is never read: pop(k_unknown)
+    // only pops the frame its own element pushed (nothing else pops k_unknown frames), and
+    // m_incontent is back to 0 then, so m_cp.type is "" and the looks_like_html test that
+    // could read the text cannot run. Such a frame discards its text.
     if (attrs.empty()) {
-      push(k_unknown, true);
+      push(k_unknown, true, m_incontent == 0);
       pushed_unknown = true;
     }
     return -1;
@@ -63,7 +66,7 @@ int Engine::start(std::string_view tag,
     break;
   case H::item: {
     entries.emplace_back();
-    push("item", false);
+    push("item", false, true);
     m_inentry = true;
     m_guidislink = false;
     m_title_depth = -1;
@@ -80,20 +83,20 @@ int Engine::start(std::string_view tag,
     }
     m_inimage = true;
     m_title_depth = -1;
-    push("image", false);
+    push("image", false, true);
     break;
   case H::textinput:
     m_scratch = Context{};
     m_intextinput = true;
     m_title_depth = -1;
-    push("textinput", false);
+    push("textinput", false, true);
     break;
   case H::author:
     start_author();
     break;
   case H::contributor:
     m_incontributor = true;
-    push("contributor", false);
+    push("contributor", false, true);
     break;
   case H::dc_contributor:
     m_incontributor = true;
@@ -188,7 +191,7 @@ int Engine::start(std::string_view tag,
     break;
   case H::itunes_owner:
     m_inpublisher = true;
-    push("publisher", false);
+    push("publisher", false, true);
     break;
   case H::webmaster:
     push("publisher", true);

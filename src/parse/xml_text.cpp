@@ -108,6 +108,12 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
   // The value is worked on in the frame's own buffer, which keeps its capacity for the next
   // element at this depth; values that are stored whole are moved out of it instead.
   Frame& f = m_stack[--m_top];
+  if (f.discard) { // its callers ignore the value: only the state changes remain
+    if (f.expecting_text) {
+      m_cp.base64 = false;
+    }
+    return std::string_view();
+  }
   std::string& output = f.text;
   if (std::string_view(version) == "atom10" && cp_xhtml()) {
     unwrap_div(output);
