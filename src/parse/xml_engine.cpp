@@ -1,6 +1,8 @@
 // Core of the feedparser state machine: the DOM walk (attributes, xml:base, element names)
 // and the element stack (push, context); namespaces and popped-text handling live apart.
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "parse/detail.hpp"
 #include "parse/xml_engine.hpp"
@@ -20,15 +22,6 @@ std::size_t find_colon(std::string_view n) {
 }
 
 } // namespace
-
-std::optional<std::string_view> attr(std::span<const Attr> attrs, std::string_view name) {
-  for (const auto& a : attrs) {
-    if (a.name == name) {
-      return std::string_view(a.value);
-    }
-  }
-  return std::nullopt;
-}
 
 void Engine::run(const pugi::xml_document& doc) {
   m_stack.reserve(32);
@@ -99,35 +92,50 @@ void Engine::element(const pugi::xml_node& node) {
   const std::span<const Attr> attrs(m_attrs.data(), nattrs);
 
   const std::string_view qname = node.name();
-  const auto colon = find_colon(qname);
-  const std::string_view given =
-      colon == std::string_view::npos ? std::string_view{} : qname.substr(0, colon);
-  const std::string_view local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
-  const std::string_view pfx = canonical(given);
-  // "prefix_local", lower-cased, on the stack (names are short); the tag is its tail.
+  // "prefix_local", lower-cased, on the stack (names are short); the tag is its tail. One
+  // loop lower-cases the name and finds the colon; most names have no prefix and are done.
   std::array<char, 64> key_buf;
   std::string key_heap;
-  const std::size_t key_len = (pfx.empty() ? 0 : pfx.size() + 1) + local.size();
   char* kp = key_buf.data();
-  if (key_len > key_buf.size()) {
-    key_heap.resize(key_len);
+  if (qname.size() + 1 > key_buf.size()) {
+    key_heap.resize(qname.size() + 1);
     kp = key_heap.data();
   }
-  {
-    char* w = kp;
-    if (!pfx.empty()) {
-      w = std::copy(pfx.begin(), pfx.end(), w);
-      *w++ = '_';
+  std::size_t colon = std::string_view::npos;
+  for (std::size_t i = 0; i < qname.size(); ++i) {
+    const char c = qname[i];
+    if (c == ':' && colon == std::string_view::npos) {
+      colon = i;
     }
-    std::copy(local.begin(), local.end(), w);
-    for (std::size_t i = 0; i < key_len; ++i) {
-      if (kp[i] >= 'A' && kp[i] <= 'Z') {
-        kp[i] = static_cast<char>(kp[i] - 'A' + 'a');
+    kp[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  // Names without a colon take the default namespace's canonical prefix (often none).
+  const std::size_t local_start = colon == std::string_view::npos ? 0 : colon + 1;
+  const std::string_view pfx =
+      canonical(colon == std::string_view::npos ? std::string_view{} : qname.substr(0, colon));
+  const std::size_t local_len = qname.size() - local_start;
+  const std::size_t key_len = (pfx.empty() ? 0 : pfx.size() + 1) + local_len;
+  if (key_len != qname.size() || local_start != 0) {
+    const std::size_t cap = kp == key_buf.data() ? key_buf.size() : key_heap.size();
+    if (key_len > cap) {
+      std::string bigger(key_len, '\0');
+      std::memcpy(bigger.data() + key_len - local_len, kp + local_start, local_len);
+      key_heap = std::move(bigger);
+      kp = key_heap.data();
+    } else {
+      // The lowered local part moves to after "pfx_" (the ranges may overlap).
+      std::memmove(kp + key_len - local_len, kp + local_start, local_len);
+    }
+    if (!pfx.empty()) {
+      for (std::size_t i = 0; i < pfx.size(); ++i) {
+        const char c = pfx[i];
+        kp[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
       }
+      kp[pfx.size()] = '_';
     }
   }
   const std::string_view key(kp, key_len);
-  const std::string_view tag = key.substr(key_len - local.size());
+  const std::string_view tag = key.substr(key_len - local_len);
   const std::string_view tv = tag;
 
   // unknown_starttag: depth, xml:base, then dispatch.
@@ -167,18 +175,18 @@ void Engine::element(const pugi::xml_node& node) {
         out += ' ';
         out += a.name;
         out += "=\"";
-        std::size_t from = 0;
+        // A byte loop: find_first_of calls memchr on the 4-byte set for every byte.
         const std::string_view v = a.value;
-        while (true) {
-          const std::size_t q = v.find_first_of("\"&<>", from);
-          out.append(
-              v.substr(from, q == std::string_view::npos ? std::string_view::npos : q - from));
-          if (q == std::string_view::npos) {
-            break;
+        std::size_t from = 0;
+        for (std::size_t q = 0; q < v.size(); ++q) {
+          const char c = v[q];
+          if (c == '"' || c == '&' || c == '<' || c == '>') {
+            out.append(v.substr(from, q - from));
+            out += c == '"' ? "&quot;" : c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;";
+            from = q + 1;
           }
-          out += v[q] == '"' ? "&quot;" : v[q] == '&' ? "&amp;" : v[q] == '<' ? "&lt;" : "&gt;";
-          from = q + 1;
         }
+        out.append(v.substr(from));
         out += '"';
       }
       out += '>';
