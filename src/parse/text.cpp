@@ -101,8 +101,27 @@ bool is_collapsed(std::string_view s) {
   if (s.front() == ' ' || s.back() == ' ') {
     return false;
   }
-  char prev = 'x';
-  for (const char c : s) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes per step (titles, names and terms all come through here: 1.3% of parse
+  // instructions as a byte loop). A byte is bad when, as a signed char, it is below 0x20
+  // (controls and every non-ASCII byte) or is 0x7F; a space followed by a space is bad too.
+  const __m128i space = _mm_set1_epi8(' ');
+  const __m128i del = _mm_set1_epi8(0x7F);
+  for (; i + 17 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
+    const __m128i bad =
+        _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
+                     _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(next, space)));
+    if (_mm_movemask_epi8(bad) != 0) {
+      return false;
+    }
+  }
+#endif
+  char prev = i > 0 ? s[i - 1] : 'x';
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u >= 0x7F || (c == ' ' && prev == ' ')) {
       return false; // control/whitespace, non-ASCII (maybe a Unicode space), double space
