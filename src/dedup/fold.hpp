@@ -1,0 +1,14 @@
+#pragma once
+// Private to src/dedup (and its tests): the text folding under titles and ledes.
+
+#include <string>
+#include <string_view>
+
+namespace reelfeed::dedup {
+
+/// Case-folded, accent-stripped NFKC text: letters and digits kept, apostrophes dropped
+/// ("Studio's" == "Studios"), every other run one space; no space at either end. Invalid
+/// UTF-8 falls back to ASCII lower-casing of the bytes. Pure, thread-safe.
+std::string fold(std::string_view text);
+
+} // namespace reelfeed::dedup
