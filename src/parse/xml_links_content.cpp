@@ -34,6 +34,9 @@ void Engine::start_link(std::span<const Attr> attrs) {
     c.link = *l.href;
   }
   if (!(m_inentry && m_inimage)) {
+    if (c.links.empty()) {
+      c.links.reserve(4); // Atom entries have a few links: one allocation, not one per doubling
+    }
     c.links.push_back(std::move(l));
   }
   if (!has_href) {

@@ -112,6 +112,9 @@ void Engine::add_tag(std::optional<std::string_view> term,
   auto own = [](const std::optional<std::string_view>& v) {
     return v ? std::optional<std::string>(std::in_place, *v) : std::nullopt;
   };
+  if (c.tags.empty()) {
+    c.tags.reserve(4); // items carry a few categories: one allocation, not one per doubling
+  }
   c.tags.push_back(Tag{own(term), own(scheme), own(label)});
 }
 

@@ -178,6 +178,7 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
     }
     return out;
   };
+  std::optional<std::string_view> stored;
   if (m_inentry && !m_insource && !entries.empty()) {
     Context& e = entries.back();
     if (is(element, "content")) {
@@ -207,10 +208,13 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
         return std::string_view();
       }
     } else {
+      // The value moves into the field (the callers only read the returned view, which
+      // then points into the field): no copy of every title and id.
       auto store = [&](std::optional<std::string>& field, int& depth) {
         if (depth < 0 || m_depth <= depth) {
           depth = m_depth;
-          field = output;
+          field = std::move(output);
+          stored = std::string_view(*field);
         }
       };
       if (is(element, "title")) {
@@ -257,7 +261,7 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
       c.author_text = output;
     }
   }
-  return std::string_view(output);
+  return stored ? *stored : std::string_view(output);
 }
 
 void Engine::push_content(std::string_view tag,
