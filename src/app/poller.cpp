@@ -318,10 +318,12 @@ void Poller::drain_store_queue() {
   // feed. A lone poll is still its own transaction, with no added delay.
   std::vector<store::GroupItem> items;
   std::vector<std::string> previous_digest(batch.size());
+  std::vector<bool> had_feed(batch.size());
   items.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     StoreJob& sj = batch[i];
     SourceStatus& status = sj.job->status;
+    had_feed[i] = sj.feed.has_value();
     if (sj.feed) {
       // The digest is part of the ingest's savepoint: recorded exactly when the entries are.
       previous_digest[i] = std::exchange(status.body_digest, sj.job->digest);
@@ -330,7 +332,15 @@ void Poller::drain_store_queue() {
       items.push_back({nullptr, &status});
     }
   }
-  const auto outcomes = m_store.ingest_group(items, m_clock.now());
+  // A feed's entries are not needed once it is in the transaction: free each one then, not
+  // at the end of the group (a burst's group holds up to the whole admission window).
+  std::vector<std::pair<std::size_t, std::size_t>> counts(batch.size()); // entries, warnings
+  const auto outcomes = m_store.ingest_group(items, m_clock.now(), [&](std::size_t i) {
+    if (auto& feed = batch[i].feed) {
+      counts[i] = {feed->feed.entries.size(), feed->feed.warnings.size()};
+      feed.reset();
+    }
+  });
 
   std::vector<store::GroupItem> retry; // statuses of the feeds whose entries were refused
   std::vector<std::size_t> retry_of;
@@ -342,7 +352,7 @@ void Poller::drain_store_queue() {
     if (!o.ok()) {
       sj.job->store_failed = true;
       m_log.error("store_failed", {{"source", name}, {"err", o.error}});
-      if (sj.feed) {
+      if (had_feed[i]) {
         // Rolled back: keep the old digest and drop this response's validators, so the
         // next poll downloads, parses and ingests the same items again instead of a 304 or
         // an "unchanged" hiding them for good (a full disk must not lose entries).
@@ -353,20 +363,19 @@ void Poller::drain_store_queue() {
       }
       continue;
     }
-    if (!sj.feed)
+    if (!had_feed[i])
       continue;
     sj.changed = o.result.changed();
     sj.new_entries = o.result.new_entries;
-    m_log.info("fetched",
-               {{"source", name},
-                {"status", sj.http_status},
-                {"bytes", sj.bytes},
-                {"ms", sj.ms},
-                {"entries", static_cast<unsigned long long>(sj.feed->feed.entries.size())},
-                {"new", o.result.new_entries},
-                {"updated", o.result.updated_entries},
-                {"joined", o.result.joined_stories},
-                {"warnings", static_cast<unsigned long long>(sj.feed->feed.warnings.size())}});
+    m_log.info("fetched", {{"source", name},
+                           {"status", sj.http_status},
+                           {"bytes", sj.bytes},
+                           {"ms", sj.ms},
+                           {"entries", static_cast<unsigned long long>(counts[i].first)},
+                           {"new", o.result.new_entries},
+                           {"updated", o.result.updated_entries},
+                           {"joined", o.result.joined_stories},
+                           {"warnings", static_cast<unsigned long long>(counts[i].second)}});
   }
   if (!retry.empty()) {
     const auto saved = m_store.ingest_group(retry, m_clock.now());
@@ -376,7 +385,6 @@ void Poller::drain_store_queue() {
                     {{"source", batch[retry_of[k]].job->status.name}, {"err", saved[k].error}});
   }
   for (StoreJob& sj : batch) {
-    sj.feed.reset();
     asio::post(m_io, [this, job = std::move(sj.job), changed = sj.changed, failed = sj.failed,
                       new_entries = sj.new_entries] {
       finish(std::move(*job), changed, failed, new_entries);

@@ -28,7 +28,9 @@ IngestResult Store::Impl::ingest_one(const std::string& source,
   }
 }
 
-std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& items, Timestamp now) {
+std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& items,
+                                              Timestamp now,
+                                              const std::function<void(std::size_t)>& item_done) {
   m_impl->require_writable("ingest");
   Impl& impl = *m_impl;
   std::vector<GroupOutcome> out(items.size());
@@ -84,6 +86,8 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
           impl.m_db.exec("RELEASE item");
         }
       }
+      if (item_done)
+        item_done(next);
     }
     tx->commit();
   } catch (const std::exception& e) {

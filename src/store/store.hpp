@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -154,8 +155,12 @@ public:
   /// full disk or I/O error can) or the commit fails, every item not yet committed fails
   /// with that error. Never throws for a storage error; `source` of each feed is its
   /// status's name.
-  [[nodiscard]] std::vector<GroupOutcome> ingest_group(const std::vector<GroupItem>& items,
-                                                       Timestamp now);
+  /// `item_done(i)`, if given, runs as soon as item i is in or out of the transaction
+  /// (not yet committed: its outcome may still change), so its caller can free it early.
+  [[nodiscard]] std::vector<GroupOutcome>
+  ingest_group(const std::vector<GroupItem>& items,
+               Timestamp now,
+               const std::function<void(std::size_t)>& item_done = {});
 
   /// Stories with any sighting published (or first seen) at or after `since`, newest
   /// first (by Story::published), at most `limit` (negative: no limit).

@@ -3,8 +3,8 @@
 //   cmake -S . -B build-x -G Ninja -DREELFEED_BUILD_BENCH=ON && cmake --build build-x --target
 //   store_bench build-x/tests/bench/store_bench --benchmark_counters_tabular=true
 //
-// Each iteration stores one feed of 50 new entries in one transaction (as the daemon
-// does), into a database that already holds `stored` entries. "Wire" feeds carry
+// Each iteration stores one feed of 50 new entries in one transaction (a lone poll), or
+// 20 such feeds in one group commit (the daemon under a burst), into a database that already holds `stored` entries. "Wire" feeds carry
 // near-duplicates (same title + lede, other outlet and URL) of stored entries, so every
 // entry goes through LSH look-ups and similarity checks and joins a story.
 
@@ -145,6 +145,36 @@ void BM_StoreIngestPrepared(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * k_batch);
 }
 
+/// Group commit, as the daemon's store thread does under a burst: k_group feeds of 50 new
+/// entries from different sources, prepared untimed, then one timed Store::ingest_group
+/// (one transaction, a savepoint per feed). Compare with BM_BareSqliteInsertGroup.
+constexpr int k_group = 20;
+void BM_StoreIngestGroup(benchmark::State& state) {
+  auto& c = corpus(state.range(0));
+  TextGen gen(static_cast<unsigned>(19 + c.next));
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<store::Prepared> feeds;
+    std::vector<SourceStatus> statuses(k_group);
+    for (int g = 0; g < k_group; ++g) {
+      Feed f;
+      for (int k = 0; k < k_batch; ++k, ++c.next)
+        f.entries.push_back(make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
+      feeds.push_back(store::prepare(std::move(f)));
+      statuses[static_cast<std::size_t>(g)].name = "src" + std::to_string(g % k_sources);
+    }
+    std::vector<store::GroupItem> items;
+    for (std::size_t g = 0; g < feeds.size(); ++g)
+      items.push_back({&feeds[g], &statuses[g]});
+    state.ResumeTiming();
+    const auto out = c.store->ingest_group(items, base_time() + std::chrono::hours{2400});
+    for (const auto& o : out)
+      if (!o.ok())
+        state.SkipWithError(o.error.c_str());
+  }
+  state.SetItemsProcessed(state.iterations() * k_batch * k_group);
+}
+
 /// A re-fetched feed whose 50 items are all stored already (a poll's usual case when the
 /// server ignores conditional requests): identity look-ups and hash compares, no writes
 /// but the fetch record and the source's status.
@@ -209,7 +239,7 @@ void BM_StoreIngestWireCopies(benchmark::State& state) {
 
 /// The baseline: the same rows and columns into one plain table, one transaction per
 /// batch, same PRAGMAs as Store, no identity look-ups, no clustering, no secondary indexes.
-void BM_BareSqliteInsert(benchmark::State& state) {
+void bare_insert(benchmark::State& state, int rows_per_tx) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("reelfeed-bare-bench-" + std::to_string(state.range(0)));
   std::filesystem::remove_all(dir);
@@ -259,13 +289,23 @@ void BM_BareSqliteInsert(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<Entry> rows;
-    for (int k = 0; k < k_batch; ++k, ++n)
+    for (int k = 0; k < rows_per_tx; ++k, ++n)
       rows.push_back(make_entry(gen, n, base_time()));
     state.ResumeTiming();
     insert_batch(rows);
   }
-  state.SetItemsProcessed(state.iterations() * k_batch);
+  state.SetItemsProcessed(state.iterations() * rows_per_tx);
   std::filesystem::remove_all(dir);
+}
+
+/// One feed's rows per transaction, as Store::ingest.
+void BM_BareSqliteInsert(benchmark::State& state) {
+  bare_insert(state, k_batch);
+}
+
+/// k_group feeds' rows per transaction, as Store::ingest_group.
+void BM_BareSqliteInsertGroup(benchmark::State& state) {
+  bare_insert(state, k_batch * k_group);
 }
 
 void BM_Signature(benchmark::State& state) {
@@ -291,6 +331,8 @@ void sizes(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK(BM_BareSqliteInsert)->Apply(sizes);
+BENCHMARK(BM_BareSqliteInsertGroup)->Apply(sizes);
+BENCHMARK(BM_StoreIngestGroup)->Apply(sizes);
 BENCHMARK(BM_StoreIngestNew)->Apply(sizes);
 BENCHMARK(BM_StoreIngestPrepared)->Apply(sizes);
 BENCHMARK(BM_StoreIngestWireCopies)->Apply(sizes);

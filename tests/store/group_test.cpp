@@ -27,7 +27,10 @@ TEST_F(GroupTest, StoresEveryItemAndJoinsAcrossItemsOfTheSameGroup) {
   auto sb = status_of("deadline", now);
   auto sc = status_of("verge", now);
   sc.last_status = 304;
-  const auto out = m_store.ingest_group({{&a, &sa}, {&b, &sb}, {nullptr, &sc}}, now);
+  std::vector<std::size_t> done;
+  const auto out = m_store.ingest_group({{&a, &sa}, {&b, &sb}, {nullptr, &sc}}, now,
+                                        [&](std::size_t i) { done.push_back(i); });
+  EXPECT_EQ(done, (std::vector<std::size_t>{0, 1, 2}));
   ASSERT_EQ(out.size(), 3U);
   for (const auto& o : out)
     EXPECT_TRUE(o.ok()) << o.error;
