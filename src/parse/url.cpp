@@ -1,7 +1,13 @@
 // Reference resolution as Python's urllib.parse.urljoin does it (RFC 3986 with Python's
 // leniencies), because xml:base results are compared against feedparser's.
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "parse/detail.hpp"
 #include "util/ascii.hpp"
@@ -173,8 +179,53 @@ std::string fix_uri(std::string_view uri) {
   return out;
 }
 
+/// What plain_absolute and urljoin's fast path look for, found in one pass (16 bytes per
+/// step) instead of five memchr-based searches per URL (2% of parse instructions).
+struct Marks {
+  bool bracket = false;                       ///< '[' or ']'
+  bool slash_dot = false;                     ///< "/." (a possible dot segment)
+  std::size_t query = std::string_view::npos; ///< the first '?'
+};
+
+Marks marks(std::string_view s) {
+  Marks m;
+  auto visit = [&](std::size_t at) {
+    const char c = s[at];
+    if (c == '[' || c == ']') {
+      m.bracket = true;
+    } else if (c == '?') {
+      m.query = std::min(m.query, at);
+    } else if (c == '.' && at > 0 && s[at - 1] == '/') {
+      m.slash_dot = true;
+    }
+  };
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i open = _mm_set1_epi8('[');
+  const __m128i close = _mm_set1_epi8(']');
+  const __m128i question = _mm_set1_epi8('?');
+  const __m128i dot = _mm_set1_epi8('.');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, question), _mm_cmpeq_epi8(v, dot)));
+    for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0; mask &= mask - 1) {
+      visit(i + static_cast<std::size_t>(std::countr_zero(mask)));
+    }
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '[' || c == ']' || c == '?' || c == '.') {
+      visit(i);
+    }
+  }
+  return m;
+}
+
 bool has_bracket(std::string_view s) {
-  return s.find('[') != std::string_view::npos || s.find(']') != std::string_view::npos;
+  return marks(s).bracket;
 }
 
 /// An absolute http(s) reference that urljoin returns unchanged whatever the base (unless
@@ -191,9 +242,9 @@ bool plain_absolute(std::string_view ref) {
   if (p < ref.size() && ref[p] == '/') {
     return false; // "http:///x": fix_uri rewrites it
   }
-  // memchr-speed searches (a byte loop here cost as much as the resolution it skips).
-  const std::size_t q = ref.find('?');
-  return !has_bracket(ref) && ref.find("/.") == std::string_view::npos && // dot segment?
+  const Marks m = marks(ref);
+  const std::size_t q = m.query;
+  return !m.bracket && !m.slash_dot && // a dot segment?
          (q == std::string_view::npos || (q + 1 < ref.size() && ref[q + 1] != '#')) &&
          ref.back() != '#'; // empty query or fragment: unsplit drops them
 }
