@@ -67,6 +67,9 @@ std::optional<Timestamp> fast_date(std::string_view s, bool& handled);
 // ---- url.cpp ---------------------------------------------------------------------------
 /// Python urllib.parse.urljoin after feedparser's "scheme:///x" -> "scheme://x" fix.
 std::string urljoin(std::string_view base, std::string_view ref);
+/// True when urljoin(base, ref) == ref for sure (an absolute http(s) link needing no
+/// normalisation): callers holding ref in a string keep it instead of copying it.
+bool urljoin_keeps(std::string_view base, std::string_view ref);
 /// feedparser's make_safe_absolute_uri: "" when the result has an unacceptable scheme.
 std::string safe_absolute_uri(std::string_view base, std::string_view ref);
 

@@ -251,8 +251,12 @@ bool plain_absolute(std::string_view ref) {
 
 } // namespace
 
+bool urljoin_keeps(std::string_view base, std::string_view ref) {
+  return plain_absolute(ref) && !has_bracket(base);
+}
+
 std::string urljoin(std::string_view base_in, std::string_view ref_in) {
-  if (plain_absolute(ref_in) && !has_bracket(base_in)) {
+  if (urljoin_keeps(base_in, ref_in)) {
     return std::string(ref_in);
   }
   const std::string ref_s = fix_uri(ref_in);

@@ -136,7 +136,8 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
       output = std::move(dec);
     }
   }
-  if (is_relative_uri_element(element) && !output.empty() && (element != "id" || m_guidislink)) {
+  if (is_relative_uri_element(element) && !output.empty() && (element != "id" || m_guidislink) &&
+      !urljoin_keeps(m_base, output)) {
     output = resolve(output);
   }
   if (!std::string_view(version).starts_with("atom") &&
