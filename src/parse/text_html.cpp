@@ -269,8 +269,16 @@ std::string html_to_text(std::string_view s) {
     if (c == '&' && decode_ref(s, i, out)) {
       continue;
     }
-    out += c;
-    ++i;
+    // The run up to the next '<' or '&' is plain text: appended whole, not byte by byte.
+    std::size_t j = i + 1;
+    while (j < s.size() && s[j] != '<' && s[j] != '&') {
+      ++j;
+    }
+    out.append(s.data() + i, j - i);
+    i = j;
+  }
+  if (is_collapsed(out)) {
+    return out; // most titles: no second pass, no second string
   }
   return collapse_ws(out);
 }
