@@ -121,8 +121,10 @@ Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Acc
     : m_db(checked_path(path, access), open_flags(access), 5000), m_options(options),
       m_access(access) {
   m_db.exec("PRAGMA foreign_keys = ON");
-  // The default 2 MB page cache makes every look-up a pread at 100k entries.
-  m_db.exec("PRAGMA cache_size = -32768");
+  // The default 2 MB page cache makes every look-up a pread at 100k entries. 16 MiB holds
+  // the hot index pages: at 100k entries ingest and look-ups cost the same CPU as with
+  // 32 MiB (store_bench), and a 1,000-feed first cycle peaks ~15 MiB lower.
+  m_db.exec("PRAGMA cache_size = -16384");
   m_db.exec("PRAGMA temp_store = MEMORY");
   configure_and_migrate();
   if (access == Access::read_write) {

@@ -247,7 +247,7 @@ void bare_insert(benchmark::State& state, int rows_per_tx) {
   SQLite::Database db((dir / "bare.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   // The PRAGMAs Store sets (src/store/store.cpp, schema.cpp), so only the work differs.
   db.exec("PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; "
-          "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
+          "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; "
           "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192; "
           "PRAGMA journal_size_limit = 67108864;");
   db.exec("CREATE TABLE entries (id INTEGER PRIMARY KEY, source_id INTEGER, identity TEXT, "
