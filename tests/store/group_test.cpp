@@ -1,6 +1,14 @@
 // Group commit: several feeds in one transaction, each all-or-nothing in its savepoint.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store_helpers.hpp"
@@ -112,6 +120,79 @@ TEST_F(GroupTest, ABadItemFailsWithAClearErrorAndTheOthersAreStored) {
   EXPECT_NE(out[0].error.find("not parallel"), std::string::npos) << out[0].error;
   EXPECT_TRUE(out[1].ok()) << out[1].error;
   EXPECT_EQ(count("SELECT count(*) FROM entries"), 1);
+}
+
+TEST_F(GroupTest, AFullDiskAtCommitFailsEveryItemAndKeepsWhatWasStored) {
+  const auto now = at(16);
+  auto first =
+      prepared({item("k1", "Kept story about a guild vote", "https://k.example/1", at(16, 8))});
+  auto sk = status_of("kept", now);
+  ASSERT_TRUE(m_store.ingest_group({{&first, &sk}}, now)[0].ok());
+
+  // A group far larger than the room left: each feed fits in its savepoint, the commit
+  // cannot write the WAL.
+  std::vector<store::Prepared> feeds;
+  std::vector<SourceStatus> statuses;
+  for (int f = 0; f < 8; ++f) {
+    std::vector<Entry> entries;
+    for (int k = 0; k < 40; ++k)
+      entries.push_back(item("f" + std::to_string(f) + "-" + std::to_string(k),
+                             "Headline " + std::to_string(f) + " " + std::to_string(k),
+                             "https://big" + std::to_string(f) + ".example/" + std::to_string(k),
+                             at(16, 9), std::string(4000, static_cast<char>('a' + k % 26))));
+    feeds.push_back(prepared(std::move(entries)));
+    statuses.push_back(status_of("big" + std::to_string(f), now));
+  }
+  std::vector<store::GroupItem> items;
+  for (std::size_t f = 0; f < feeds.size(); ++f)
+    items.push_back({&feeds[f], &statuses[f]});
+
+  const auto report = m_dir.path() / "outcomes.txt";
+  const auto size_of = [](const std::filesystem::path& p) {
+    return std::filesystem::exists(p) ? std::filesystem::file_size(p) : 0;
+  };
+  const auto room = std::max(size_of(m_path), size_of(m_path.string() + "-wal")) + 64 * 1024;
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // The child owns the connection from here on: the parent does not touch m_store again
+    // until the child is gone.
+    std::signal(SIGXFSZ, SIG_IGN); // a write past the limit fails (EFBIG) instead of killing
+    std::ofstream out(report);     // opened before the limit: it stays small anyway
+    rlimit lim{room, room};
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+      _exit(3);
+    const auto outcomes = m_store.ingest_group(items, now);
+    for (const auto& o : outcomes)
+      out << (o.ok() ? "ok" : "failed: " + o.error) << "\n";
+    out.close();
+    _exit(0);
+  }
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
+  std::ifstream in(report);
+  std::string line;
+  int failed = 0;
+  while (std::getline(in, line)) {
+    EXPECT_EQ(line.rfind("failed: ", 0), 0U) << line; // no item may claim to be stored
+    failed += line.rfind("failed: ", 0) == 0 ? 1 : 0;
+  }
+  EXPECT_EQ(failed, 8);
+
+  // In a fresh connection: the earlier entry is there, nothing of the group, file intact.
+  {
+    SQLite::Database db(m_path.string());
+    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM entries").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sources WHERE name LIKE 'big%'").getInt(), 0);
+  }
+  // With room again, the same group is stored whole.
+  store::Store again(m_path);
+  const auto retry = again.ingest_group(items, at(16, 10));
+  for (const auto& o : retry)
+    EXPECT_TRUE(o.ok()) << o.error;
+  EXPECT_EQ(count("SELECT count(*) FROM entries"), 1 + 8 * 40);
 }
 
 TEST_F(GroupTest, AnEmptyGroupIsANoOp) {
