@@ -91,24 +91,35 @@ void Engine::element(const pugi::xml_node& node) {
   }
   const std::span<const Attr> attrs(m_attrs.data(), nattrs);
 
-  const std::string_view qname = node.name();
   // "prefix_local", lower-cased, on the stack (names are short); the tag is its tail. One
-  // loop lower-cases the name and finds the colon; most names have no prefix and are done.
+  // loop measures and lower-cases the name and finds the colon (no strlen call); most
+  // names have no prefix and are done.
   std::array<char, 64> key_buf;
   std::string key_heap;
   char* kp = key_buf.data();
-  if (qname.size() + 1 > key_buf.size()) {
-    key_heap.resize(qname.size() + 1);
-    kp = key_heap.data();
-  }
   std::size_t colon = std::string_view::npos;
-  for (std::size_t i = 0; i < qname.size(); ++i) {
-    const char c = qname[i];
+  const char* const qn = node.name();
+  std::size_t qlen = 0;
+  auto take = [&](char c) {
     if (c == ':' && colon == std::string_view::npos) {
-      colon = i;
+      colon = qlen;
     }
-    kp[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    kp[qlen] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  for (char c; (c = qn[qlen]) != '\0'; ++qlen) {
+    if (qlen + 1 == key_buf.size()) { // a long name: the rest goes to the heap
+      const std::size_t n = qlen + std::strlen(qn + qlen);
+      key_heap.resize(n + 1);
+      std::memcpy(key_heap.data(), key_buf.data(), qlen);
+      kp = key_heap.data();
+      for (; qlen < n; ++qlen) {
+        take(qn[qlen]);
+      }
+      break;
+    }
+    take(c);
   }
+  const std::string_view qname(qn, qlen);
   // Names without a colon take the default namespace's canonical prefix (often none).
   const std::size_t local_start = colon == std::string_view::npos ? 0 : colon + 1;
   const std::string_view pfx =

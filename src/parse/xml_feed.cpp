@@ -63,8 +63,9 @@ std::string take_trimmed(std::string&& v) {
   return std::string(t);
 }
 
-Entry to_entry(Context& c, FeedFormat fmt) {
-  Entry e;
+/// Fills e (a fresh Entry constructed in place in the feed: no move and destruction of a
+/// returned temporary per item).
+void to_entry(Context& c, FeedFormat fmt, Entry& e) {
   e.id = c.id ? take_trimmed(std::move(*c.id)) : std::string();
   e.id_is_permalink = c.guidislink.value_or(false);
   e.title = text_value(c.title, c.title_type);
@@ -130,7 +131,6 @@ Entry to_entry(Context& c, FeedFormat fmt) {
     }
     e.enclosures.push_back(std::move(enc));
   }
-  return e;
 }
 
 /// Names of the elements still open at `end` (a light tag scanner: comments, CDATA,
@@ -290,7 +290,7 @@ Feed parse_xml(std::string_view utf8,
   }
   feed.entries.reserve(engine.entries.size());
   for (auto& c : engine.entries) {
-    feed.entries.push_back(to_entry(c, feed.format));
+    to_entry(c, feed.format, feed.entries.emplace_back());
   }
   feed.hints.ttl = engine.ttl;
   feed.hints.update_period = engine.update_period;

@@ -26,9 +26,9 @@ void Engine::start_link(std::span<const Attr> attrs) {
   const bool expecting = m_infeed || m_inentry || m_insource;
   Context& c = context();
   const bool has_href = l.href.has_value();
-  const std::string type = l.type == "html"    ? "text/html"
-                           : l.type == "xhtml" ? "application/xhtml+xml"
-                                               : l.type;
+  const std::string_view type = l.type == "html"    ? "text/html"
+                                : l.type == "xhtml" ? "application/xhtml+xml"
+                                                    : std::string_view(l.type);
   if (has_href && l.rel == "alternate" &&
       (type == "text/html" || type == "application/xhtml+xml")) {
     c.link = *l.href;
