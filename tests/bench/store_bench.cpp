@@ -4,9 +4,9 @@
 //   store_bench build-x/tests/bench/store_bench --benchmark_counters_tabular=true
 //
 // Each iteration stores one feed of 50 new entries in one transaction (a lone poll), or
-// 20 such feeds in one group commit (the daemon under a burst), into a database that already holds `stored` entries. "Wire" feeds carry
-// near-duplicates (same title + lede, other outlet and URL) of stored entries, so every
-// entry goes through LSH look-ups and similarity checks and joins a story.
+// 20 such feeds in one group commit (the daemon under a burst), into a database that already holds
+// `stored` entries. "Wire" feeds carry near-duplicates (same title + lede, other outlet and URL) of
+// stored entries, so every entry goes through LSH look-ups and similarity checks and joins a story.
 
 #include <benchmark/benchmark.h>
 
@@ -308,6 +308,109 @@ void BM_BareSqliteInsertGroup(benchmark::State& state) {
   bare_insert(state, k_batch * k_group);
 }
 
+/// Informational, not the floor: the rows one new entry costs in reelfeed's own
+/// schema (an entries row with its indexes, a stories row, an lsh row; a fetches row per
+/// feed), written by a bare loop: no look-ups, no identity rules, no clustering. The gap
+/// between this and BM_BareSqliteInsertGroup is the schema's cost; the gap between this and
+/// BM_StoreIngestGroup is the ingest logic's.
+void BM_BareSchemaInsertGroup(benchmark::State& state) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("reelfeed-schema-bench-" + std::to_string(state.range(0)));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "schema.db";
+  { store::Store create(path); } // the current schema, migrated
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; "
+          "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192; "
+          "PRAGMA journal_size_limit = 67108864;");
+  for (int k = 0; k < k_sources; ++k)
+    db.exec("INSERT INTO sources(name) VALUES ('src" + std::to_string(k) + "')");
+  SQLite::Statement story(db, "INSERT INTO stories(id, uid, rep_entry_id, link, published, "
+                              "updated, last_activity) VALUES (?1, ?2, ?1, ?3, ?4, ?4, ?4)");
+  SQLite::Statement entry(
+      db, "INSERT INTO entries(id, source_id, story_id, identity, guid, link, canonical_url, "
+          "title, author, summary, content, categories, enclosures, published, first_seen, "
+          "last_seen, sort_time, last_fetch_id, content_hash, sig, join_reason) VALUES "
+          "(?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '[]', ?12, ?12, ?12, ?12, ?13, "
+          "?14, ?15, '')");
+  SQLite::Statement lsh(db, "INSERT INTO lsh(bucket, entry_id, t, bands) VALUES (?, ?, ?, ?)");
+  SQLite::Statement fetch(db, "INSERT INTO fetches(source_id, at, http_status, entries) "
+                              "VALUES (?, ?, 200, ?)");
+  TextGen gen(23);
+  const std::string bands(40, 'b');
+  long n = 0;
+  const auto insert_group = [&](const std::vector<store::Prepared>& feeds) {
+    SQLite::Transaction tx(db);
+    for (const auto& f : feeds) {
+      const auto source = 1 + n % k_sources;
+      fetch.bind(1, static_cast<std::int64_t>(source));
+      fetch.bind(2, static_cast<std::int64_t>(n));
+      fetch.bind(3, static_cast<std::int64_t>(f.feed.entries.size()));
+      fetch.exec();
+      fetch.reset();
+      const auto fetch_id = db.getLastInsertRowid();
+      for (std::size_t i = 0; i < f.feed.entries.size(); ++i, ++n) {
+        const Entry& e = f.feed.entries[i];
+        const store::PreparedEntry& p = f.entries[i];
+        const auto id = static_cast<std::int64_t>(n + 1);
+        const auto t = static_cast<std::int64_t>(e.published->time_since_epoch().count());
+        story.bind(1, id);
+        story.bind(2, "urn:reelfeed:story:" + std::to_string(id));
+        story.bindNoCopy(3, p.canonical_url);
+        story.bind(4, t);
+        story.exec();
+        story.reset();
+        entry.bind(1, id);
+        entry.bind(2, static_cast<std::int64_t>(source));
+        entry.bindNoCopy(3, p.guid_key);
+        entry.bindNoCopy(4, e.id);
+        entry.bindNoCopy(5, e.link);
+        entry.bindNoCopy(6, p.canonical_url);
+        entry.bindNoCopy(7, e.title);
+        entry.bindNoCopy(8, e.author);
+        entry.bindNoCopy(9, e.summary);
+        entry.bindNoCopy(10, e.content);
+        entry.bindNoCopy(11, p.categories_json);
+        entry.bind(12, t);
+        entry.bind(13, fetch_id);
+        entry.bind(14, static_cast<std::int64_t>(p.content_hash));
+        entry.bind(15, std::string(128, 's'));
+        entry.exec();
+        entry.reset();
+        lsh.bind(1, t / (4 * 86400));
+        lsh.bind(2, id);
+        lsh.bind(3, t);
+        lsh.bindNoCopy(4, bands.data(), static_cast<int>(bands.size()));
+        lsh.exec();
+        lsh.reset();
+      }
+    }
+    tx.commit();
+  };
+  const auto make_group = [&](int feeds_n) {
+    std::vector<store::Prepared> feeds;
+    for (int g = 0; g < feeds_n; ++g) {
+      Feed f;
+      for (int k = 0; k < k_batch; ++k)
+        f.entries.push_back(
+            make_entry(gen, n + g * k_batch + k, base_time() + std::chrono::hours{24 * 100}));
+      feeds.push_back(store::prepare(std::move(f)));
+    }
+    return feeds;
+  };
+  while (n < state.range(0))
+    insert_group(make_group(1));
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto feeds = make_group(k_group);
+    state.ResumeTiming();
+    insert_group(feeds);
+  }
+  state.SetItemsProcessed(state.iterations() * k_batch * k_group);
+  std::filesystem::remove_all(dir);
+}
+
 void BM_Signature(benchmark::State& state) {
   TextGen gen(3);
   const auto e = make_entry(gen, 1, base_time());
@@ -333,6 +436,7 @@ void sizes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_BareSqliteInsert)->Apply(sizes);
 BENCHMARK(BM_BareSqliteInsertGroup)->Apply(sizes);
 BENCHMARK(BM_StoreIngestGroup)->Apply(sizes);
+BENCHMARK(BM_BareSchemaInsertGroup)->Apply(sizes);
 BENCHMARK(BM_StoreIngestNew)->Apply(sizes);
 BENCHMARK(BM_StoreIngestPrepared)->Apply(sizes);
 BENCHMARK(BM_StoreIngestWireCopies)->Apply(sizes);
