@@ -3,8 +3,13 @@
 // rules in text.cpp because they share the entity tables and tag scanning.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "parse/detail.hpp"
 
@@ -283,9 +288,34 @@ std::string html_to_text(std::string_view s) {
   return collapse_ws(out);
 }
 
+namespace {
+/// Position of the next '<' or '&' at or after `from` (s.size() if none): 16 bytes per step,
+/// since most plain-text values have neither and used to be walked byte by byte.
+std::size_t next_lt_amp(std::string_view s, std::size_t from) {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i lt = _mm_set1_epi8('<');
+  const __m128i amp = _mm_set1_epi8('&');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)));
+    if (m != 0) {
+      return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(m)));
+    }
+  }
+#endif
+  while (i < s.size() && s[i] != '<' && s[i] != '&') {
+    ++i;
+  }
+  return i;
+}
+} // namespace
+
 bool looks_like_html(std::string_view s) {
   bool signal = false;
-  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+  // Only a '<' or '&' can give the signal: jump from one to the next (the loop's ++i then
+  // moves past it; landing on s.size() - 1 or later ends the loop as before).
+  for (std::size_t i = next_lt_amp(s, 0); i + 1 < s.size() && !signal; i = next_lt_amp(s, i + 1)) {
     if (s[i] == '<' && s[i + 1] == '/') {
       std::size_t j = i + 2;
       while (j < s.size() && is_word(s[j])) {
