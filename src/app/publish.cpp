@@ -1,6 +1,7 @@
 #include "app/publish.hpp"
 
 #include "render/index.hpp"
+#include "render/self_link.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -50,6 +51,18 @@ std::shared_ptr<const serve::Resource> reuse_or_make(const serve::Snapshot* prev
   }
   return std::make_shared<const serve::Resource>(
       serve::make_resource(type, std::move(body), updated));
+}
+
+render::DocFormat doc_format(Format format) {
+  switch (format) {
+  case Format::atom:
+    return render::DocFormat::atom;
+  case Format::rss:
+    return render::DocFormat::rss;
+  case Format::json:
+    return render::DocFormat::json;
+  }
+  return render::DocFormat::atom;
 }
 
 std::size_t max_items(const config::Config& config) {
@@ -207,19 +220,21 @@ serve::Snapshot make_snapshot(const PublishPlan& plan,
                             listed + "rss", listed + "json", topic.items.size()};
     for (const Format f : k_formats) {
       const std::string topic_path = "/topics/" + topic.name + "." + extension(f);
-      const std::string feed_path = std::string("/feed.") + extension(f);
-      // The default topic is one document at two paths. Its self link and id name the
-      // topic (/topics/NAME.*), which stays that topic's address when the config's topic
-      // order, and so what /feed.* serves, changes.
       const render::FeedInfo info = feed_info(topic, base_url, topic_path);
       newest = std::max(newest, info.updated);
-      auto resource = reuse_or_make(
-          previous, topic_path, content_type(f),
-          render_feed(f, info, std::span<const render::Prepared>(prepared)), info.updated);
+      std::string body = render_feed(f, info, std::span<const render::Prepared>(prepared));
       if (t == 0) {
-        snapshot.emplace(feed_path, resource);
+        // The default topic at /feed.* too: the same document whose self link is that URL
+        // (validators and readers expect the address they fetched), so its own bytes and
+        // ETags. Only the self URL is replaced; the items are not written again.
+        const std::string feed_path = std::string("/feed.") + extension(f);
+        snapshot.emplace(feed_path, reuse_or_make(previous, feed_path, content_type(f),
+                                                  render::with_self_url(doc_format(f), body,
+                                                                        base_url + feed_path),
+                                                  info.updated));
       }
-      snapshot.emplace(topic_path, std::move(resource));
+      snapshot.emplace(topic_path, reuse_or_make(previous, topic_path, content_type(f),
+                                                 std::move(body), info.updated));
     }
     index.push_back(std::move(entry));
   }

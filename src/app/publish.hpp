@@ -69,9 +69,10 @@ render_feed(Format format, const render::FeedInfo& info, std::span<const render:
 render_feed(Format format, const render::FeedInfo& info, std::span<const render::Prepared> items);
 
 /// Every document of the plan as a serve::Snapshot (bodies rendered and gzipped). Each
-/// topic's items are prepared once for its three formats; topics[0]'s documents are the
-/// same Resource at /feed.* and /topics/NAME.* (same bytes and ETags; the self link names
-/// /topics/NAME.*, the topic's address whatever the topic order). "/" is an HTML index of
+/// topic's items are prepared once for its three formats; every document's self link is
+/// the URL it is served at. topics[0] is served at /topics/NAME.* and at /feed.*: written
+/// once, the /feed.* variant differs only in its self link (render::with_self_url), so it
+/// is its own Resource (own gzip and ETags). "/" is an HTML index of
 /// the feeds with autodiscovery links (the feeds' home link points there).
 /// `previous`, the snapshot being served: a document whose bytes did not change is its
 /// Resource again (not gzipped again; ETag and Last-Modified kept); a changed one gets a

@@ -41,8 +41,8 @@ struct Resource {
 make_resource(std::string content_type, std::string body, Timestamp last_modified);
 
 /// Path ("/feed.atom") -> resource; replaced whole when the published set changes. Several
-/// paths may share one Resource (the default topic at /feed.* and /topics/NAME.*), so
-/// they serve the same bytes under the same ETags from one copy in memory.
+/// paths may share one Resource (same bytes under the same ETags from one copy in memory);
+/// a feed served at two URLs is two Resources, since its self link names each URL.
 using Snapshot = std::map<std::string, std::shared_ptr<const Resource>, std::less<>>;
 
 class Server {

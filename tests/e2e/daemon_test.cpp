@@ -174,8 +174,10 @@ TEST_F(DaemonE2E, RestartServesStoredFeedBeforeAnyPoll) {
   const std::string feed = http_get(*port, "/feed.atom").body;
   EXPECT_EQ(entries(feed), 1u) << feed;
   EXPECT_NE(feed.find("SAG-AFTRA"), std::string::npos);
-  // `reelfeed render` prints the document the daemon serves: same self link path (the
-  // default topic's /topics/NAME.atom, also behind /feed.atom) and the same entries.
+  // `reelfeed render` prints the default topic's document as the daemon serves it at
+  // /topics/NAME.atom: same self link path and the same entries. /feed.atom is that
+  // document naming its own URL as self link (what validators and readers expect).
+  const std::string topic_doc = http_get(*port, "/topics/ai-hollywood.atom").body;
   const CmdResult rendered = run_reelfeed({"render", "-c", config.string()});
   ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
   const auto self_path = [](const std::string& doc) {
@@ -187,8 +189,9 @@ TEST_F(DaemonE2E, RestartServesStoredFeedBeforeAnyPoll) {
     const auto path = doc.find('/', doc.find("//", href) + 2);
     return doc.substr(path, doc.find('"', href) - path);
   };
-  EXPECT_EQ(self_path(feed), "/topics/ai-hollywood.atom") << feed;
-  EXPECT_EQ(self_path(rendered.out), self_path(feed)) << rendered.out;
+  EXPECT_EQ(self_path(feed), "/feed.atom") << feed;
+  EXPECT_EQ(self_path(topic_doc), "/topics/ai-hollywood.atom") << topic_doc;
+  EXPECT_EQ(self_path(rendered.out), self_path(topic_doc)) << rendered.out;
   ASSERT_NE(feed.find("<entry>"), std::string::npos);
   EXPECT_EQ(rendered.out.substr(rendered.out.find("<entry>")), feed.substr(feed.find("<entry>")));
   daemon.signal(SIGTERM);

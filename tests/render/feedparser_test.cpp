@@ -1,6 +1,7 @@
 // The rendered documents as a real feed reader sees them: Debian's python3-feedparser
 // must read them without a bozo flag and find every entry's id, title, link and tags.
 #include "fixtures.hpp"
+#include "render/self_link.hpp"
 #include "support/temp_dir.hpp"
 
 #include <cstdlib>
@@ -126,6 +127,21 @@ TEST_F(Feedparser, JsonFeedPassesTheSameChecks) {
   // feedparser 6.0 cannot read JSON Feed; check_feed.py applies JSON Feed 1.1 rules itself.
   EXPECT_EQ(check(json_feed(test::sample_info(), m_items), "feed.json", expectation("json11", "")),
             0);
+}
+
+TEST_F(Feedparser, ReadsTheSelfLinkOfTheDocumentAtAnotherUrl) {
+  // The default topic's document at /topics/NAME.* is /feed.*'s with its own self link.
+  const std::string url = "http://127.0.0.1:8080/topics/ai-hollywood.atom?a=1&b=2";
+  EXPECT_EQ(check(with_self_url(DocFormat::atom, atom(test::sample_info(), m_items), url),
+                  "topic.atom", expectation("atom10", url)),
+            0);
+  EXPECT_EQ(check(with_self_url(DocFormat::rss, rss(test::sample_info(), m_items), url),
+                  "topic.rss", expectation("rss20", url)),
+            0);
+  // The old address is gone: the checker sees the self link it was told to expect, only.
+  EXPECT_EQ(check(with_self_url(DocFormat::atom, atom(test::sample_info(), m_items), url),
+                  "topic.atom", expectation("atom10", "http://127.0.0.1:8080/feed.atom")),
+            1);
 }
 
 TEST_F(Feedparser, CheckerRejectsAWrongExpectation) {
