@@ -14,18 +14,19 @@ bool is_relative_uri_element(std::string_view e) {
          e == "icon" || e == "logo" || e == "wfw_comment" || e == "wfw_commentrss";
 }
 
-std::string map_content_type(std::string_view t) {
-  std::string l = lower(t);
-  if (l == "text" || l == "plain") {
-    return "text/plain";
+/// out = the mapped, lower-cased type, built in out's own buffer (m_cp.type keeps its
+/// capacity from one content element to the next).
+void map_content_type(std::string_view t, std::string& out) {
+  out.assign(t);
+  lower_in_place(out);
+  const std::string_view l = out;
+  if (is(l, "text") || is(l, "plain")) {
+    out.assign("text/plain");
+  } else if (is(l, "html")) {
+    out.assign("text/html");
+  } else if (is(l, "xhtml")) {
+    out.assign("application/xhtml+xml");
   }
-  if (l == "html") {
-    return "text/html";
-  }
-  if (l == "xhtml") {
-    return "application/xhtml+xml";
-  }
-  return l;
 }
 
 bool ends_with(std::string_view s, std::string_view suf) {
@@ -270,10 +271,10 @@ void Engine::push_content(std::string_view tag,
                           std::string_view default_type,
                           bool expecting) {
   ++m_incontent;
-  m_cp = ContentParams{};
   m_cp.active = true;
+  m_cp.base64 = false;
   auto t = attr(attrs, "type");
-  m_cp.type = map_content_type(t ? std::string_view(*t) : default_type);
+  map_content_type(t ? std::string_view(*t) : default_type, m_cp.type);
   const auto mode = attr(attrs, "mode");
   if (mode && *mode == "base64") {
     m_cp.base64 = true;
@@ -289,7 +290,9 @@ void Engine::push_content(std::string_view tag,
 std::optional<std::string_view> Engine::pop_content(std::string_view tag) {
   auto v = pop(tag);
   --m_incontent;
-  m_cp = ContentParams{};
+  m_cp.type.clear(); // ContentParams{} without giving up the type's buffer
+  m_cp.active = false;
+  m_cp.base64 = false;
   return v;
 }
 
