@@ -35,8 +35,8 @@ struct Resource {
   Timestamp last_modified{};
 };
 
-/// Builds a Resource: compresses the body (gzip) and derives both strong ETags from the
-/// content (xxh3), so the same bytes always get the same tag across restarts.
+/// Builds a Resource: compresses the body (gzip, level 6) and derives both strong ETags
+/// from the content (xxh3), so the same bytes always get the same tag across restarts.
 [[nodiscard]] Resource
 make_resource(std::string content_type, std::string body, Timestamp last_modified);
 

@@ -2,12 +2,17 @@
 // what the daemon's CPU thread does after each publish.
 //   publish_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // BM_MakeSnapshot/topics:1 is the default config (one topic, max_items = 100): 3 documents
-// at /topics/NAME.* and the same ones at /feed.*, plus the index page.
+// at /topics/NAME.* and the same ones at /feed.*, plus the index page. Its counters give
+// the snapshot's bytes (each distinct Resource once); BM_GzipLevel/level:N prices gzip.
 #include "serve_bench.hpp"
 
 #include "app/publish.hpp"
 
+#include <set>
+#include <stdexcept>
+
 #include <benchmark/benchmark.h>
+#include <zlib.h>
 
 namespace {
 
@@ -26,6 +31,22 @@ app::PublishPlan plan(int topics, int items) {
   return p;
 }
 
+/// What a snapshot holds in memory: each distinct Resource once (paths may share one).
+void count_bytes(benchmark::State& state, const serve::Snapshot& snapshot) {
+  std::set<const serve::Resource*> seen;
+  double body = 0;
+  double gzip = 0;
+  for (const auto& [path, resource] : snapshot) {
+    if (seen.insert(resource.get()).second) {
+      body += static_cast<double>(resource->body.size());
+      gzip += static_cast<double>(resource->gzip_body.size());
+    }
+  }
+  state.counters["resources"] = static_cast<double>(seen.size());
+  state.counters["body_bytes"] = body;
+  state.counters["gzip_bytes"] = gzip;
+}
+
 void BM_MakeSnapshot(benchmark::State& state) {
   const app::PublishPlan p = plan(static_cast<int>(state.range(0)), 100);
   std::size_t documents = 0;
@@ -35,6 +56,7 @@ void BM_MakeSnapshot(benchmark::State& state) {
     benchmark::DoNotOptimize(snapshot.begin());
   }
   state.counters["documents"] = static_cast<double>(documents);
+  count_bytes(state, app::make_snapshot(p, "http://127.0.0.1:8080"));
 }
 BENCHMARK(BM_MakeSnapshot)->ArgName("topics")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
@@ -78,6 +100,52 @@ BENCHMARK(BM_WritePrepared)
     ->Arg(static_cast<int>(app::Format::rss))
     ->Arg(static_cast<int>(app::Format::json))
     ->Unit(benchmark::kMillisecond);
+
+/// gzip as serve::make_resource runs it (gzip wrapper, 15 window bits, memLevel 9, default
+/// strategy) at a given level.
+std::size_t gzip_size(const std::string& in, int level) {
+  z_stream zs{};
+  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("deflateInit2 failed");
+  }
+  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  const std::size_t produced = zs.total_out;
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) {
+    throw std::runtime_error("deflate failed");
+  }
+  return produced;
+}
+
+// The gzip level's trade: CPU per publish (one topic's three documents) against the bytes
+// every reader downloads. Compare gzip_bytes and time across levels.
+void BM_GzipLevel(benchmark::State& state) {
+  const auto prepared = render::prepare_all(bench::synthetic_items(100));
+  std::vector<std::string> documents;
+  double body = 0;
+  for (const app::Format f : {app::Format::atom, app::Format::rss, app::Format::json}) {
+    documents.push_back(
+        app::render_feed(f, bench::info(), std::span<const render::Prepared>(prepared)));
+    body += static_cast<double>(documents.back().size());
+  }
+  const int level = static_cast<int>(state.range(0));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    bytes = 0;
+    for (const std::string& d : documents) {
+      bytes += gzip_size(d, level);
+    }
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["body_bytes"] = body;
+  state.counters["gzip_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_GzipLevel)->ArgName("level")->DenseRange(1, 9)->Unit(benchmark::kMillisecond);
 
 } // namespace
 
