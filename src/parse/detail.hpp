@@ -70,6 +70,11 @@ std::string urljoin(std::string_view base, std::string_view ref);
 /// True when urljoin(base, ref) == ref for sure (an absolute http(s) link needing no
 /// normalisation): callers holding ref in a string keep it instead of copying it.
 bool urljoin_keeps(std::string_view base, std::string_view ref);
+/// An absolute http(s) reference that urljoin returns unchanged whatever the base, unless
+/// the base has brackets (url_has_bracket): most feed links. Checked without splitting.
+bool url_plain_absolute(std::string_view ref);
+/// The base part of urljoin_keeps: '[' or ']' anywhere in s.
+bool url_has_bracket(std::string_view s);
 /// feedparser's make_safe_absolute_uri: "" when the result has an unacceptable scheme.
 std::string safe_absolute_uri(std::string_view base, std::string_view ref);
 

@@ -228,9 +228,13 @@ bool has_bracket(std::string_view s) {
   return marks(s).bracket;
 }
 
-/// An absolute http(s) reference that urljoin returns unchanged whatever the base (unless
-/// the base has brackets): most feed links. Checked without splitting either URL.
-bool plain_absolute(std::string_view ref) {
+} // namespace
+
+bool url_has_bracket(std::string_view s) {
+  return has_bracket(s);
+}
+
+bool url_plain_absolute(std::string_view ref) {
   std::size_t p = 0;
   if (ref.starts_with("http://")) {
     p = 7;
@@ -249,10 +253,8 @@ bool plain_absolute(std::string_view ref) {
          ref.back() != '#'; // empty query or fragment: unsplit drops them
 }
 
-} // namespace
-
 bool urljoin_keeps(std::string_view base, std::string_view ref) {
-  return plain_absolute(ref) && !has_bracket(base);
+  return url_plain_absolute(ref) && !has_bracket(base);
 }
 
 std::string urljoin(std::string_view base_in, std::string_view ref_in) {

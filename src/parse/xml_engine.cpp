@@ -156,14 +156,13 @@ void Engine::element(const pugi::xml_node& node) {
   // when that one is non-empty; saving the old base just where xml:base occurs is the same.
   std::optional<std::string> saved_base;
   if (base_attr) {
-    saved_base = m_base;
-    if (!m_base.empty()) {
-      std::string nb = safe_absolute_uri(m_base, *base_attr);
-      if (!nb.empty()) {
-        m_base = std::move(nb);
-      }
+    saved_base = std::move(m_base); // moved aside, not copied: it comes back on the way out
+    const std::string& old = *saved_base;
+    if (!old.empty()) {
+      std::string nb = safe_absolute_uri(old, *base_attr);
+      set_base(nb.empty() ? old : std::move(nb));
     } else {
-      m_base = urljoin(m_base, *base_attr);
+      set_base(urljoin(old, *base_attr));
     }
   }
 
@@ -254,7 +253,7 @@ void Engine::element(const pugi::xml_node& node) {
       }
     }
     if (saved_base && !saved_base->empty()) {
-      m_base = std::move(*saved_base);
+      set_base(std::move(*saved_base));
     }
     --m_depth;
   }

@@ -67,7 +67,10 @@ class Engine {
 public:
   explicit Engine(bool doc_utf8) : m_doc_utf8(doc_utf8) {}
   /// The document URL (Options::base_url): the base of relative links outside any xml:base.
-  void set_base(std::string base) { m_base = std::move(base); }
+  void set_base(std::string base) {
+    m_base = std::move(base);
+    m_base_bracket = url_has_bracket(m_base);
+  }
   void run(const pugi::xml_document& doc);
 
   std::string version;
@@ -136,6 +139,9 @@ private:
   Frame& top() { return m_stack[m_top - 1]; }
   std::vector<NsBinding> m_ns;
   std::string m_base;
+  bool m_base_bracket = false; ///< url_has_bracket(m_base), kept by set_base
+  /// urljoin_keeps(m_base, ref) without scanning the base for every link.
+  bool base_keeps(std::string_view ref) const { return !m_base_bracket && url_plain_absolute(ref); }
   Context m_scratch;
   // Attribute names and values of the element being started, before canonicalisation.
   std::vector<std::pair<std::string_view, std::string_view>> m_raw_attrs;

@@ -19,7 +19,7 @@ void Engine::start_link(std::span<const Attr> attrs) {
   if (!l.href) {
     l.href = attr(attrs, "href");
   }
-  if (l.href && !urljoin_keeps(m_base, *l.href)) {
+  if (l.href && !base_keeps(*l.href)) {
     l.href = resolve(*l.href);
   }
   l.length = attr(attrs, "length");

@@ -138,7 +138,7 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
     }
   }
   if (is_relative_uri_element(element) && !output.empty() && (element != "id" || m_guidislink) &&
-      !urljoin_keeps(m_base, output)) {
+      !base_keeps(output)) {
     output = resolve(output);
   }
   if (!std::string_view(version).starts_with("atom") &&
