@@ -45,7 +45,8 @@ struct Context {
   std::vector<Tag> tags;
   bool has_tags = false;
   std::vector<Link> links;
-  std::vector<Content> contents;
+  /// The first content element (feedparser keeps a list; only its first one is printed).
+  std::optional<Content> content;
 };
 
 struct Frame {

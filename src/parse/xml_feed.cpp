@@ -96,8 +96,8 @@ void to_entry(Context& c, FeedFormat fmt, Entry& e) {
   if (c.has_summary_detail && c.summary) {
     e.summary = html_value(std::move(*c.summary), c.summary_type);
   }
-  if (!c.contents.empty()) {
-    e.content = html_value(std::move(c.contents.front().value), c.contents.front().type);
+  if (c.content) {
+    e.content = html_value(std::move(c.content->value), c.content->type);
   }
   e.categories.reserve(c.tags.size()); // one allocation instead of one per doubling
   for (auto& t : c.tags) {

@@ -185,8 +185,10 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
     Context& e = entries.back();
     if (is(element, "content")) {
       // end_content only tests the result's presence (feedparser's summary copy, never
-      // printed), so the value moves into contents instead of being copied.
-      e.contents.push_back({m_cp.type, std::move(output)});
+      // printed), so the value moves into the context instead of being copied.
+      if (!e.content) { // later ones are never printed: not kept
+        e.content = Content{m_cp.type, std::move(output)};
+      }
       return std::string_view();
     } else if (is(element, "link")) {
       if (!m_inimage) {
