@@ -148,8 +148,8 @@ int cmd_render(const std::filesystem::path& path,
       index = static_cast<std::size_t>(it - plan.topics.begin());
     }
     output = std::move(plan.topics[index]);
-    // The daemon serves the default topic's document at /feed.* and /topics/NAME.* alike,
-    // naming /topics/NAME.* as its self link; print the same bytes it serves.
+    // The bytes the daemon serves at /topics/NAME.* (its /feed.* copy differs only in
+    // naming /feed.* as its self link).
     doc_path = "/topics/" + output.name + "." + extension(*format);
   }
   io.out << render_feed(*format, feed_info(output, base, doc_path), output.items);
