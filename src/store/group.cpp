@@ -37,8 +37,10 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
   // Items [open, next) are in the open transaction: a lost transaction takes them all.
   std::size_t open = 0;
   std::size_t next = 0;
-  const auto lose_open_items = [&](const std::string& why) {
-    for (std::size_t j = open; j < items.size(); ++j)
+  // Items of [from, to) that were not already failed: those before `next` were stored
+  // and are now rolled back with the transaction, the rest never got in.
+  const auto fail = [&](std::size_t from, std::size_t to, const std::string& why) {
+    for (std::size_t j = from; j < to; ++j)
       if (out[j].ok()) {
         out[j].result = {};
         out[j].error = j < next ? "rolled back with its group: " + why : why;
@@ -71,12 +73,7 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
         if (sqlite3_get_autocommit(impl.m_db.getHandle()) != 0) {
           // SQLite rolled the whole transaction back (it may on SQLITE_FULL or an I/O
           // error): the items before this one are gone too. Start over after it.
-          const std::string why = e.what();
-          for (std::size_t j = open; j < next; ++j)
-            if (out[j].ok()) {
-              out[j].result = {};
-              out[j].error = "rolled back with its group: " + why;
-            }
+          fail(open, next, e.what());
           tx.reset(); // (its ROLLBACK fails quietly: nothing is open)
           open = next + 1;
           tx.emplace(impl.m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -91,7 +88,7 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
     }
     tx->commit();
   } catch (const std::exception& e) {
-    lose_open_items(e.what());
+    fail(open, items.size(), e.what());
   }
   return out;
 }
