@@ -65,6 +65,10 @@ int Engine::start(std::string_view tag,
     }
     break;
   case H::item: {
+    if (entries.empty()) {
+      // Feeds carry tens of items: growing 1, 2, 4... moved every (large) Context 6 times.
+      entries.reserve(64);
+    }
     entries.emplace_back();
     push("item", false, true);
     m_inentry = true;
