@@ -9,7 +9,15 @@
 namespace reelfeed::parse::detail {
 
 void Engine::start_link(std::span<const Attr> attrs) {
-  Link l;
+  Context& c = context();
+  // Filled in place in the context's list (no temporary Link moved in and destroyed),
+  // unless feedparser drops it (a link inside an entry's image).
+  const bool keep = !(m_inentry && m_inimage);
+  if (keep && c.links.empty()) {
+    c.links.reserve(4); // Atom entries have a few links: one allocation, not one per doubling
+  }
+  Link dropped;
+  Link& l = keep ? c.links.emplace_back() : dropped;
   l.rel = attr(attrs, "rel").value_or("alternate");
   l.type = attr(attrs, "type").value_or(l.rel == "self" ? "application/atom+xml" : "text/html");
   l.href = attr(attrs, "url");
@@ -24,7 +32,6 @@ void Engine::start_link(std::span<const Attr> attrs) {
   }
   l.length = attr(attrs, "length");
   const bool expecting = m_infeed || m_inentry || m_insource;
-  Context& c = context();
   const bool has_href = l.href.has_value();
   const std::string_view type = l.type == "html"    ? "text/html"
                                 : l.type == "xhtml" ? "application/xhtml+xml"
@@ -32,12 +39,6 @@ void Engine::start_link(std::span<const Attr> attrs) {
   if (has_href && l.rel == "alternate" &&
       (type == "text/html" || type == "application/xhtml+xml")) {
     c.link = *l.href;
-  }
-  if (!(m_inentry && m_inimage)) {
-    if (c.links.empty()) {
-      c.links.reserve(4); // Atom entries have a few links: one allocation, not one per doubling
-    }
-    c.links.push_back(std::move(l));
   }
   if (!has_href) {
     push("link", expecting);
