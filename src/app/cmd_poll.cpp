@@ -76,6 +76,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   PollRun run;
   try {
     store = std::make_unique<store::Store>(config.storage.path, cluster_options(config));
+    store->checkpoint_in_background(); // the store thread only appends to the WAL
     store->sync_sources(source_defs(config));
     rules = std::make_unique<filter::Rules>(config.topics);
     const std::vector<SourceStatus> stored = store->statuses();

@@ -47,6 +47,7 @@ int Daemon::run() {
   std::vector<SourceStatus> stored;
   try {
     m_store = std::make_unique<store::Store>(cfg.storage.path, cluster_options(cfg));
+    m_store->checkpoint_in_background(); // the store thread only appends to the WAL
     m_store->sync_sources(source_defs(cfg));
     stored = m_store->statuses();
     m_rules = std::make_shared<const filter::Rules>(cfg.topics);

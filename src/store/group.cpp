@@ -16,6 +16,7 @@ IngestResult Store::Impl::ingest_one(const std::string& source,
                                      const SourceStatus& status,
                                      Timestamp now) {
   require_writable("ingest");
+  before_write();
   try {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     check_foreign_writes();
@@ -33,6 +34,7 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
                                               const std::function<void(std::size_t)>& item_done) {
   m_impl->require_writable("ingest");
   Impl& impl = *m_impl;
+  impl.before_write();
   std::vector<GroupOutcome> out(items.size());
   // Items [open, next) are in the open transaction: a lost transaction takes them all.
   std::size_t open = 0;

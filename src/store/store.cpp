@@ -164,8 +164,21 @@ Store::Store(const std::filesystem::path& path, ClusterOptions options, Access a
 
 Store::~Store() = default;
 
+void Store::checkpoint_in_background(int frames) {
+  m_impl->require_writable("checkpoint");
+  if (frames <= 0)
+    throw std::invalid_argument("checkpoint_in_background: frames must be positive");
+  m_impl->m_checkpointer.reset(); // (a second call replaces the first)
+  m_impl->m_checkpointer = std::make_unique<Checkpointer>(m_impl->m_db, frames);
+}
+
+std::uint64_t Store::background_checkpoints() const {
+  return m_impl->m_checkpointer ? m_impl->m_checkpointer->completed() : 0;
+}
+
 void Store::sync_sources(const std::vector<SourceDef>& sources) {
   m_impl->require_writable("sync sources");
+  m_impl->before_write();
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   // Sources gone from the config keep their entries; they are only marked disabled.
   m_impl->m_db.exec("UPDATE sources SET enabled = 0");
@@ -197,6 +210,7 @@ std::vector<SourceStatus> Store::statuses() {
 
 void Store::save_status(const SourceStatus& status) {
   m_impl->require_writable("save a status");
+  m_impl->before_write();
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   m_impl->save_status_in_tx(status);
   tx.commit();
@@ -252,6 +266,7 @@ std::vector<Story> Store::stories(Timestamp since, int limit) {
 
 void Store::save_decisions(const std::vector<std::pair<std::int64_t, Decision>>& decisions) {
   m_impl->require_writable("save decisions");
+  m_impl->before_write();
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
   for (const auto& [story_id, d] : decisions) {
@@ -286,6 +301,7 @@ std::optional<Explanation> Store::explain(const std::string& url_or_id) {
 
 void Store::prune(Timestamp older_than, int max_per_source) {
   m_impl->require_writable("prune");
+  m_impl->before_write();
   m_impl->prune(older_than, max_per_source);
 }
 

@@ -147,6 +147,15 @@ public:
                       const SourceStatus& status,
                       Timestamp now);
 
+  /// From now on the WAL is checkpointed by a background thread with its own connection
+  /// once it holds `frames` pages (4 KiB each), so ingests never wait for a checkpoint's
+  /// copy and fsync; at 2 * `frames` the calling thread checkpoints what is left (so the
+  /// WAL is reused: it stays under about 2 * `frames` pages). For the daemon
+  /// and `poll`; call once, before ingesting. Read-write stores only.
+  void checkpoint_in_background(int frames = 8192);
+  /// Background checkpoints completed so far (0 without checkpoint_in_background).
+  [[nodiscard]] std::uint64_t background_checkpoints() const;
+
   /// Group commit: the items share one transaction, each inside its own savepoint, so each
   /// is still all-or-nothing and one that fails (bad data, a full disk) is rolled back
   /// alone, while the pages the items touch in common (index leaves, the WAL header) are

@@ -15,6 +15,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "dedup/dedup.hpp"
+#include "store/checkpointer.hpp"
 #include "store/lsh_index.hpp"
 #include "store/store.hpp"
 
@@ -116,6 +117,11 @@ public:
   SourceRow source_row(const std::string& name, const std::string& url_if_new);
   /// Store::save_status inside the caller's transaction or savepoint.
   void save_status_in_tx(const SourceStatus& status);
+  /// Before a write transaction: the writer's share of a background checkpoint, if due.
+  void before_write() {
+    if (m_checkpointer)
+      m_checkpointer->writer_turn();
+  }
   /// After a failed write: the in-memory LSH state may name rolled-back entries.
   void forget_uncommitted() {
     m_lsh.clear();
@@ -198,6 +204,8 @@ public:
   };
   std::vector<PendingLsh> m_lsh_pending; ///< this transaction's rows, not yet written
   std::int64_t m_data_version = -1;
+  /// After m_db: destroyed (hook removed, thread joined) before the writer closes.
+  std::unique_ptr<Checkpointer> m_checkpointer;
 
 private:
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_stmts;
