@@ -2,6 +2,8 @@
 //
 //   cmake -S . -B build-x -G Ninja -DREELFEED_BUILD_BENCH=ON && cmake --build build-x --target
 //   store_bench build-x/tests/bench/store_bench --benchmark_counters_tabular=true
+// tests/bench/store_bench.sh BUILD_DIR runs the ingest benchmarks one process each and
+// prints issue 5's ratios.
 //
 // Each iteration stores one feed of 50 new entries in one transaction (a lone poll), or
 // 20 such feeds in one group commit (the daemon under a burst), into a database that already holds
