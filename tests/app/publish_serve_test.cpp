@@ -1,6 +1,7 @@
 // The published documents through the real server on 127.0.0.1: every URL's document names
 // that URL as its self link, and conditional requests work per URL.
 #include "app/publish.hpp"
+#include "support/gunzip.hpp"
 
 #include <future>
 #include <thread>
@@ -14,7 +15,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
-#include <zlib.h>
 
 namespace reelfeed::app {
 namespace {
@@ -23,6 +23,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using test::gunzip;
 
 Story story(std::int64_t id, std::string title, int day) {
   Story s;
@@ -49,20 +50,6 @@ PublishPlan two_topics() {
     plan.topics.push_back(std::move(topic));
   }
   return plan;
-}
-
-std::string gunzip(const std::string& in) {
-  z_stream zs{};
-  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-  std::string out(in.size() * 50 + 1024, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  inflateEnd(&zs);
-  return out;
 }
 
 /// The self link as a feed reader finds it in each format.

@@ -2,6 +2,7 @@
 // client in the test.
 #include "serve/router.hpp"
 #include "serve/serve.hpp"
+#include "support/gunzip.hpp"
 
 #include <future>
 #include <thread>
@@ -15,7 +16,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 namespace reelfeed::serve {
 namespace {
@@ -24,6 +24,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using test::gunzip;
 
 Timestamp at(std::int64_t s) {
   return Timestamp{std::chrono::seconds{s}};
@@ -47,20 +48,6 @@ std::shared_ptr<const Snapshot> snapshot_of(const std::string& body) {
   s->emplace("/feed.json", std::make_shared<const Resource>(
                                make_resource("application/feed+json", "{\"items\":[]}", at(1000))));
   return s;
-}
-
-std::string gunzip(const std::string& in) {
-  z_stream zs{};
-  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-  std::string out(in.size() * 50 + 1024, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  inflateEnd(&zs);
-  return out;
 }
 
 /// One client connection; requests are sent and read synchronously.
