@@ -10,16 +10,19 @@ namespace reelfeed::serve {
 
 namespace {
 
-/// Level 6 (zlib's default), not 9: on 100-item feeds (tests/bench/publish_bench.cpp,
-/// BM_GzipLevel) 9 costs 50% more CPU per publish for 0.6% fewer bytes; 7 and 8 gain
-/// less than that, while 5 and below grow the output by 5% or more.
-constexpr int k_gzip_level = 6;
+std::string quoted_hash(const std::string& body, const char* suffix) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "\"%016llx%s\"",
+                static_cast<unsigned long long>(XXH3_64bits(body.data(), body.size())), suffix);
+  return buf;
+}
 
-/// gzip (RFC 1952) of `in`: done once per publish, served many times.
-std::string gzip(const std::string& in) {
+} // namespace
+
+std::string gzip(const std::string& in, int level) {
   z_stream zs{};
   // 15 window bits + 16 selects the gzip wrapper instead of zlib's.
-  if (deflateInit2(&zs, k_gzip_level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("deflateInit2 failed");
   }
   std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32, '\0');
@@ -36,15 +39,6 @@ std::string gzip(const std::string& in) {
   out.resize(produced);
   return out;
 }
-
-std::string quoted_hash(const std::string& body, const char* suffix) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "\"%016llx%s\"",
-                static_cast<unsigned long long>(XXH3_64bits(body.data(), body.size())), suffix);
-  return buf;
-}
-
-} // namespace
 
 Resource make_resource(std::string content_type, std::string body, Timestamp last_modified) {
   Resource r;

@@ -7,12 +7,11 @@
 #include "serve_bench.hpp"
 
 #include "app/publish.hpp"
+#include "serve/serve.hpp"
 
 #include <set>
-#include <stdexcept>
 
 #include <benchmark/benchmark.h>
-#include <zlib.h>
 
 namespace {
 
@@ -101,27 +100,6 @@ BENCHMARK(BM_WritePrepared)
     ->Arg(static_cast<int>(app::Format::json))
     ->Unit(benchmark::kMillisecond);
 
-/// gzip as serve::make_resource runs it (gzip wrapper, 15 window bits, memLevel 9, default
-/// strategy) at a given level.
-std::size_t gzip_size(const std::string& in, int level) {
-  z_stream zs{};
-  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("deflateInit2 failed");
-  }
-  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&zs, Z_FINISH);
-  const std::size_t produced = zs.total_out;
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) {
-    throw std::runtime_error("deflate failed");
-  }
-  return produced;
-}
-
 // The gzip level's trade: CPU per publish (one topic's three documents) against the bytes
 // every reader downloads. Compare gzip_bytes and time across levels.
 void BM_GzipLevel(benchmark::State& state) {
@@ -138,7 +116,7 @@ void BM_GzipLevel(benchmark::State& state) {
   for (auto _ : state) {
     bytes = 0;
     for (const std::string& d : documents) {
-      bytes += gzip_size(d, level);
+      bytes += serve::gzip(d, level).size();
     }
     benchmark::DoNotOptimize(bytes);
   }
