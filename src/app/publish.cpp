@@ -53,18 +53,6 @@ std::shared_ptr<const serve::Resource> reuse_or_make(const serve::Snapshot* prev
       serve::make_resource(type, std::move(body), updated));
 }
 
-render::DocFormat doc_format(Format format) {
-  switch (format) {
-  case Format::atom:
-    return render::DocFormat::atom;
-  case Format::rss:
-    return render::DocFormat::rss;
-  case Format::json:
-    return render::DocFormat::json;
-  }
-  return render::DocFormat::atom;
-}
-
 std::size_t max_items(const config::Config& config) {
   return config.output.max_items > 0 ? static_cast<std::size_t>(config.output.max_items) : 0;
 }
@@ -228,10 +216,10 @@ serve::Snapshot make_snapshot(const PublishPlan& plan,
         // (validators and readers expect the address they fetched), so its own bytes and
         // ETags. Only the self URL is replaced; the items are not written again.
         const std::string feed_path = std::string("/feed.") + extension(f);
-        snapshot.emplace(feed_path, reuse_or_make(previous, feed_path, content_type(f),
-                                                  render::with_self_url(doc_format(f), body,
-                                                                        base_url + feed_path),
-                                                  info.updated));
+        snapshot.emplace(feed_path,
+                         reuse_or_make(previous, feed_path, content_type(f),
+                                       render::with_self_url(f, body, base_url + feed_path),
+                                       info.updated));
       }
       snapshot.emplace(topic_path, reuse_or_make(previous, topic_path, content_type(f),
                                                  std::move(body), info.updated));

@@ -23,7 +23,7 @@
 
 namespace reelfeed::app {
 
-enum class Format { atom, rss, json };
+using Format = render::DocFormat; ///< `--format`, and which writer a document comes from
 [[nodiscard]] std::optional<Format> parse_format(std::string_view name);
 [[nodiscard]] const char* extension(Format format);
 [[nodiscard]] const char* content_type(Format format);

@@ -32,6 +32,9 @@
 
 namespace reelfeed::render {
 
+/// The three document formats the writers below produce.
+enum class DocFormat { atom, rss, json };
+
 struct FeedInfo {
   std::string title;
   std::string id;       ///< stable feed id, e.g. "urn:reelfeed:topic:ai-hollywood"

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-namespace reelfeed::render {
+#include "render/render.hpp"
 
-enum class DocFormat { atom, rss, json };
+namespace reelfeed::render {
 
 /// `doc`, written by atom() / rss() / json_feed() (of `format`) with a non-empty
 /// FeedInfo::self_url, with that self URL replaced by `self_url`: the bytes the writer
