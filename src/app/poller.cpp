@@ -289,12 +289,13 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepare
 }
 
 void Poller::store_result(Job job, std::optional<store::Prepared> feed, const FetchResult& result) {
-  StoreJob sj{std::make_shared<Job>(std::move(job)),
-              std::move(feed),
-              result.status,
-              static_cast<unsigned long long>(result.bytes),
-              static_cast<long long>(result.elapsed.count()),
-              result.outcome != FetchOutcome::ok && result.outcome != FetchOutcome::not_modified};
+  StoreJob sj;
+  sj.job = std::make_shared<Job>(std::move(job));
+  sj.feed = std::move(feed);
+  sj.http_status = result.status;
+  sj.bytes = static_cast<unsigned long long>(result.bytes);
+  sj.ms = static_cast<long long>(result.elapsed.count());
+  sj.failed = result.outcome != FetchOutcome::ok && result.outcome != FetchOutcome::not_modified;
   bool post = false;
   {
     const std::lock_guard lock(m_store_mutex);
@@ -317,30 +318,22 @@ void Poller::drain_store_queue() {
   // transaction (each poll in its own savepoint), so a burst pays one commit, not one per
   // feed. A lone poll is still its own transaction, with no added delay.
   std::vector<store::GroupItem> items;
-  std::vector<std::string> previous_digest(batch.size());
-  std::vector<bool> had_feed(batch.size());
   items.reserve(batch.size());
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    StoreJob& sj = batch[i];
+  for (StoreJob& sj : batch) {
     SourceStatus& status = sj.job->status;
-    had_feed[i] = sj.feed.has_value();
-    if (sj.feed) {
+    sj.ingest = sj.feed.has_value();
+    if (sj.ingest) {
       // The digest is part of the ingest's savepoint: recorded exactly when the entries are.
-      previous_digest[i] = std::exchange(status.body_digest, sj.job->digest);
-      items.push_back({&*sj.feed, &status});
-    } else {
-      items.push_back({nullptr, &status});
+      sj.previous_digest = std::exchange(status.body_digest, sj.job->digest);
+      sj.entries = sj.feed->feed.entries.size();
+      sj.warnings = sj.feed->feed.warnings.size();
     }
+    items.push_back({sj.ingest ? &*sj.feed : nullptr, &status});
   }
   // A feed's entries are not needed once it is in the transaction: free each one then, not
   // at the end of the group (a burst's group holds up to the whole admission window).
-  std::vector<std::pair<std::size_t, std::size_t>> counts(batch.size()); // entries, warnings
-  const auto outcomes = m_store.ingest_group(items, m_clock.now(), [&](std::size_t i) {
-    if (auto& feed = batch[i].feed) {
-      counts[i] = {feed->feed.entries.size(), feed->feed.warnings.size()};
-      feed.reset();
-    }
-  });
+  const auto outcomes =
+      m_store.ingest_group(items, m_clock.now(), [&](std::size_t i) { batch[i].feed.reset(); });
 
   std::vector<store::GroupItem> retry; // statuses of the feeds whose entries were refused
   std::vector<std::size_t> retry_of;
@@ -352,18 +345,18 @@ void Poller::drain_store_queue() {
     if (!o.ok()) {
       sj.job->store_failed = true;
       m_log.error("store_failed", {{"source", name}, {"err", o.error}});
-      if (had_feed[i]) {
+      if (sj.ingest) {
         // Rolled back: keep the old digest and drop this response's validators, so the
         // next poll downloads, parses and ingests the same items again instead of a 304 or
         // an "unchanged" hiding them for good (a full disk must not lose entries).
-        status.body_digest = std::move(previous_digest[i]);
+        status.body_digest = std::move(sj.previous_digest);
         status.validators = {};
         retry.push_back({nullptr, &status});
         retry_of.push_back(i);
       }
       continue;
     }
-    if (!had_feed[i])
+    if (!sj.ingest)
       continue;
     sj.changed = o.result.changed();
     sj.new_entries = o.result.new_entries;
@@ -371,11 +364,11 @@ void Poller::drain_store_queue() {
                            {"status", sj.http_status},
                            {"bytes", sj.bytes},
                            {"ms", sj.ms},
-                           {"entries", static_cast<unsigned long long>(counts[i].first)},
+                           {"entries", static_cast<unsigned long long>(sj.entries)},
                            {"new", o.result.new_entries},
                            {"updated", o.result.updated_entries},
                            {"joined", o.result.joined_stories},
-                           {"warnings", static_cast<unsigned long long>(counts[i].second)}});
+                           {"warnings", static_cast<unsigned long long>(sj.warnings)}});
   }
   if (!retry.empty()) {
     const auto saved = m_store.ingest_group(retry, m_clock.now());

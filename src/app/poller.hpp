@@ -150,6 +150,11 @@ private:
     unsigned long long bytes = 0;
     long long ms = 0;
     bool failed = false; ///< the fetch or parse failed
+    // Filled by drain_store_queue():
+    bool ingest = false;         ///< `feed` was given to the store (it is freed meanwhile)
+    std::string previous_digest; ///< restored if the store refuses the entries
+    std::size_t entries = 0;     ///< of the freed feed, for the log
+    std::size_t warnings = 0;
     bool changed = false;
     int new_entries = 0;
   };
