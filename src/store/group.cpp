@@ -15,8 +15,7 @@ IngestResult Store::Impl::ingest_one(const std::string& source,
                                      const std::vector<PreparedEntry>& prepared,
                                      const SourceStatus& status,
                                      Timestamp now) {
-  require_writable("ingest");
-  before_write();
+  start_write("ingest");
   try {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     check_foreign_writes();
@@ -32,9 +31,8 @@ IngestResult Store::Impl::ingest_one(const std::string& source,
 std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& items,
                                               Timestamp now,
                                               const std::function<void(std::size_t)>& item_done) {
-  m_impl->require_writable("ingest");
   Impl& impl = *m_impl;
-  impl.before_write();
+  impl.start_write("ingest");
   std::vector<GroupOutcome> out(items.size());
   // Items [open, next) are in the open transaction: a lost transaction takes them all.
   std::size_t open = 0;
@@ -59,9 +57,6 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
       try {
         if (item.prepared) {
           const Prepared& p = *item.prepared;
-          if (p.entries.size() != p.feed.entries.size())
-            throw std::invalid_argument(
-                "store::Prepared: entries are not parallel to feed.entries");
           out[next].result =
               impl.ingest_in_tx(item.status->name, p.feed, p.entries, *item.status, now);
         } else {

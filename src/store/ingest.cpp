@@ -53,6 +53,8 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
                                        const std::vector<PreparedEntry>& prepared,
                                        const SourceStatus& status,
                                        Timestamp now) {
+  if (prepared.size() != feed.entries.size())
+    throw std::invalid_argument("store::Prepared: entries are not parallel to feed.entries");
   IngestResult result;
   m_lsh_pending.clear(); // (a failed call may have left some)
   tx_begin();

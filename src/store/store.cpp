@@ -177,8 +177,7 @@ std::uint64_t Store::background_checkpoints() const {
 }
 
 void Store::sync_sources(const std::vector<SourceDef>& sources) {
-  m_impl->require_writable("sync sources");
-  m_impl->before_write();
+  m_impl->start_write("sync sources");
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   // Sources gone from the config keep their entries; they are only marked disabled.
   m_impl->m_db.exec("UPDATE sources SET enabled = 0");
@@ -209,8 +208,7 @@ std::vector<SourceStatus> Store::statuses() {
 }
 
 void Store::save_status(const SourceStatus& status) {
-  m_impl->require_writable("save a status");
-  m_impl->before_write();
+  m_impl->start_write("save a status");
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   m_impl->save_status_in_tx(status);
   tx.commit();
@@ -255,8 +253,6 @@ IngestResult Store::ingest(const std::string& source,
                            const Prepared& prepared,
                            const SourceStatus& status,
                            Timestamp now) {
-  if (prepared.entries.size() != prepared.feed.entries.size())
-    throw std::invalid_argument("store::Prepared: entries are not parallel to feed.entries");
   return m_impl->ingest_one(source, prepared.feed, prepared.entries, status, now);
 }
 
@@ -265,8 +261,7 @@ std::vector<Story> Store::stories(Timestamp since, int limit) {
 }
 
 void Store::save_decisions(const std::vector<std::pair<std::int64_t, Decision>>& decisions) {
-  m_impl->require_writable("save decisions");
-  m_impl->before_write();
+  m_impl->start_write("save decisions");
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
   for (const auto& [story_id, d] : decisions) {
@@ -300,8 +295,7 @@ std::optional<Explanation> Store::explain(const std::string& url_or_id) {
 }
 
 void Store::prune(Timestamp older_than, int max_per_source) {
-  m_impl->require_writable("prune");
-  m_impl->before_write();
+  m_impl->start_write("prune");
   m_impl->prune(older_than, max_per_source);
 }
 

@@ -117,8 +117,10 @@ public:
   SourceRow source_row(const std::string& name, const std::string& url_if_new);
   /// Store::save_status inside the caller's transaction or savepoint.
   void save_status_in_tx(const SourceStatus& status);
-  /// Before a write transaction: the writer's share of a background checkpoint, if due.
-  void before_write() {
+  /// Before a write transaction: refuses a read-only store (`what` names the write), then
+  /// takes the writer's share of a background checkpoint, if due.
+  void start_write(const char* what) {
+    require_writable(what);
     if (m_checkpointer)
       m_checkpointer->writer_turn();
   }
