@@ -1,6 +1,7 @@
 // The published documents through the real server on 127.0.0.1: every URL's document names
 // that URL as its self link, and conditional requests work per URL.
 #include "app/publish.hpp"
+#include "stories.hpp"
 #include "support/gunzip.hpp"
 
 #include <future>
@@ -25,16 +26,10 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using test::gunzip;
 
+/// A story whose summary has markup and an entity, as the documents carry them.
 Story story(std::int64_t id, std::string title, int day) {
-  Story s;
-  s.id = id;
-  s.uid = "urn:reelfeed:story:" + std::to_string(id);
-  s.title = std::move(title);
-  s.link = "https://example.com/" + std::to_string(id);
+  Story s = test::story(id, std::move(title), day);
   s.summary = "<p>" + s.title + " &amp; more.</p>";
-  s.published = Timestamp{std::chrono::days{20000 + day}};
-  s.updated = s.published;
-  s.outlets.push_back(Outlet{id * 10, "Variety", s.title, s.link, s.published});
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "config/load.hpp"
+#include "stories.hpp"
 
 namespace reelfeed::app {
 namespace {
@@ -40,17 +41,7 @@ config::Config load(const std::string& toml) {
   return r.config.value_or(config::Config{});
 }
 
-Story story(std::int64_t id, std::string title, int day) {
-  Story s;
-  s.id = id;
-  s.uid = "urn:reelfeed:story:" + std::to_string(id);
-  s.title = std::move(title);
-  s.link = "https://example.com/" + std::to_string(id);
-  s.published = Timestamp{std::chrono::days{20000 + day}};
-  s.updated = s.published;
-  s.outlets.push_back(Outlet{id * 10, "Variety", s.title, s.link, s.published});
-  return s;
-}
+using test::story;
 
 std::vector<Story> corpus() {
   return {story(1, "Studio uses AI to de-age actor", 1),
