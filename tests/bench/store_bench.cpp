@@ -76,6 +76,15 @@ Entry make_entry(TextGen& gen, long n, Timestamp t) {
   return e;
 }
 
+/// One feed of k_batch new entries numbered from `next` (advanced), published at the time
+/// the timed benchmarks ingest at: 100 days after the stored corpus starts.
+Feed new_feed(TextGen& gen, long& next) {
+  Feed f;
+  for (int k = 0; k < k_batch; ++k, ++next)
+    f.entries.push_back(make_entry(gen, next, base_time() + std::chrono::hours{24 * 100}));
+  return f;
+}
+
 struct Corpus {
   std::filesystem::path dir;
   std::unique_ptr<store::Store> store;
@@ -115,9 +124,7 @@ void BM_StoreIngestNew(benchmark::State& state) {
   TextGen gen(static_cast<unsigned>(7 + c.next));
   for (auto _ : state) {
     state.PauseTiming();
-    Feed f;
-    for (int k = 0; k < k_batch; ++k, ++c.next)
-      f.entries.push_back(make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
+    Feed f = new_feed(gen, c.next);
     SourceStatus st;
     st.name = "src" + std::to_string(c.next % k_sources);
     state.ResumeTiming();
@@ -134,10 +141,7 @@ void BM_StoreIngestPrepared(benchmark::State& state) {
   TextGen gen(static_cast<unsigned>(13 + c.next));
   for (auto _ : state) {
     state.PauseTiming();
-    Feed f;
-    for (int k = 0; k < k_batch; ++k, ++c.next)
-      f.entries.push_back(make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
-    const auto prepared = store::prepare(std::move(f));
+    const auto prepared = store::prepare(new_feed(gen, c.next));
     SourceStatus st;
     st.name = "src" + std::to_string(c.next % k_sources);
     state.ResumeTiming();
@@ -159,10 +163,7 @@ void BM_StoreIngestGroup(benchmark::State& state) {
     std::vector<store::Prepared> feeds;
     std::vector<SourceStatus> statuses(k_group);
     for (int g = 0; g < k_group; ++g) {
-      Feed f;
-      for (int k = 0; k < k_batch; ++k, ++c.next)
-        f.entries.push_back(make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
-      feeds.push_back(store::prepare(std::move(f)));
+      feeds.push_back(store::prepare(new_feed(gen, c.next)));
       statuses[static_cast<std::size_t>(g)].name = "src" + std::to_string(g % k_sources);
     }
     std::vector<store::GroupItem> items;
@@ -183,9 +184,7 @@ void BM_StoreIngestGroup(benchmark::State& state) {
 void BM_StoreIngestUnchanged(benchmark::State& state) {
   auto& c = corpus(state.range(0));
   TextGen gen(static_cast<unsigned>(17 + c.next));
-  Feed f;
-  for (int k = 0; k < k_batch; ++k, ++c.next)
-    f.entries.push_back(make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
+  const Feed f = new_feed(gen, c.next);
   SourceStatus st;
   st.name = "src" + std::to_string(c.next % k_sources);
   const auto prepared = store::prepare(f);
@@ -215,10 +214,7 @@ void BM_StoreIngestWireCopies(benchmark::State& state) {
     state.PauseTiming();
     // Untimed: one outlet publishes 50 new stories. Timed: another outlet's wire copies of
     // them (decorated titles, other URLs), each of which must be found through the LSH index.
-    Feed originals;
-    for (int k = 0; k < k_batch; ++k, ++c.next)
-      originals.entries.push_back(
-          make_entry(gen, c.next, base_time() + std::chrono::hours{24 * 100}));
+    const Feed originals = new_feed(gen, c.next);
     SourceStatus st;
     st.name = "src" + std::to_string(c.next % k_sources);
     c.store->ingest(st.name, originals, st, base_time() + std::chrono::hours{2400});
@@ -392,13 +388,9 @@ void BM_BareSchemaInsertGroup(benchmark::State& state) {
   };
   const auto make_group = [&](int feeds_n) {
     std::vector<store::Prepared> feeds;
-    for (int g = 0; g < feeds_n; ++g) {
-      Feed f;
-      for (int k = 0; k < k_batch; ++k)
-        f.entries.push_back(
-            make_entry(gen, n + g * k_batch + k, base_time() + std::chrono::hours{24 * 100}));
-      feeds.push_back(store::prepare(std::move(f)));
-    }
+    long next = n; // (insert_group advances n as it stores them)
+    for (int g = 0; g < feeds_n; ++g)
+      feeds.push_back(store::prepare(new_feed(gen, next)));
     return feeds;
   };
   while (n < state.range(0))
