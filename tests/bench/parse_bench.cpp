@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -111,6 +113,62 @@ void BM_PugixmlDomInPlace(benchmark::State& state) {
   report(state);
 }
 
+/// The floor of any pugixml-based parse_feed: the copy it parses in place (with the options
+/// parse_feed passes), then a plain extract loop into the same Feed type: child values copied
+/// as they are, nothing validated, decoded, resolved or normalised, xhtml content not
+/// serialised, no dates. Informational: it bounds what a fast path can reach (the issue
+/// quotes ~70% of the bare parse for such a loop).
+void BM_PugixmlExtractFloor(benchmark::State& state) {
+  if (!ready(state)) {
+    return;
+  }
+  const unsigned opts = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_wconv_attribute |
+                        pugi::parse_eol | pugi::parse_ws_pcdata;
+  auto is = [](const char* a, const char* b) { return std::strcmp(a, b) == 0; };
+  for (auto _ : state) {
+    for (const auto& f : corpus().feeds) {
+      auto buf = std::make_unique_for_overwrite<char[]>(f.size());
+      std::memcpy(buf.get(), f.data(), f.size());
+      pugi::xml_document doc;
+      doc.load_buffer_inplace(buf.get(), f.size(), opts, pugi::encoding_utf8);
+      reelfeed::Feed feed;
+      const pugi::xml_node root = doc.document_element();
+      const pugi::xml_node chan = is(root.name(), "rss") ? root.child("channel") : root;
+      feed.title = chan.child_value("title");
+      const char* const item_name = chan == root ? "entry" : "item";
+      for (auto it = chan.child(item_name); it; it = it.next_sibling(item_name)) {
+        reelfeed::Entry& e = feed.entries.emplace_back();
+        for (auto c = it.first_child(); c; c = c.next_sibling()) {
+          const char* const n = c.name();
+          if (c.type() != pugi::node_element) {
+            continue;
+          }
+          if (is(n, "title")) {
+            e.title = c.child_value();
+          } else if (is(n, "link")) {
+            e.link = *c.child_value() != '\0' ? c.child_value() : c.attribute("href").value();
+          } else if (is(n, "guid") || is(n, "id")) {
+            e.id = c.child_value();
+          } else if (is(n, "description") || is(n, "summary")) {
+            e.summary = c.child_value();
+          } else if (is(n, "content:encoded") || is(n, "content")) {
+            e.content = c.child_value();
+          } else if (is(n, "dc:creator")) {
+            e.author = c.child_value();
+          } else if (is(n, "author")) {
+            e.author = c.child("name").child_value();
+          } else if (is(n, "category")) {
+            e.categories.emplace_back(*c.child_value() != '\0' ? c.child_value()
+                                                               : c.attribute("term").value());
+          }
+        }
+      }
+      benchmark::DoNotOptimize(feed.entries.data());
+    }
+  }
+  report(state);
+}
+
 /// reelfeed: bytes -> normalised Feed (encoding, repair, parse, every field, dates).
 void BM_ParseFeed(benchmark::State& state) {
   if (!ready(state)) {
@@ -130,6 +188,7 @@ void BM_ParseFeed(benchmark::State& state) {
 // Interleaved repetitions so that both see the same machine noise.
 BENCHMARK(BM_PugixmlDom)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_PugixmlDomInPlace)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_PugixmlExtractFloor)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_ParseFeed)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 // The corpus is loaded (and parsed once to count items) before any benchmark starts, so that

@@ -17,6 +17,10 @@ bare, ours = med["BM_PugixmlDom"], med["BM_ParseFeed"]
 for name, b in (("pugixml DOM (bare)", bare), ("reelfeed parse_feed", ours)):
     print("%-22s %8.1f MB/s %10.0f items/s" % (name, b["bytes_per_second"] / 1e6, b["items/s"]))
 print("ratio parse_feed / bare pugixml: %.2f" % (ours["bytes_per_second"] / bare["bytes_per_second"]))
+if "BM_PugixmlExtractFloor" in med:
+    floor = med["BM_PugixmlExtractFloor"]
+    print("%-22s %8.1f MB/s  (copy, in-place parse, plain extract: no normalisation)" % ("pugixml extract floor", floor["bytes_per_second"] / 1e6))
+    print("extract floor / bare pugixml: %.2f" % (floor["bytes_per_second"] / bare["bytes_per_second"]))
 if "BM_PugixmlDomInPlace" in med:
     inplace = med["BM_PugixmlDomInPlace"]
     print("%-22s %8.1f MB/s  (copy made outside the timed region)" % ("pugixml DOM in place", inplace["bytes_per_second"] / 1e6))
