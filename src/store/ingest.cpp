@@ -153,26 +153,18 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       // this source degraded to link identity. Same link and date = same item; it is
       // re-keyed below.
       std::string other;
-      {
-        // All sightings of the URL (one per outlet at most, usually none), on the
-        // canonical_url index in id order.
-        Use q(stmt("SELECT story_id, id, source_id, published, identity FROM entries "
-                   "WHERE canonical_url = ? ORDER BY id"));
-        q->bindNoCopy(1, canon);
-        url_hit.emplace();
-        // Both sides map NULL to INT64_MIN: `published IS ?` semantics.
-        const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
-        while (q->executeStep()) {
-          if (!*url_hit)
-            url_hit->emplace(q->getColumn(0).getInt64(), q->getColumn(1).getInt64());
-          const std::int64_t stored_pub =
-              q->getColumn(3).isNull() ? INT64_MIN : q->getColumn(3).getInt64();
-          if (q->getColumn(2).getInt64() == src.id && stored_pub == pub) {
-            other = q->getColumn(4).getString();
-            break;
-          }
+      // All sightings of the URL (one per outlet at most, usually none), in id order.
+      const auto seen = url_sightings(canon);
+      url_hit.emplace();
+      if (!seen.empty())
+        url_hit->emplace(seen.front().story_id, seen.front().id);
+      // Both sides map NULL to INT64_MIN: `published IS ?` semantics.
+      const std::int64_t pub = e.published ? to_db(*e.published) : INT64_MIN;
+      for (const auto& x : seen)
+        if (x.source_id == src.id && x.published == pub) {
+          other = x.identity;
+          break;
         }
-      }
       if (!other.empty() && seen_keys.count(other) == 0) {
         row = find(other);
         if (!row)
@@ -207,7 +199,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
     const auto sig = p.signature ? *p.signature : dedup::signature(e, p.normalised_title);
     if (row) {
       // An edit: same row, new content. The story keeps its id and link.
-      unindex_signature(row->id, row->sig, from_db(row->sort_time));
+      unindex_signature(row->id, row->sig, from_db(row->sort_time), row->canonical_url);
       {
         Use q(stmt("UPDATE entries SET title=?, link=?, canonical_url=?, author=?, summary=?, "
                    "content=?, categories=?, enclosures=?, published=?, updated=?, last_seen=?, "
@@ -235,7 +227,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
         q->exec();
         rekeyed(*row, primary);
       }
-      index_signature(row->id, sig, t);
+      index_signature(row->id, sig, t, canon);
       {
         // Material change = the representative's text changed; a supporting outlet's
         // edit does not touch the story's `updated`.
@@ -303,7 +295,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       q->exec();
       ++m_tx.next_entry_id;
     }
-    index_signature(entry_id, sig, t);
+    index_signature(entry_id, sig, t, canon);
     if (placement->joined) {
       Use q(stmt("UPDATE stories SET last_activity = max(last_activity, ?1), "
                  "published = min(published, ?1) WHERE id = ?2"));

@@ -222,6 +222,7 @@ std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
 }
 
 std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
+  check_foreign_writes(); // the URL index must not miss another process's entries
   std::string q = q_in;
   while (!q.empty() && std::isspace(static_cast<unsigned char>(q.back())))
     q.pop_back();
@@ -239,9 +240,11 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
     story_id = std::stoll(q);
   } else {
     // An entry URL (raw or canonical, matched through its canonical form), else a guid.
+    if (const auto seen = url_sightings(dedup::canonical_url(q)); !seen.empty()) {
+      entry_id = seen.front().id;
+      story_id = seen.front().story_id;
+    }
     const std::pair<const char*, std::string> lookups[] = {
-        {"SELECT id, story_id FROM entries WHERE canonical_url = ? ORDER BY id LIMIT 1",
-         dedup::canonical_url(q)},
         // Guid-keyed entries through the (source, identity) index; a scan for the rest
         // (entries of sources that fell back to link identity) is fine for `explain`.
         {"SELECT e.id, e.story_id FROM sources s JOIN entries e ON e.source_id = s.id "
@@ -249,6 +252,8 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
          q},
         {"SELECT id, story_id FROM entries WHERE guid = ? ORDER BY id LIMIT 1", q}};
     for (const auto& [sql, value] : lookups) {
+      if (story_id != 0)
+        break;
       Use s(stmt(sql));
       s->bind(1, value);
       if (s->executeStep()) {

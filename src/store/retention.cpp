@@ -90,7 +90,7 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
         q->bind(3, id);
         q->exec();
       }
-      unindex_signature(id, sig, sort_time);
+      unindex_signature(id, sig, sort_time, canon);
       Use q(stmt("DELETE FROM entries WHERE id = ?"));
       q->bind(1, id);
       q->exec();

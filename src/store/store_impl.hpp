@@ -18,10 +18,11 @@
 #include "store/checkpointer.hpp"
 #include "store/lsh_index.hpp"
 #include "store/store.hpp"
+#include "store/url_index.hpp"
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 7;
+inline constexpr int k_schema_version = 8;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -124,7 +125,8 @@ public:
     if (m_checkpointer)
       m_checkpointer->writer_turn();
   }
-  /// After a failed write: the in-memory LSH state may name rolled-back entries.
+  /// After a failed write: the in-memory LSH state may name rolled-back entries. (The URL
+  /// index may: every hit is checked against the row.)
   void forget_uncommitted() {
     m_lsh.clear();
     m_lsh_pending.clear();
@@ -150,6 +152,16 @@ public:
   };
   /// The first sighting (lowest id) of a canonical URL: story id and entry id.
   using UrlHit = std::optional<std::pair<std::int64_t, std::int64_t>>;
+  /// A stored sighting of a canonical URL (what ingest needs to re-key a moved item).
+  struct UrlSighting {
+    std::int64_t id = 0;
+    std::int64_t story_id = 0;
+    std::int64_t source_id = 0;
+    std::int64_t published = INT64_MIN; ///< NULL as INT64_MIN
+    std::string identity;
+  };
+  /// Every stored entry whose canonical_url is `canon`, in id order.
+  std::vector<UrlSighting> url_sightings(const std::string& canon);
   /// `url_hit`: the caller already looked `canon` up in entries (nullopt: look it up here).
   std::optional<Placement> place(const std::string& canon,
                                  const dedup::Signature& sig,
@@ -161,8 +173,16 @@ public:
                             Timestamp published,
                             Timestamp updated,
                             std::int64_t rep_entry_id);
-  void index_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
-  void unindex_signature(std::int64_t entry_id, const dedup::Signature& sig, Timestamp t);
+  /// Queues the entry's lsh row (band hashes and the key of its canonical URL, if any) and
+  /// adds it to the loaded in-memory indexes.
+  void index_signature(std::int64_t entry_id,
+                       const dedup::Signature& sig,
+                       Timestamp t,
+                       const std::string& canon);
+  void unindex_signature(std::int64_t entry_id,
+                         const dedup::Signature& sig,
+                         Timestamp t,
+                         const std::string& canon);
   /// Writes the LSH rows index_signature() queued; must run before the commit.
   void flush_lsh();
   /// Re-derives the whole LSH table from the stored signatures (after a key-format change).
@@ -171,7 +191,9 @@ public:
   bool tombstoned(std::int64_t source_id, const std::string& identity);
   /// The in-memory index of one time bucket, loaded from the lsh table if needed.
   LshBucket& lsh_bucket(std::int64_t bucket);
-  /// Drops the in-memory LSH index if another connection committed since the last call.
+  /// The in-memory URL index, loaded from the lsh table on first use.
+  UrlIndex& url_index();
+  /// Drops the in-memory indexes if another connection committed since the last call.
   void check_foreign_writes();
 
   // query.cpp
@@ -203,8 +225,12 @@ public:
     std::int64_t entry_id = 0;
     std::int64_t t = 0;
     std::array<std::uint32_t, k_bands> bands{};
+    bool has_bands = false;    ///< false for an empty signature (nothing to match)
+    std::uint64_t url_key = 0; ///< 0: no canonical URL
   };
   std::vector<PendingLsh> m_lsh_pending; ///< this transaction's rows, not yet written
+  UrlIndex m_urls;
+  bool m_urls_loaded = false;
   std::int64_t m_data_version = -1;
   /// After m_db: destroyed (hook removed, thread joined) before the writer closes.
   std::unique_ptr<Checkpointer> m_checkpointer;

@@ -49,8 +49,15 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
                             "'entries_source_time'")
                   .getInt(),
               1);
-    // v5 rebuilt the LSH table from the stored signature: one row (10 band hashes).
-    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM lsh WHERE entry_id = 1").getInt(), 1);
+    // v8 rebuilt the LSH table from the stored signature and URL: one row (10 band hashes
+    // and the URL's key), and dropped the canonical_url index the key replaces.
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM lsh WHERE entry_id = 1 AND length(bands) = 40 "
+                            "AND url_key IS NOT NULL")
+                  .getInt(),
+              1);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'entries_canonical'")
+                  .getInt(),
+              0);
   }
   const auto stories = store.stories(Timestamp{}, 10);
   ASSERT_EQ(stories.size(), 1u);
@@ -63,6 +70,12 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
                    status_of("Variety", at(2)), at(2));
   EXPECT_EQ(r.new_entries, 0);
   EXPECT_EQ(store.stories(Timestamp{}, 10).size(), 1u);
+  // Another outlet's item with the migrated entry's URL joins its story, by URL.
+  const auto other = store.ingest(
+      "Deadline",
+      feed_of({item("d1", "Nothing Like It", "https://variety.com/a?utm_source=x", at(2))}),
+      status_of("Deadline", at(2)), at(2));
+  EXPECT_EQ(other.joined_stories, 1);
 }
 
 TEST(Migration, MigratingTwiceIsANoOp) {

@@ -1,0 +1,140 @@
+// The in-memory canonical-URL index: its own invariants, and that the store re-checks
+// every hit against the entry row, so stale ids (pruned, reused, another writer's) never
+// join or explain the wrong story.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/url_index.hpp"
+#include "store_helpers.hpp"
+
+namespace reelfeed::store {
+namespace {
+
+using test::at;
+using test::item;
+
+std::vector<std::int64_t> ids_of(const UrlIndex& ix, std::uint64_t key) {
+  std::vector<std::int64_t> out;
+  ix.find(key, [&](std::int64_t id) { out.push_back(id); });
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(UrlIndex, KeepsEveryIdOfAKeyAndForgetsRemovedOnesAcrossGrowth) {
+  UrlIndex ix;
+  std::map<std::uint64_t, std::set<std::int64_t>> model;
+  std::mt19937_64 rng(7);
+  // Few distinct keys (long probe runs, many ids per key) and many removals, so both the
+  // growth and the same-size rehash that drops removed slots run.
+  for (std::int64_t id = 1; id <= 20000; ++id) {
+    const std::uint64_t key = 1 + rng() % 3000;
+    ix.add(key, id);
+    model[key].insert(id);
+    if (id % 3 == 0) {
+      auto& ids = model[key];
+      const auto victim = *ids.begin();
+      ix.remove(key, victim);
+      ids.erase(victim);
+    }
+  }
+  ix.add(5, 5); // twice: stored once
+  ix.add(5, 5);
+  model[5].insert(5);
+  std::size_t live = 0;
+  for (const auto& [key, ids] : model) {
+    EXPECT_EQ(ids_of(ix, key), std::vector<std::int64_t>(ids.begin(), ids.end())) << key;
+    live += ids.size();
+  }
+  EXPECT_EQ(ix.size(), live);
+  EXPECT_TRUE(ids_of(ix, 999999).empty());
+  ix.remove(999999, 1); // absent: no effect
+  EXPECT_EQ(ix.size(), live);
+  EXPECT_NE(UrlIndex::key_of("", 0), 0u);
+}
+
+class UrlLookups : public test::StoreTest {};
+
+// Entry ids are max(id) + 1, so pruning the newest entry hands its id to the next one:
+// prune must take the pruned URL out of the index.
+TEST_F(UrlLookups, AReusedEntryIdIsNotFoundUnderThePrunedEntrysUrl) {
+  put("A", {item("a1", "Studio Buys an AI Dubbing Startup", "https://a.example/dub", at(1))},
+      at(1));
+  put("B",
+      {item("b1", "Guild Opens Talks on Digital Replicas", "https://b.example/replicas", at(2))},
+      at(2)); // loads the index (its URL is looked up) and holds the highest id
+  const auto b1 = count("SELECT id FROM entries WHERE identity = 'g:b1'");
+  put("B", {}, at(20)); // b1 leaves B's latest fetch
+  m_store.prune(at(10), 0);
+  ASSERT_EQ(count("SELECT count(*) FROM entries WHERE identity = 'g:b1'"), 0);
+  put("C", {item("c1", "Animation Studio Hires ML Engineers", "https://c.example/ml", at(22))},
+      at(22));
+  ASSERT_EQ(count("SELECT id FROM entries WHERE identity = 'g:c1'"), b1);
+  EXPECT_FALSE(m_store.explain("https://b.example/replicas").has_value());
+  const auto c1 = m_store.explain("https://c.example/ml");
+  ASSERT_TRUE(c1.has_value());
+  EXPECT_EQ(c1->entry.id, "c1");
+  // Another outlet linking to a.example's story still joins it, by URL.
+  const auto r = put(
+      "D", {item("d1", "Unrelated Words Entirely", "https://a.example/dub/?utm_source=x", at(22))},
+      at(22));
+  EXPECT_EQ(r.joined_stories, 1);
+}
+
+// A rolled-back item stays in the index (it only ever holds more than the database): the
+// next item takes its entry id, and only the row check tells the two URLs apart.
+TEST_F(UrlLookups, ARolledBackItemsUrlDoesNotFindTheEntryThatReusedItsId) {
+  {
+    SQLite::Database db(m_path.string(), SQLite::OPEN_READWRITE);
+    db.exec("CREATE TRIGGER poison BEFORE INSERT ON entries WHEN NEW.title = 'poison' "
+            "BEGIN SELECT RAISE(ABORT, 'poisoned entry'); END");
+  }
+  const auto bad = prepare(test::feed_of(
+      {item("b1", "Guild Opens Talks on Digital Replicas", "https://b.example/replicas", at(2)),
+       item("b2", "poison", "https://b.example/poison", at(2))}));
+  const auto good = prepare(test::feed_of(
+      {item("c1", "Animation Studio Hires ML Engineers", "https://c.example/ml", at(2))}));
+  auto sb = test::status_of("B", at(2));
+  auto sc = test::status_of("C", at(2));
+  const auto out = m_store.ingest_group({{&bad, &sb}, {&good, &sc}}, at(2));
+  ASSERT_FALSE(out[0].ok());
+  ASSERT_TRUE(out[1].ok()) << out[1].error;
+  ASSERT_EQ(count("SELECT id FROM entries WHERE identity = 'g:c1'"), 1); // b1's id
+  EXPECT_FALSE(m_store.explain("https://b.example/replicas").has_value());
+  const auto r =
+      put("D", {item("d1", "Nothing Alike In These Words", "https://b.example/replicas", at(3))},
+          at(3));
+  EXPECT_EQ(r.new_stories, 1);
+  EXPECT_EQ(r.joined_stories, 0);
+}
+
+TEST_F(UrlLookups, AnotherWritersEntryIsFoundByUrl) {
+  put("A", {item("a1", "Studio Buys an AI Dubbing Startup", "https://a.example/dub", at(1))},
+      at(1)); // the index is loaded in m_store
+  {
+    Store other(m_path);
+    other.ingest("B",
+                 test::feed_of({item("b1", "Guild Opens Talks on Digital Replicas",
+                                     "https://b.example/replicas", at(2))}),
+                 test::status_of("B", at(2)), at(2));
+  }
+  const auto r = put(
+      "C",
+      {item("c1", "Nothing Alike In These Words", "https://b.example/replicas#comments", at(3))},
+      at(3));
+  EXPECT_EQ(r.joined_stories, 1);
+  const auto ex = m_store.explain("https://b.example/replicas");
+  ASSERT_TRUE(ex.has_value());
+  EXPECT_EQ(ex->entry.id, "b1");
+}
+
+} // namespace
+} // namespace reelfeed::store
