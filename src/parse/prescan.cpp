@@ -2,6 +2,7 @@
 // parses in place, UTF-8 validation and the '&'/NUL checks of needs_repair. Three separate
 // passes (plus pugixml's own copy) cost ~10% of parse_feed's instructions (callgrind).
 #include <bit>
+#include <cstdint>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -17,22 +18,28 @@ Scan copy_scan(std::string_view in, char* out) {
   Scan r;
   std::size_t utf8_done = 0; // bytes before this are part of a validated sequence
   CdataState cdata;
-  // A byte the block test flagged: '&', NUL or a byte >= 0x80.
-  auto visit = [&](std::size_t at) {
+  // A byte the block test flagged: '&', NUL or a byte >= 0x80. Returns the length of the
+  // UTF-8 sequence a lead byte starts (1 otherwise), 0 when it is invalid.
+  auto visit = [&](std::size_t at) -> std::size_t {
     const unsigned char c = p[at];
     if (c == '&') {
-      r.bad_amp =
-          r.bad_amp || (at >= cdata.until && xml_ref_len(in, at) == 0 && stray_amp(in, at, cdata));
+      // "&lt;" "&gt;" (every tag of escaped HTML) tested here rather than by a call.
+      if (!r.bad_amp && at >= cdata.until &&
+          !(at + 3 < n && (p[at + 1] == 'l' || p[at + 1] == 'g') && p[at + 2] == 't' &&
+            p[at + 3] == ';')) {
+        r.bad_amp = xml_ref_len(in, at) == 0 && stray_amp(in, at, cdata);
+      }
     } else if (c == 0) {
       r.has_nul = true;
     } else if (at >= utf8_done) { // a lead byte (continuations were validated with it)
       const std::size_t len = utf8_seq_len(p + at, n - at);
       if (len == 0) {
-        return false;
+        return 0;
       }
       utf8_done = at + len;
+      return len;
     }
-    return true;
+    return 1;
   };
   std::size_t i = 0;
 #if defined(__SSE2__)
@@ -49,14 +56,17 @@ Scan copy_scan(std::string_view in, char* out) {
     const __m128i fb =
         _mm_or_si128(b, _mm_or_si128(_mm_cmpeq_epi8(b, amp), _mm_cmpeq_epi8(b, zero)));
     if (_mm_movemask_epi8(_mm_or_si128(fa, fb)) != 0) {
-      auto mask = static_cast<unsigned>(_mm_movemask_epi8(fa)) |
-                  (static_cast<unsigned>(_mm_movemask_epi8(fb)) << 16);
+      std::uint64_t mask = static_cast<unsigned>(_mm_movemask_epi8(fa)) |
+                           (static_cast<unsigned>(_mm_movemask_epi8(fb)) << 16);
       while (mask != 0) {
-        if (!visit(i + static_cast<std::size_t>(std::countr_zero(mask)))) {
+        const auto bit = static_cast<unsigned>(std::countr_zero(mask));
+        const std::size_t len = visit(i + bit);
+        if (len == 0) {
           r.valid_utf8 = false;
           return r;
         }
-        mask &= mask - 1;
+        // The continuation bytes of a sequence were checked with its lead: no visit each.
+        mask &= ~(((std::uint64_t{1} << len) - 1) << bit);
       }
     }
     i += 32;
@@ -64,7 +74,7 @@ Scan copy_scan(std::string_view in, char* out) {
 #endif
   for (; i < n; ++i) {
     out[i] = static_cast<char>(p[i]);
-    if ((p[i] == '&' || p[i] == 0 || p[i] >= 0x80) && !visit(i)) {
+    if ((p[i] == '&' || p[i] == 0 || p[i] >= 0x80) && visit(i) == 0) {
       r.valid_utf8 = false;
       return r;
     }

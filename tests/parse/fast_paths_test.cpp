@@ -105,5 +105,38 @@ TEST(ParseFastPaths, TitlesAreCollapsedWhereverTheSpaceRunIs) {
   EXPECT_EQ(f.entries[1].title, "0123456789abcdefghij k"); // typed html: tags stripped
 }
 
+TEST(ParseFastPaths, BareAmpersandAfterEscapedMarkupIsStillRepaired) {
+  // Many "&lt;" / "&gt;" (recognised without a call) before a bare '&' outside CDATA, which
+  // must still be found; and a bare '&' right at the end of a value.
+  std::string escaped;
+  for (int i = 0; i < 20; ++i) {
+    escaped += "&lt;p&gt;para " + std::to_string(i) + "&lt;/p&gt;";
+  }
+  const Feed f = parse_feed(rss("<item><title>A</title><description>" + escaped +
+                                "</description></item><item><title>Tom & Jerry</title>"
+                                "</item><item><title>Fish &</title></item>"));
+  ASSERT_EQ(f.entries.size(), 3U);
+  EXPECT_EQ(f.entries[0].summary.substr(0, 17), "<p>para 0</p><p>p");
+  EXPECT_EQ(f.entries[1].title, "Tom & Jerry");
+  EXPECT_EQ(f.entries[2].title, "Fish &");
+  const Feed clean = parse_feed(
+      rss("<item><title>A &lt;&gt; B</title><description>" + escaped + "</description></item>"));
+  ASSERT_EQ(clean.entries.size(), 1U);
+  EXPECT_EQ(clean.entries[0].title, "A <> B");
+  EXPECT_TRUE(clean.warnings.empty());
+}
+
+TEST(ParseFastPaths, StrayContinuationByteAfterAValidSequenceIsInvalidUtf8) {
+  // A 2-byte and a 4-byte sequence validated at their lead bytes, each followed by one
+  // continuation byte too many: in the 32-byte blocks and across a block boundary.
+  for (const std::string pad : {"", "0123456789abcdefghijklmnopqrs", "0123456789abcdefghijklm"}) {
+    const std::string title = pad + "caf\xC3\xA9\x80 \xF0\x9F\x8E\xAC\xAC end";
+    const Feed f = parse_feed(rss("<item><title>" + title + "</title></item>"));
+    ASSERT_EQ(f.entries.size(), 1U) << pad.size();
+    EXPECT_FALSE(f.warnings.empty()) << pad.size(); // not UTF-8: decoded by a fallback
+    EXPECT_EQ(f.entries[0].title.find("caf\xC3\xA9\x80"), std::string::npos) << pad.size();
+  }
+}
+
 } // namespace
 } // namespace reelfeed::parse
