@@ -73,7 +73,7 @@ void Store::Impl::flush_lsh() {
   // (step, statement journal, reset) was most of an LSH row's cost.
   constexpr std::size_t k_chunk = 16;
   static const std::string k_one =
-      "INSERT OR REPLACE INTO lsh(bucket, entry_id, t, bands, url_key) VALUES (?, ?, ?, ?, ?)";
+      "INSERT OR REPLACE INTO lsh(key, entry_id, t, bands, url_key) VALUES (?, ?, ?, ?, ?)";
   static const std::string k_many = [] {
     std::string sql = k_one;
     for (std::size_t i = 1; i < k_chunk; ++i)
@@ -82,7 +82,7 @@ void Store::Impl::flush_lsh() {
   }();
   std::size_t i = 0;
   const auto bind_row = [&](SQLite::Statement& q, int at, const PendingLsh& r) {
-    q.bind(at + 1, r.bucket);
+    q.bind(at + 1, lsh_key(r.bucket, r.entry_id));
     q.bind(at + 2, r.entry_id);
     q.bind(at + 3, r.t);
     // An empty blob for an empty signature: the row is there for its URL key.
@@ -115,9 +115,8 @@ void Store::Impl::unindex_signature(std::int64_t entry_id,
     m_urls.remove(UrlIndex::key_of(canon.data(), canon.size()), entry_id);
   std::erase_if(m_lsh_pending,
                 [&](const PendingLsh& r) { return r.entry_id == entry_id && r.bucket == bucket; });
-  Use q(stmt("DELETE FROM lsh WHERE bucket = ? AND entry_id = ?"));
-  q->bind(1, bucket);
-  q->bind(2, entry_id);
+  Use q(stmt("DELETE FROM lsh WHERE key = ?"));
+  q->bind(1, lsh_key(bucket, entry_id));
   q->exec();
   m_lsh.forget(bucket); // rare (edits, pruning): reloaded from the table when next needed
 }
@@ -126,8 +125,9 @@ LshBucket& Store::Impl::lsh_bucket(std::int64_t bucket) {
   if (auto* b = m_lsh.loaded(bucket))
     return *b;
   LshBucket& b = m_lsh.create(bucket);
-  Use q(stmt("SELECT entry_id, t, bands FROM lsh WHERE bucket = ?"));
-  q->bind(1, bucket);
+  Use q(stmt("SELECT entry_id, t, bands FROM lsh WHERE key >= ? AND key < ?"));
+  q->bind(1, lsh_key(bucket, 0));
+  q->bind(2, lsh_key(bucket + 1, 0));
   std::array<std::uint32_t, k_bands> bands{};
   while (q->executeStep()) {
     const auto col = q->getColumn(2);
@@ -213,6 +213,13 @@ void Store::Impl::rebuild_lsh() {
   flush_lsh();
 }
 
+std::int64_t lsh_key(std::int64_t bucket, std::int64_t entry_id) {
+  // Row order = (bucket, entry id), as the table's old composite key; 2^23 buckets of 4
+  // days either side of 1970 are far beyond any feed's dates (clamped to be safe).
+  constexpr std::int64_t k_max_bucket = std::int64_t{1} << 22;
+  return std::clamp(bucket, -k_max_bucket, k_max_bucket) * k_lsh_bucket_span + entry_id;
+}
+
 bool Store::Impl::tombstoned_url(const std::string& canon) {
   if (!m_tx.any_url_tombstones)
     return false;
@@ -224,13 +231,12 @@ bool Store::Impl::tombstoned_url(const std::string& canon) {
 void Store::Impl::tx_begin() {
   // max(id) of a rowid table and EXISTS of a table are one B-tree descent each.
   Use q(stmt("SELECT (SELECT coalesce(max(id), 0) FROM entries), "
-             "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0), "
+             "max((SELECT value FROM meta WHERE key = 'story_seq'), "
              "coalesce((SELECT max(id) FROM stories), 0)), "
              "EXISTS (SELECT 1 FROM tombstones), EXISTS (SELECT 1 FROM url_tombstones)"));
   q->executeStep();
   m_tx.next_entry_id = q->getColumn(0).getInt64() + 1;
-  // Story ids are AUTOINCREMENT: never one that was handed out before (sqlite_sequence),
-  // which SQLite itself would also respect for an explicit id.
+  // Never the id of a pruned story (meta.story_seq): a reader may still hold it.
   m_tx.next_story_id = q->getColumn(1).getInt64() + 1;
   m_tx.any_tombstones = q->getColumn(2).getInt() != 0;
   m_tx.any_url_tombstones = q->getColumn(3).getInt() != 0;
@@ -240,16 +246,15 @@ std::int64_t Store::Impl::create_story(const std::string& link,
                                        Timestamp published,
                                        Timestamp updated,
                                        std::int64_t rep_entry_id) {
-  // Id, uid and representative in one insert (one write of each index, no later update).
+  // Id and representative in one insert (one write of each index, no later update).
   const std::int64_t id = m_tx.next_story_id++;
-  Use q(stmt("INSERT INTO stories(id, uid, rep_entry_id, link, published, updated, "
-             "last_activity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)"));
+  Use q(stmt("INSERT INTO stories(id, rep_entry_id, link, published, updated, last_activity) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?4)"));
   q->bind(1, id);
-  q->bind(2, k_uid_prefix + std::to_string(id));
-  q->bind(3, rep_entry_id);
-  q->bindNoCopy(4, link);
-  q->bind(5, to_db(published));
-  q->bind(6, to_db(updated));
+  q->bind(2, rep_entry_id);
+  q->bindNoCopy(3, link);
+  q->bind(4, to_db(published));
+  q->bind(5, to_db(updated));
   q->exec();
   return id;
 }

@@ -112,7 +112,9 @@ struct StoryHead {
   Timestamp updated{};
 };
 
-constexpr const char* k_head_columns = "id, uid, rep_entry_id, link, published, updated ";
+// The uid is derived from the id (k_uid_prefix), never stored.
+constexpr const char* k_head_columns =
+    "id, 'urn:reelfeed:story:' || id, rep_entry_id, link, published, updated ";
 
 StoryHead read_head(SQLite::Statement& q) {
   StoryHead h;

@@ -83,7 +83,8 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
         // A later sighting of this URL joins a surviving story first (place() checks
         // entries before tombstones), so the tombstone only stops resurrections.
         Use q(stmt("INSERT OR REPLACE INTO url_tombstones(canonical_url, story_uid, deleted_at) "
-                   "SELECT ?, uid, ? FROM stories WHERE id = (SELECT story_id FROM entries "
+                   "SELECT ?, 'urn:reelfeed:story:' || id, ? FROM stories WHERE id = "
+                   "(SELECT story_id FROM entries "
                    "WHERE id = ?)"));
         q->bind(1, canon);
         q->bind(2, to_db(now));
@@ -105,7 +106,13 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
           first = q->getColumn(0).getInt64();
       }
       if (!first) {
-        Use q(stmt("DELETE FROM stories WHERE id = ?")); // decisions cascade
+        {
+          Use q(stmt("DELETE FROM stories WHERE id = ?")); // decisions cascade
+          q->bind(1, story);
+          q->exec();
+        }
+        // The next story gets max(id, story_seq) + 1: never this id again.
+        Use q(stmt("UPDATE meta SET value = max(value, ?) WHERE key = 'story_seq'"));
         q->bind(1, story);
         q->exec();
         continue;

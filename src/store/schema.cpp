@@ -157,6 +157,39 @@ DROP INDEX IF EXISTS entries_sort_time;
 DROP INDEX entries_canonical;
 ALTER TABLE lsh ADD COLUMN url_key INTEGER;  -- UrlIndex::key_of(canonical_url); NULL if none
 )sql",
+    // 8 -> 9: fewer pages per commit. Stories lose their stored uid (it is derived from the
+    // id, and its UNIQUE index cost a random-ish leaf per new story) and AUTOINCREMENT (its
+    // sqlite_sequence update ran per insert): prune records the highest id it deleted in
+    // meta.story_seq instead, which keeps ids of pruned stories from coming back. lsh becomes
+    // a rowid table keyed by bucket * 2^40 + entry id: new rows append to its last page (an
+    // index B-tree splits pages in half). Run with foreign keys off (see configure_and_migrate).
+    R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('story_seq',
+  max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0),
+      coalesce((SELECT max(id) FROM stories), 0)));
+CREATE TABLE stories_v9 (
+  id INTEGER PRIMARY KEY,                   -- never reused: see meta.story_seq
+  rep_entry_id INTEGER,
+  link TEXT NOT NULL DEFAULT '',            -- fixed at creation: stable output link
+  published INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  last_activity INTEGER NOT NULL            -- newest sighting time, for stories(since)
+);
+INSERT INTO stories_v9(id, rep_entry_id, link, published, updated, last_activity)
+  SELECT id, rep_entry_id, link, published, updated, last_activity FROM stories;
+DROP TABLE stories;
+ALTER TABLE stories_v9 RENAME TO stories;
+CREATE INDEX stories_activity ON stories(last_activity);
+DROP TABLE lsh;
+CREATE TABLE lsh (
+  key INTEGER PRIMARY KEY,                  -- bucket (t / 4 days) * 2^40 + entry_id
+  entry_id INTEGER NOT NULL,
+  t INTEGER NOT NULL,
+  bands BLOB NOT NULL,                      -- k_bands native-endian uint32 band hashes, or empty
+  url_key INTEGER                           -- UrlIndex::key_of(canonical_url); NULL if none
+);
+)sql",
 };
 
 } // namespace
@@ -190,6 +223,10 @@ void Store::Impl::configure_and_migrate() {
     m_db.exec("PRAGMA auto_vacuum = INCREMENTAL");
     m_db.exec("VACUUM");
   }
+  // v9 rebuilds the stories table: with foreign keys on, dropping the old one would
+  // cascade to decisions. (A no-op inside a transaction, so it is set out here.)
+  if (version < k_schema_version)
+    m_db.exec("PRAGMA foreign_keys = OFF");
   while (version < k_schema_version) {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -197,15 +234,19 @@ void Store::Impl::configure_and_migrate() {
     if (version >= k_schema_version)
       break;
     m_db.exec(k_migrations.at(static_cast<std::size_t>(version)));
-    // The lsh rows are derived data: filled once, in their latest format (v3 and v5 changed
-    // their keys, v8 added URL keys), by the last migration that changed them.
-    if (version == 7)
+    if (m_db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt() != 0)
+      throw std::runtime_error(m_db.getFilename() + ": migration to schema version " +
+                               std::to_string(version + 1) + " broke a foreign key");
+    // The lsh rows are derived data: filled once, in their latest format (v3, v5 and v9
+    // changed their keys, v8 added URL keys), by the last migration that changed them.
+    if (version == 8)
       rebuild_lsh();
     m_db.exec("PRAGMA user_version = " + std::to_string(version + 1));
     m_db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
     tx.commit();
     ++version;
   }
+  m_db.exec("PRAGMA foreign_keys = ON");
 }
 
 } // namespace reelfeed::store

@@ -22,7 +22,7 @@
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 8;
+inline constexpr int k_schema_version = 9;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -75,6 +75,9 @@ struct StoredEntry {
 const std::vector<const char*>& migrations();
 /// Seconds per LSH time bucket: a +-3 day window touches at most 3 buckets.
 inline constexpr std::int64_t k_bucket_seconds = 4 * 86400;
+/// lsh.key = bucket * k_lsh_bucket_span + entry id (entry ids stay below 2^40).
+inline constexpr std::int64_t k_lsh_bucket_span = std::int64_t{1} << 40;
+std::int64_t lsh_key(std::int64_t bucket, std::int64_t entry_id);
 /// One 32-bit hash per band; nullopt for an empty signature (it would match everything).
 std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signature& sig);
 std::string sig_to_blob(const dedup::Signature& sig);

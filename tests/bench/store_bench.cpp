@@ -23,6 +23,7 @@
 
 #include "dedup/dedup.hpp"
 #include "store/store.hpp"
+#include "store/store_impl.hpp"
 
 namespace {
 
@@ -324,15 +325,16 @@ void BM_BareSchemaInsertGroup(benchmark::State& state) {
           "PRAGMA journal_size_limit = 67108864;");
   for (int k = 0; k < k_sources; ++k)
     db.exec("INSERT INTO sources(name) VALUES ('src" + std::to_string(k) + "')");
-  SQLite::Statement story(db, "INSERT INTO stories(id, uid, rep_entry_id, link, published, "
-                              "updated, last_activity) VALUES (?1, ?2, ?1, ?3, ?4, ?4, ?4)");
+  SQLite::Statement story(db, "INSERT INTO stories(id, rep_entry_id, link, published, updated, "
+                              "last_activity) VALUES (?1, ?1, ?2, ?3, ?3, ?3)");
   SQLite::Statement entry(
       db, "INSERT INTO entries(id, source_id, story_id, identity, guid, link, canonical_url, "
           "title, author, summary, content, categories, enclosures, published, first_seen, "
           "last_seen, sort_time, last_fetch_id, content_hash, sig, join_reason) VALUES "
           "(?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '[]', ?12, ?12, ?12, ?12, ?13, "
           "?14, ?15, '')");
-  SQLite::Statement lsh(db, "INSERT INTO lsh(bucket, entry_id, t, bands) VALUES (?, ?, ?, ?)");
+  SQLite::Statement lsh(db, "INSERT INTO lsh(key, entry_id, t, bands, url_key) VALUES (?, ?, ?, ?, "
+                            "?)");
   SQLite::Statement fetch(db, "INSERT INTO fetches(source_id, at, http_status, entries) "
                               "VALUES (?, ?, 200, ?)");
   TextGen gen(23);
@@ -354,9 +356,8 @@ void BM_BareSchemaInsertGroup(benchmark::State& state) {
         const auto id = static_cast<std::int64_t>(n + 1);
         const auto t = static_cast<std::int64_t>(e.published->time_since_epoch().count());
         story.bind(1, id);
-        story.bind(2, "urn:reelfeed:story:" + std::to_string(id));
-        story.bindNoCopy(3, p.canonical_url);
-        story.bind(4, t);
+        story.bindNoCopy(2, p.canonical_url);
+        story.bind(3, t);
         story.exec();
         story.reset();
         entry.bind(1, id);
@@ -376,10 +377,12 @@ void BM_BareSchemaInsertGroup(benchmark::State& state) {
         entry.bind(15, std::string(128, 's'));
         entry.exec();
         entry.reset();
-        lsh.bind(1, t / (4 * 86400));
+        lsh.bind(1, store::lsh_key(t / store::k_bucket_seconds, id));
         lsh.bind(2, id);
         lsh.bind(3, t);
         lsh.bindNoCopy(4, bands.data(), static_cast<int>(bands.size()));
+        lsh.bind(5, static_cast<std::int64_t>(
+                        store::UrlIndex::key_of(p.canonical_url.data(), p.canonical_url.size())));
         lsh.exec();
         lsh.reset();
       }

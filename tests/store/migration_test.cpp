@@ -36,6 +36,11 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
             "title, first_seen, last_seen, sort_time, content_hash, sig) VALUES (1, 1, 7, 'g:v1', "
             "'v1', 'https://variety.com/a', 'https://variety.com/a', 'Old Story', 1795000000, "
             "1795000000, 1795000000, 42, zeroblob(128))");
+    // Stories up to 12 were handed out (8..12 since pruned), and story 7 has a decision.
+    db.exec("UPDATE sqlite_sequence SET seq = 12 WHERE name = 'stories'");
+    db.exec("INSERT INTO decisions(story_id, topic, published, score, threshold, reason, "
+            "concepts, hits, decided_at) VALUES (7, 'ai', 1795000000, 3.5, 2, 'r', '[]', '[]', "
+            "1795000000)");
   }
   Store store(path);
   {
@@ -58,6 +63,11 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'entries_canonical'")
                   .getInt(),
               0);
+    // v9 rebuilt the stories table (no stored uid): its decision survived (no cascade), and
+    // every foreign key still holds.
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM decisions WHERE story_id = 7").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt(), 0);
+    EXPECT_EQ(db.execAndGet("SELECT value FROM meta WHERE key = 'story_seq'").getInt(), 12);
   }
   const auto stories = store.stories(Timestamp{}, 10);
   ASSERT_EQ(stories.size(), 1u);
@@ -76,6 +86,14 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
       feed_of({item("d1", "Nothing Like It", "https://variety.com/a?utm_source=x", at(2))}),
       status_of("Deadline", at(2)), at(2));
   EXPECT_EQ(other.joined_stories, 1);
+  // A new story never takes the id of one pruned before the migration.
+  const auto fresh = store.ingest(
+      "Deadline", feed_of({item("d2", "A New Story", "https://deadline.com/new", at(3))}),
+      status_of("Deadline", at(3)), at(3));
+  ASSERT_EQ(fresh.new_stories, 1);
+  const auto explained = store.explain("https://deadline.com/new");
+  ASSERT_TRUE(explained.has_value());
+  EXPECT_EQ(explained->story.uid, "urn:reelfeed:story:13");
 }
 
 TEST(Migration, MigratingTwiceIsANoOp) {
