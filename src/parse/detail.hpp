@@ -39,13 +39,16 @@ bool looks_like_html(std::string_view s);
 std::string html_escape(std::string_view s);
 void html_escape_append(std::string& out, std::string_view s);
 /// Undo double encoding: a value of only U+0000-U+00FF whose bytes are valid UTF-8.
-void repair_mojibake(std::string& s);
+/// `ascii`: a length of s known to be ASCII (ascii_len(s), or 0), so it is not scanned again.
+void repair_mojibake(std::string& s, std::size_t ascii = 0);
 /// U+0080-U+009F -> their windows-1252 characters.
-void map_cp1252(std::string& s);
+void map_cp1252(std::string& s, std::size_t ascii = 0);
 /// An enclosure length: all digits (surrounding whitespace allowed), else nullopt.
 std::optional<std::int64_t> parse_length(std::string_view s);
 /// Every byte < 0x80 (a word-at-a-time scan).
 bool all_ascii(std::string_view s);
+/// Length of the leading part of s that is ASCII.
+std::size_t ascii_len(std::string_view s);
 /// Decode invalid UTF-8 sequences to U+FFFD (so every output is valid UTF-8).
 bool valid_utf8(std::string_view s);
 /// Length of the valid UTF-8 sequence at p[0] (a byte >= 0x80; n bytes readable), or 0.

@@ -52,7 +52,11 @@ std::size_t ascii_prefix(const unsigned char* p, std::size_t n) {
 } // namespace
 
 bool all_ascii(std::string_view s) {
-  return ascii_prefix(reinterpret_cast<const unsigned char*>(s.data()), s.size()) == s.size();
+  return ascii_len(s) == s.size();
+}
+
+std::size_t ascii_len(std::string_view s) {
+  return ascii_prefix(reinterpret_cast<const unsigned char*>(s.data()), s.size());
 }
 
 std::size_t utf8_seq_len(const unsigned char* p, std::size_t n) {
@@ -106,13 +110,14 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-void repair_mojibake(std::string& s) {
+void repair_mojibake(std::string& s, std::size_t ascii) {
   // Only values whose non-ASCII characters are all U+0080-U+00FF (lead bytes C2/C3) can be
   // double-encoded UTF-8. The bytes they stand for are checked as UTF-8 on the fly, so the
   // common case (real Latin-1 text such as "café") is rejected without building anything.
   // ASCII bytes leave the scan's state (need == 0) unchanged: start after the ASCII prefix.
   const std::size_t start =
-      ascii_prefix(reinterpret_cast<const unsigned char*>(s.data()), s.size());
+      ascii +
+      ascii_prefix(reinterpret_cast<const unsigned char*>(s.data()) + ascii, s.size() - ascii);
   if (s.size() - start < 8 &&
       std::all_of(s.begin() + static_cast<std::ptrdiff_t>(start), s.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
@@ -177,7 +182,7 @@ void repair_mojibake(std::string& s) {
   }
 }
 
-void map_cp1252(std::string& s) {
+void map_cp1252(std::string& s, std::size_t ascii) {
   // U+0080-U+009F are encoded as C2 80..C2 9F; find the first one before copying anything.
   static constexpr std::array<char16_t, 32> k_map = {
       0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
@@ -192,7 +197,7 @@ void map_cp1252(std::string& s) {
     }
     return std::string::npos;
   };
-  std::size_t at = next_c1(0);
+  std::size_t at = next_c1(ascii); // no C2 byte in an ASCII prefix
   if (at == std::string::npos) {
     return;
   }

@@ -146,11 +146,13 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
     m_cp.type = "text/html";
   }
   m_cp.base64 = false;
-  if (!all_ascii(output)) { // both repairs rewrite only non-ASCII text: one scan decides
+  // Both repairs rewrite only non-ASCII text: one scan decides, and they start past the
+  // ASCII prefix it measured (repair_mojibake keeps that prefix as it is).
+  if (const std::size_t ascii = ascii_len(output); ascii != output.size()) {
     if (m_doc_utf8) {
-      repair_mojibake(output);
+      repair_mojibake(output, ascii);
     }
-    map_cp1252(output);
+    map_cp1252(output, ascii);
   }
   if (is(element, "category") || is(element, "tags") || is(element, "itunes_keywords")) {
     return std::string_view(output);

@@ -138,5 +138,23 @@ TEST(ParseFastPaths, StrayContinuationByteAfterAValidSequenceIsInvalidUtf8) {
   }
 }
 
+TEST(ParseFastPaths, RepairsStartAfterTheAsciiPrefixAndStillFindWhatFollows) {
+  // Double-encoded UTF-8 ("cafÃ©") and a C1 control meant as windows-1252 (U+0093), each
+  // after an ASCII prefix longer than a 32-byte block and right at the start.
+  const std::string prefix = "An ASCII prefix longer than one 32-byte block: ";
+  const Feed f = parse_feed(rss("<item><title>" + prefix +
+                                "caf\xC3\x83\xC2\xA9</title></item>"
+                                "<item><title>caf\xC3\x83\xC2\xA9</title></item>"
+                                "<item><title>" +
+                                prefix +
+                                "\xC2\x93quoted</title></item>"
+                                "<item><title>\xC2\x93quoted</title></item>"));
+  ASSERT_EQ(f.entries.size(), 4U);
+  EXPECT_EQ(f.entries[0].title, prefix + "caf\xC3\xA9");
+  EXPECT_EQ(f.entries[1].title, "caf\xC3\xA9");
+  EXPECT_EQ(f.entries[2].title, prefix + "\xE2\x80\x9Cquoted");
+  EXPECT_EQ(f.entries[3].title, "\xE2\x80\x9Cquoted");
+}
+
 } // namespace
 } // namespace reelfeed::parse
