@@ -102,6 +102,9 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       first_keys.push_back(&p.hash_key);
   }
   auto stored = stored_by_identity(src.id, first_keys);
+  for (const auto& p : prepared) // most are looked up (new items), see url_sightings()
+    if (!p.canonical_url.empty())
+      m_urls.prefetch(HashIndex::key_of(p.canonical_url.data(), p.canonical_url.size()));
   std::set<std::string> seen_keys;
   std::vector<std::int64_t> latest; ///< entry ids of this fetch: never pruned while latest
   latest.reserve(n);
@@ -189,6 +192,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
         q->bindNoCopy(3, primary);
         q->bind(4, row->id);
         q->exec();
+        rekey_signature({row->id, from_db(row->sort_time), src.id, &primary, nullptr});
         rekeyed(*row, primary);
       }
       latest.push_back(row->id);
@@ -199,7 +203,8 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
     const auto sig = p.signature ? *p.signature : dedup::signature(e, p.normalised_title);
     if (row) {
       // An edit: same row, new content. The story keeps its id and link.
-      unindex_signature(row->id, row->sig, from_db(row->sort_time), row->canonical_url);
+      unindex_signature(
+          {row->id, from_db(row->sort_time), src.id, &row->identity, &row->canonical_url});
       {
         Use q(stmt("UPDATE entries SET title=?, link=?, canonical_url=?, author=?, summary=?, "
                    "content=?, categories=?, enclosures=?, published=?, updated=?, last_seen=?, "
@@ -227,7 +232,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
         q->exec();
         rekeyed(*row, primary);
       }
-      index_signature(row->id, sig, t, canon);
+      index_signature({row->id, t, src.id, &primary, &canon}, sig);
       {
         // Material change = the representative's text changed; a supporting outlet's
         // edit does not touch the story's `updated`.
@@ -295,7 +300,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       q->exec();
       ++m_tx.next_entry_id;
     }
-    index_signature(entry_id, sig, t, canon);
+    index_signature({entry_id, t, src.id, &primary, &canon}, sig);
     if (placement->joined) {
       Use q(stmt("UPDATE stories SET last_activity = max(last_activity, ?1), "
                  "published = min(published, ?1) WHERE id = ?2"));

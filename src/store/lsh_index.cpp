@@ -15,11 +15,12 @@ void LshBucket::add(std::int64_t entry_id,
     throw std::length_error("LSH bucket full");
   const auto idx = static_cast<std::uint64_t>(m_entries.size());
   m_entries.emplace_back(entry_id, t);
-  for (std::size_t b = 0; b < n; ++b) {
-    if ((m_used + 1) * 2 > m_slots.size())
-      grow(); // load factor <= 0.5: short probe sequences
+  while ((m_used + n) * 2 > m_slots.size())
+    grow();                           // load factor <= 0.5: short probe sequences
+  for (std::size_t b = 0; b < n; ++b) // (overlaps the cache misses, see prefetch())
+    __builtin_prefetch(&m_slots[slot_of(pack_key(b, bands[b]))], 1);
+  for (std::size_t b = 0; b < n; ++b)
     insert_slot((pack_key(b, bands[b]) << k_idx_bits) | idx);
-  }
 }
 
 void LshBucket::insert_slot(std::uint64_t slot) {

@@ -37,6 +37,12 @@ public:
     }
   }
   [[nodiscard]] std::size_t size() const { return m_entries.size(); }
+  /// Starts loading the slot find(band, hash) probes first. A large bucket's slots are
+  /// random cache misses: prefetching all bands before probing any overlaps them.
+  void prefetch(std::size_t band, std::uint32_t hash) const {
+    if (!m_slots.empty())
+      __builtin_prefetch(&m_slots[slot_of(pack_key(band, hash))]);
+  }
 
 private:
   static constexpr unsigned k_idx_bits = 27;

@@ -85,8 +85,9 @@ EntryRow read_entry(SQLite::Statement& q) {
 
 const std::string k_story_entries_sql =
     std::string("SELECT ") + k_entry_columns +
-    "FROM entries e JOIN sources s ON s.id = e.source_id WHERE e.story_id = ? "
-    "ORDER BY e.id = ? DESC, e.sort_time, e.id";
+    "FROM entries e JOIN sources s ON s.id = e.source_id "
+    "WHERE (e.story_id = ?1 AND e.join_entry_id IS NOT NULL) OR e.id = ?2 "
+    "ORDER BY e.id = ?2 DESC, e.sort_time, e.id";
 
 std::vector<EntryRow>
 story_entries(SQLite::Statement& stmt, std::int64_t story_id, std::int64_t rep_id) {
@@ -202,7 +203,8 @@ std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
                "CASE WHEN e.id = st.rep_entry_id THEN e.content ELSE '' END, "
                "e.categories, e.enclosures, e.first_seen, s.tags, e.join_reason, "
                "e.join_entry_id, e.story_id, e.id = st.rep_entry_id "
-               "FROM stories st JOIN entries e ON e.story_id = st.id "
+               "FROM stories st JOIN entries e ON (e.story_id = st.id AND "
+               "e.join_entry_id IS NOT NULL) OR e.id = st.rep_entry_id "
                "JOIN sources s ON s.id = e.source_id WHERE st.last_activity >= ? "
                "ORDER BY e.story_id, e.sort_time, e.id"));
     q->bind(1, to_db(since));
@@ -246,12 +248,24 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
       entry_id = seen.front().id;
       story_id = seen.front().story_id;
     }
+    // Guid-keyed entries through the identity index, source by source.
+    if (story_id == 0) {
+      std::vector<std::int64_t> sources;
+      {
+        Use s(stmt("SELECT id FROM sources"));
+        while (s->executeStep())
+          sources.push_back(s->getColumn(0).getInt64());
+      }
+      for (const auto source : sources)
+        if (const auto row = stored_entry(source, "g:" + q);
+            row && (entry_id == 0 || row->id < entry_id)) {
+          entry_id = row->id;
+          story_id = row->story_id;
+        }
+    }
+    // A scan for the rest (entries of sources that fell back to link identity) is fine for
+    // `explain`.
     const std::pair<const char*, std::string> lookups[] = {
-        // Guid-keyed entries through the (source, identity) index; a scan for the rest
-        // (entries of sources that fell back to link identity) is fine for `explain`.
-        {"SELECT e.id, e.story_id FROM sources s JOIN entries e ON e.source_id = s.id "
-         "AND e.identity = 'g:' || ?1 ORDER BY e.id LIMIT 1",
-         q},
         {"SELECT id, story_id FROM entries WHERE guid = ? ORDER BY id LIMIT 1", q}};
     for (const auto& [sql, value] : lookups) {
       if (story_id != 0)

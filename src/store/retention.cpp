@@ -31,19 +31,25 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
     }
     std::set<std::int64_t> doomed;
     {
-      // CROSS JOIN keeps sources outer: one range scan of entries_source_time per source.
-      Use q(stmt("SELECT e.id FROM sources s CROSS JOIN entries e ON e.source_id = s.id "
-                 "AND e.sort_time < ? WHERE e.last_fetch_id IS NOT s.last_fetch_id"));
-      q->bind(1, to_db(older_than));
+      // The lsh rows are in time order (lsh_key): one range scan up to the cut-off's
+      // bucket, then each old entry and its source by rowid.
+      Use q(stmt("SELECT e.id FROM lsh l CROSS JOIN entries e ON e.id = l.entry_id "
+                 "CROSS JOIN sources s ON s.id = e.source_id "
+                 "WHERE l.key < ?1 AND l.t < ?2 AND e.last_fetch_id IS NOT s.last_fetch_id"));
+      q->bind(1, lsh_key(bucket_of(to_db(older_than)) + 1, 0));
+      q->bind(2, to_db(older_than));
       while (q->executeStep())
         if (latest.count(q->getColumn(0).getInt64()) == 0)
           doomed.insert(q->getColumn(0).getInt64());
     }
     if (max_per_source > 0) {
-      Use q(stmt("SELECT e.id FROM sources s JOIN entries e ON e.id IN ("
-                 "  SELECT id FROM entries WHERE source_id = s.id "
-                 "  ORDER BY sort_time DESC, id DESC LIMIT -1 OFFSET ?) "
-                 "WHERE e.last_fetch_id IS NOT s.last_fetch_id"));
+      // Ranked per source over the lsh rows (sort time and source, one row per entry): one
+      // pass and one sort, no index of entries by source kept up on every insert.
+      Use q(stmt("SELECT e.id FROM (SELECT entry_id, row_number() OVER (PARTITION BY source_id "
+                 "ORDER BY t DESC, entry_id DESC) AS rank FROM lsh) r "
+                 "CROSS JOIN entries e ON e.id = r.entry_id "
+                 "CROSS JOIN sources s ON s.id = e.source_id "
+                 "WHERE r.rank > ? AND e.last_fetch_id IS NOT s.last_fetch_id"));
       q->bind(1, max_per_source);
       while (q->executeStep())
         if (latest.count(q->getColumn(0).getInt64()) == 0)
@@ -55,12 +61,10 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
       std::int64_t source_id = 0;
       std::string identity;
       std::string canon;
-      dedup::Signature sig;
       Timestamp sort_time{};
       {
-        Use q(
-            stmt("SELECT source_id, identity, canonical_url, story_id, sig, sort_time FROM entries "
-                 "WHERE id = ?"));
+        Use q(stmt("SELECT source_id, identity, canonical_url, story_id, sort_time FROM entries "
+                   "WHERE id = ?"));
         q->bind(1, id);
         if (!q->executeStep())
           continue;
@@ -68,8 +72,7 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
         identity = q->getColumn(1).getString();
         canon = q->getColumn(2).getString();
         stories.insert(q->getColumn(3).getInt64());
-        sig = sig_from_blob(q->getColumn(4).getBlob(), q->getColumn(4).getBytes());
-        sort_time = from_db(q->getColumn(5).getInt64());
+        sort_time = from_db(q->getColumn(4).getInt64());
       }
       {
         Use q(stmt("INSERT OR REPLACE INTO tombstones(source_id, identity, deleted_at) "
@@ -91,7 +94,7 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
         q->bind(3, id);
         q->exec();
       }
-      unindex_signature(id, sig, sort_time, canon);
+      unindex_signature({id, sort_time, source_id, &identity, &canon});
       Use q(stmt("DELETE FROM entries WHERE id = ?"));
       q->bind(1, id);
       q->exec();
@@ -100,7 +103,10 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
     for (const auto story : stories) {
       std::optional<std::int64_t> first;
       {
-        Use q(stmt("SELECT id FROM entries WHERE story_id = ? ORDER BY sort_time, id LIMIT 1"));
+        // Its sightings: the joined ones (entries_story) and the representative.
+        Use q(stmt("SELECT id FROM entries WHERE (story_id = ?1 AND join_entry_id IS NOT NULL) "
+                   "OR id = (SELECT rep_entry_id FROM stories WHERE id = ?1) "
+                   "ORDER BY sort_time, id LIMIT 1"));
         q->bind(1, story);
         if (q->executeStep())
           first = q->getColumn(0).getInt64();

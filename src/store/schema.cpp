@@ -155,7 +155,7 @@ DROP INDEX IF EXISTS entries_sort_time;
     // page per new entry, 45% of a feed's commit. The rows are rebuilt in C++.
     R"sql(
 DROP INDEX entries_canonical;
-ALTER TABLE lsh ADD COLUMN url_key INTEGER;  -- UrlIndex::key_of(canonical_url); NULL if none
+ALTER TABLE lsh ADD COLUMN url_key INTEGER;  -- HashIndex::key_of(canonical_url); NULL if none
 )sql",
     // 8 -> 9: fewer pages per commit. Stories lose their stored uid (it is derived from the
     // id, and its UNIQUE index cost a random-ish leaf per new story) and AUTOINCREMENT (its
@@ -187,8 +187,59 @@ CREATE TABLE lsh (
   entry_id INTEGER NOT NULL,
   t INTEGER NOT NULL,
   bands BLOB NOT NULL,                      -- k_bands native-endian uint32 band hashes, or empty
-  url_key INTEGER                           -- UrlIndex::key_of(canonical_url); NULL if none
+  url_key INTEGER                           -- HashIndex::key_of(canonical_url); NULL if none
 );
+)sql",
+    // 9 -> 10: identity look-ups use an in-memory index of (source, identity) hashes kept in
+    // the lsh rows (now one per entry); the UNIQUE (source_id, identity) index took leaf
+    // pages in every commit. Dropping it takes a copy of the table (run with foreign keys
+    // off, as v9). entries_story holds joined sightings only. Retention finds old entries through
+    // the lsh rows (time-ordered, now with
+    // their source) instead of entries_source_time, which cost the same. The lsh rows are
+    // rebuilt in C++.
+    R"sql(
+CREATE TABLE entries_v10 (
+  -- Small, often-read columns first, the long texts last: SQLite reads a row's columns in
+  -- order, so anything after `content` would drag its overflow pages in.
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  story_id INTEGER NOT NULL REFERENCES stories(id),
+  identity TEXT NOT NULL,                   -- g:<guid> | l:<canonical link>|<date> | h:<hash>
+  published INTEGER,
+  updated INTEGER,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  sort_time INTEGER NOT NULL,               -- published, else first seen
+  last_fetch_id INTEGER,
+  content_hash INTEGER NOT NULL,
+  join_reason TEXT NOT NULL DEFAULT '',
+  join_score REAL NOT NULL DEFAULT 0,
+  join_entry_id INTEGER,
+  sig BLOB NOT NULL,
+  guid TEXT NOT NULL DEFAULT '',
+  canonical_url TEXT NOT NULL DEFAULT '',
+  link TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  categories TEXT NOT NULL DEFAULT '[]',
+  enclosures TEXT NOT NULL DEFAULT '[]',
+  summary TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO entries_v10(id, source_id, story_id, identity, published, updated, first_seen,
+  last_seen, sort_time, last_fetch_id, content_hash, join_reason, join_score, join_entry_id, sig,
+  guid, canonical_url, link, title, author, categories, enclosures, summary, content)
+SELECT id, source_id, story_id, identity, published, updated, first_seen, last_seen, sort_time,
+  last_fetch_id, content_hash, join_reason, join_score, join_entry_id, sig, guid, canonical_url,
+  link, title, author, categories, enclosures, summary, content FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_v10 RENAME TO entries;
+-- Only sightings that joined a story: a story's first sighting (most of them) is its
+-- rep_entry_id until pruned, and then a joined one takes over, so this plus rep_entry_id
+-- finds them all, and a new story's entry costs no write here.
+CREATE INDEX entries_story ON entries(story_id) WHERE join_entry_id IS NOT NULL;
+ALTER TABLE lsh ADD COLUMN source_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE lsh ADD COLUMN id_key INTEGER NOT NULL DEFAULT 0;  -- HashIndex::key_of(source, identity)
 )sql",
 };
 
@@ -223,9 +274,10 @@ void Store::Impl::configure_and_migrate() {
     m_db.exec("PRAGMA auto_vacuum = INCREMENTAL");
     m_db.exec("VACUUM");
   }
-  // v9 rebuilds the stories table: with foreign keys on, dropping the old one would
+  // v9 and v10 rebuild tables: with foreign keys on, dropping the old stories table would
   // cascade to decisions. (A no-op inside a transaction, so it is set out here.)
-  if (version < k_schema_version)
+  const bool migrating = version < k_schema_version;
+  if (migrating)
     m_db.exec("PRAGMA foreign_keys = OFF");
   while (version < k_schema_version) {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -238,8 +290,9 @@ void Store::Impl::configure_and_migrate() {
       throw std::runtime_error(m_db.getFilename() + ": migration to schema version " +
                                std::to_string(version + 1) + " broke a foreign key");
     // The lsh rows are derived data: filled once, in their latest format (v3, v5 and v9
-    // changed their keys, v8 added URL keys), by the last migration that changed them.
-    if (version == 8)
+    // changed their keys, v8 and v10 added URL and identity keys), by the last migration
+    // that changed them.
+    if (version == 9)
       rebuild_lsh();
     m_db.exec("PRAGMA user_version = " + std::to_string(version + 1));
     m_db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
@@ -247,6 +300,8 @@ void Store::Impl::configure_and_migrate() {
     ++version;
   }
   m_db.exec("PRAGMA foreign_keys = ON");
+  if (migrating)
+    m_db.exec("PRAGMA incremental_vacuum"); // the pages of the tables v9 and v10 copied
 }
 
 } // namespace reelfeed::store

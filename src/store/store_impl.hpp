@@ -16,13 +16,13 @@
 
 #include "dedup/dedup.hpp"
 #include "store/checkpointer.hpp"
+#include "store/hash_index.hpp"
 #include "store/lsh_index.hpp"
 #include "store/store.hpp"
-#include "store/url_index.hpp"
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 9;
+inline constexpr int k_schema_version = 10;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -78,6 +78,10 @@ inline constexpr std::int64_t k_bucket_seconds = 4 * 86400;
 /// lsh.key = bucket * k_lsh_bucket_span + entry id (entry ids stay below 2^40).
 inline constexpr std::int64_t k_lsh_bucket_span = std::int64_t{1} << 40;
 std::int64_t lsh_key(std::int64_t bucket, std::int64_t entry_id);
+inline std::int64_t bucket_of(std::int64_t t) {
+  // Floor division: times before 1970 land in negative buckets, not in bucket 0.
+  return t >= 0 ? t / k_bucket_seconds : -((-t + k_bucket_seconds - 1) / k_bucket_seconds);
+}
 /// One 32-bit hash per band; nullopt for an empty signature (it would match everything).
 std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signature& sig);
 std::string sig_to_blob(const dedup::Signature& sig);
@@ -128,14 +132,14 @@ public:
     if (m_checkpointer)
       m_checkpointer->writer_turn();
   }
-  /// After a failed write: the in-memory LSH state may name rolled-back entries. (The URL
-  /// index may: every hit is checked against the row.)
+  /// After a failed write: the in-memory LSH state may name rolled-back entries. (The hash
+  /// indexes may: every hit is checked against the row.)
   void forget_uncommitted() {
     m_lsh.clear();
     m_lsh_pending.clear();
   }
   // identity.cpp
-  /// The source's stored rows under the given identity keys, in one query per feed.
+  /// The source's stored rows under the given identity keys (through the identity index).
   struct StoredRows {
     std::unordered_map<std::string, StoredEntry> rows; ///< by identity
     std::unordered_set<std::string_view> asked;        ///< keys looked up (views into the caller's)
@@ -176,16 +180,21 @@ public:
                             Timestamp published,
                             Timestamp updated,
                             std::int64_t rep_entry_id);
-  /// Queues the entry's lsh row (band hashes and the key of its canonical URL, if any) and
-  /// adds it to the loaded in-memory indexes.
-  void index_signature(std::int64_t entry_id,
-                       const dedup::Signature& sig,
-                       Timestamp t,
-                       const std::string& canon);
-  void unindex_signature(std::int64_t entry_id,
-                         const dedup::Signature& sig,
-                         Timestamp t,
-                         const std::string& canon);
+  /// What an entry's lsh row is derived from.
+  struct RowKeys {
+    std::int64_t entry_id = 0;
+    Timestamp t{}; ///< sort time: picks the LSH bucket
+    std::int64_t source_id = 0;
+    const std::string* identity = nullptr;
+    const std::string* canon = nullptr;
+  };
+  /// Queues the entry's lsh row (band hashes, URL and identity keys) and adds it to the
+  /// loaded in-memory indexes.
+  void index_signature(const RowKeys& row, const dedup::Signature& sig);
+  /// Deletes the entry's lsh row and takes it out of the in-memory indexes.
+  void unindex_signature(const RowKeys& row);
+  /// A row's identity changed (a re-keyed item): its lsh row and the identity index follow.
+  void rekey_signature(const RowKeys& row);
   /// Writes the LSH rows index_signature() queued; must run before the commit.
   void flush_lsh();
   /// Re-derives the whole LSH table from the stored signatures (after a key-format change).
@@ -194,8 +203,8 @@ public:
   bool tombstoned(std::int64_t source_id, const std::string& identity);
   /// The in-memory index of one time bucket, loaded from the lsh table if needed.
   LshBucket& lsh_bucket(std::int64_t bucket);
-  /// The in-memory URL index, loaded from the lsh table on first use.
-  UrlIndex& url_index();
+  /// Loads the in-memory URL and identity indexes from the lsh table, if not loaded.
+  void load_hash_indexes();
   /// Drops the in-memory indexes if another connection committed since the last call.
   void check_foreign_writes();
 
@@ -230,10 +239,13 @@ public:
     std::array<std::uint32_t, k_bands> bands{};
     bool has_bands = false;    ///< false for an empty signature (nothing to match)
     std::uint64_t url_key = 0; ///< 0: no canonical URL
+    std::uint64_t id_key = 0;
+    std::int64_t source_id = 0;
   };
   std::vector<PendingLsh> m_lsh_pending; ///< this transaction's rows, not yet written
-  UrlIndex m_urls;
-  bool m_urls_loaded = false;
+  HashIndex m_urls;                      ///< canonical URL -> entry ids
+  HashIndex m_idents;                    ///< (source, identity) -> entry ids
+  bool m_hashes_loaded = false;
   std::int64_t m_data_version = -1;
   /// After m_db: destroyed (hook removed, thread joined) before the writer closes.
   std::unique_ptr<Checkpointer> m_checkpointer;

@@ -77,20 +77,34 @@ Entry make_entry(TextGen& gen, long n, Timestamp t) {
   return e;
 }
 
-/// One feed of k_batch new entries numbered from `next` (advanced), published at the time
-/// the timed benchmarks ingest at: 100 days after the stored corpus starts.
-Feed new_feed(TextGen& gen, long& next) {
+/// The stored corpus spans k_span; entry n of a corpus of `stored` is published at
+/// time_of(stored, n), and the timed benchmarks' new entries go on at the same rate, so
+/// a 4-day LSH bucket holds as many entries during the timed run as in the corpus.
+const auto k_span = std::chrono::hours{24 * 100};
+Timestamp time_of(long stored, long n) {
+  return base_time() + std::chrono::duration_cast<Seconds>(k_span * n / std::max(stored, 1L));
+}
+
+/// One feed of k_batch new entries numbered from `next` (advanced).
+Feed new_feed(TextGen& gen, long& next, long stored) {
   Feed f;
   for (int k = 0; k < k_batch; ++k, ++next)
-    f.entries.push_back(make_entry(gen, next, base_time() + std::chrono::hours{24 * 100}));
+    f.entries.push_back(make_entry(gen, next, time_of(stored, next)));
   return f;
 }
 
 struct Corpus {
   std::filesystem::path dir;
   std::unique_ptr<store::Store> store;
+  long stored = 0;
   long next = 0;
+  /// Feed new_feed(gen, c) next, then ingest at c.now(): an hour after its newest entry.
+  [[nodiscard]] Timestamp now() const { return time_of(stored, next) + std::chrono::hours{1}; }
 };
+
+Feed new_feed(TextGen& gen, Corpus& c) {
+  return new_feed(gen, c.next, c.stored);
+}
 
 /// Stores are built once per size and process: `stored` entries over 100 days.
 Corpus& corpus(long stored) {
@@ -103,18 +117,15 @@ Corpus& corpus(long stored) {
   std::filesystem::remove_all(c.dir);
   std::filesystem::create_directories(c.dir);
   c.store = std::make_unique<store::Store>(c.dir / "r.db");
+  c.stored = stored;
   TextGen gen(42);
-  const auto span = std::chrono::hours{24 * 100};
   for (long n = 0; n < stored; n += k_batch) {
     Feed f;
-    for (long k = n; k < std::min(stored, n + k_batch); ++k) {
-      const auto t =
-          base_time() + std::chrono::duration_cast<Seconds>(span * k / std::max(stored, 1L));
-      f.entries.push_back(make_entry(gen, k, t));
-    }
+    for (long k = n; k < std::min(stored, n + k_batch); ++k)
+      f.entries.push_back(make_entry(gen, k, time_of(stored, k)));
     SourceStatus st;
     st.name = "src" + std::to_string((n / k_batch) % k_sources);
-    c.store->ingest(st.name, f, st, base_time() + span);
+    c.store->ingest(st.name, f, st, base_time() + k_span);
   }
   c.next = stored;
   return c;
@@ -125,12 +136,11 @@ void BM_StoreIngestNew(benchmark::State& state) {
   TextGen gen(static_cast<unsigned>(7 + c.next));
   for (auto _ : state) {
     state.PauseTiming();
-    Feed f = new_feed(gen, c.next);
+    Feed f = new_feed(gen, c);
     SourceStatus st;
     st.name = "src" + std::to_string(c.next % k_sources);
     state.ResumeTiming();
-    benchmark::DoNotOptimize(
-        c.store->ingest(st.name, f, st, base_time() + std::chrono::hours{2400}));
+    benchmark::DoNotOptimize(c.store->ingest(st.name, f, st, c.now()));
   }
   state.SetItemsProcessed(state.iterations() * k_batch);
 }
@@ -142,12 +152,11 @@ void BM_StoreIngestPrepared(benchmark::State& state) {
   TextGen gen(static_cast<unsigned>(13 + c.next));
   for (auto _ : state) {
     state.PauseTiming();
-    const auto prepared = store::prepare(new_feed(gen, c.next));
+    const auto prepared = store::prepare(new_feed(gen, c));
     SourceStatus st;
     st.name = "src" + std::to_string(c.next % k_sources);
     state.ResumeTiming();
-    benchmark::DoNotOptimize(
-        c.store->ingest(st.name, prepared, st, base_time() + std::chrono::hours{2400}));
+    benchmark::DoNotOptimize(c.store->ingest(st.name, prepared, st, c.now()));
   }
   state.SetItemsProcessed(state.iterations() * k_batch);
 }
@@ -164,14 +173,14 @@ void BM_StoreIngestGroup(benchmark::State& state) {
     std::vector<store::Prepared> feeds;
     std::vector<SourceStatus> statuses(k_group);
     for (int g = 0; g < k_group; ++g) {
-      feeds.push_back(store::prepare(new_feed(gen, c.next)));
+      feeds.push_back(store::prepare(new_feed(gen, c)));
       statuses[static_cast<std::size_t>(g)].name = "src" + std::to_string(g % k_sources);
     }
     std::vector<store::GroupItem> items;
     for (std::size_t g = 0; g < feeds.size(); ++g)
       items.push_back({&feeds[g], &statuses[g]});
     state.ResumeTiming();
-    const auto out = c.store->ingest_group(items, base_time() + std::chrono::hours{2400});
+    const auto out = c.store->ingest_group(items, c.now());
     for (const auto& o : out)
       if (!o.ok())
         state.SkipWithError(o.error.c_str());
@@ -185,14 +194,13 @@ void BM_StoreIngestGroup(benchmark::State& state) {
 void BM_StoreIngestUnchanged(benchmark::State& state) {
   auto& c = corpus(state.range(0));
   TextGen gen(static_cast<unsigned>(17 + c.next));
-  const Feed f = new_feed(gen, c.next);
+  const Feed f = new_feed(gen, c);
   SourceStatus st;
   st.name = "src" + std::to_string(c.next % k_sources);
   const auto prepared = store::prepare(f);
-  c.store->ingest(st.name, prepared, st, base_time() + std::chrono::hours{2400});
+  c.store->ingest(st.name, prepared, st, c.now());
   for (auto _ : state)
-    benchmark::DoNotOptimize(
-        c.store->ingest(st.name, prepared, st, base_time() + std::chrono::hours{2400}));
+    benchmark::DoNotOptimize(c.store->ingest(st.name, prepared, st, c.now()));
   state.SetItemsProcessed(state.iterations() * k_batch);
 }
 
@@ -215,10 +223,10 @@ void BM_StoreIngestWireCopies(benchmark::State& state) {
     state.PauseTiming();
     // Untimed: one outlet publishes 50 new stories. Timed: another outlet's wire copies of
     // them (decorated titles, other URLs), each of which must be found through the LSH index.
-    const Feed originals = new_feed(gen, c.next);
+    const Feed originals = new_feed(gen, c);
     SourceStatus st;
     st.name = "src" + std::to_string(c.next % k_sources);
-    c.store->ingest(st.name, originals, st, base_time() + std::chrono::hours{2400});
+    c.store->ingest(st.name, originals, st, c.now());
     Feed f;
     for (auto e : originals.entries) {
       e.id = "urn:wire:" + e.id;
@@ -228,7 +236,7 @@ void BM_StoreIngestWireCopies(benchmark::State& state) {
     }
     st.name = "wire";
     state.ResumeTiming();
-    const auto r = c.store->ingest(st.name, f, st, base_time() + std::chrono::hours{2400});
+    const auto r = c.store->ingest(st.name, f, st, c.now());
     joined += r.joined_stories;
   }
   state.SetItemsProcessed(state.iterations() * k_batch);
@@ -333,8 +341,8 @@ void BM_BareSchemaInsertGroup(benchmark::State& state) {
           "last_seen, sort_time, last_fetch_id, content_hash, sig, join_reason) VALUES "
           "(?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '[]', ?12, ?12, ?12, ?12, ?13, "
           "?14, ?15, '')");
-  SQLite::Statement lsh(db, "INSERT INTO lsh(key, entry_id, t, bands, url_key) VALUES (?, ?, ?, ?, "
-                            "?)");
+  SQLite::Statement lsh(db, "INSERT INTO lsh(key, entry_id, t, bands, url_key, id_key, "
+                            "source_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
   SQLite::Statement fetch(db, "INSERT INTO fetches(source_id, at, http_status, entries) "
                               "VALUES (?, ?, 200, ?)");
   TextGen gen(23);
@@ -382,7 +390,10 @@ void BM_BareSchemaInsertGroup(benchmark::State& state) {
         lsh.bind(3, t);
         lsh.bindNoCopy(4, bands.data(), static_cast<int>(bands.size()));
         lsh.bind(5, static_cast<std::int64_t>(
-                        store::UrlIndex::key_of(p.canonical_url.data(), p.canonical_url.size())));
+                        store::HashIndex::key_of(p.canonical_url.data(), p.canonical_url.size())));
+        lsh.bind(6, static_cast<std::int64_t>(
+                        store::HashIndex::key_of(static_cast<std::int64_t>(source), p.guid_key)));
+        lsh.bind(7, static_cast<std::int64_t>(source));
         lsh.exec();
         lsh.reset();
       }
@@ -393,7 +404,7 @@ void BM_BareSchemaInsertGroup(benchmark::State& state) {
     std::vector<store::Prepared> feeds;
     long next = n; // (insert_group advances n as it stores them)
     for (int g = 0; g < feeds_n; ++g)
-      feeds.push_back(store::prepare(new_feed(gen, next)));
+      feeds.push_back(store::prepare(new_feed(gen, next, state.range(0))));
     return feeds;
   };
   while (n < state.range(0))

@@ -104,6 +104,17 @@ TEST_F(Identity, ChangedGuidSchemeDoesNotDuplicateItems) {
           at(9));
   EXPECT_EQ(r.new_entries, 0);
   EXPECT_EQ(count("SELECT count(*) FROM entries"), 2);
+  // Re-keyed: the next fetch finds both under their new keys, in this Store's identity
+  // index and in one loaded afresh from the stored keys.
+  const std::vector<Entry> again = {
+      item("https://s.example/casting", "Casting News", "https://s.example/casting", at(8)),
+      item("https://s.example/trailer", "Trailer Drop", "https://s.example/trailer", at(8))};
+  EXPECT_EQ(put("Scheme", again, at(10)).unchanged_entries, 2);
+  store::Store fresh(m_path);
+  const auto r3 = fresh.ingest("Scheme", feed_of(again), status_of("Scheme", at(11)), at(11));
+  EXPECT_EQ(r3.unchanged_entries, 2);
+  EXPECT_EQ(r3.new_entries, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM entries"), 2);
 }
 
 TEST_F(Identity, SharedGuidNeverMovesAnItemBetweenSources) {

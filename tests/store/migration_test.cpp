@@ -46,23 +46,19 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
   {
     SQLite::Database db(path.string());
     EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), k_schema_version);
-    // v2 added entries_sort_time, v7 dropped it again (retention uses entries_source_time).
-    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'entries_sort_time'")
-                  .getInt(),
-              0);
-    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = "
-                            "'entries_source_time'")
-                  .getInt(),
-              1);
-    // v8 rebuilt the LSH table from the stored signature and URL: one row (10 band hashes
-    // and the URL's key), and dropped the canonical_url index the key replaces.
+    // Of entries' indexes only entries_story is left: v2 added entries_sort_time and v7
+    // dropped it; v8 and v10 replaced the canonical_url, (source, identity) and
+    // (source, sort_time) indexes with keys in the lsh rows.
+    EXPECT_EQ(db.execAndGet("SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' "
+                            "AND tbl_name = 'entries'")
+                  .getString(),
+              "entries_story");
+    // The LSH table was rebuilt from the stored entry: one row with its 10 band hashes and
+    // the keys of its URL, identity and source.
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM lsh WHERE entry_id = 1 AND length(bands) = 40 "
-                            "AND url_key IS NOT NULL")
+                            "AND url_key IS NOT NULL AND id_key != 0 AND source_id = 1")
                   .getInt(),
               1);
-    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'entries_canonical'")
-                  .getInt(),
-              0);
     // v9 rebuilt the stories table (no stored uid): its decision survived (no cascade), and
     // every foreign key still holds.
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM decisions WHERE story_id = 7").getInt(), 1);

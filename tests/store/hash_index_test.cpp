@@ -13,7 +13,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "store/url_index.hpp"
+#include "store/hash_index.hpp"
 #include "store_helpers.hpp"
 
 namespace reelfeed::store {
@@ -22,15 +22,15 @@ namespace {
 using test::at;
 using test::item;
 
-std::vector<std::int64_t> ids_of(const UrlIndex& ix, std::uint64_t key) {
+std::vector<std::int64_t> ids_of(const HashIndex& ix, std::uint64_t key) {
   std::vector<std::int64_t> out;
   ix.find(key, [&](std::int64_t id) { out.push_back(id); });
   std::sort(out.begin(), out.end());
   return out;
 }
 
-TEST(UrlIndex, KeepsEveryIdOfAKeyAndForgetsRemovedOnesAcrossGrowth) {
-  UrlIndex ix;
+TEST(HashIndex, KeepsEveryIdOfAKeyAndForgetsRemovedOnesAcrossGrowth) {
+  HashIndex ix;
   std::map<std::uint64_t, std::set<std::int64_t>> model;
   std::mt19937_64 rng(7);
   // Few distinct keys (long probe runs, many ids per key) and many removals, so both the
@@ -58,7 +58,7 @@ TEST(UrlIndex, KeepsEveryIdOfAKeyAndForgetsRemovedOnesAcrossGrowth) {
   EXPECT_TRUE(ids_of(ix, 999999).empty());
   ix.remove(999999, 1); // absent: no effect
   EXPECT_EQ(ix.size(), live);
-  EXPECT_NE(UrlIndex::key_of("", 0), 0u);
+  EXPECT_NE(HashIndex::key_of("", 0), 0u);
 }
 
 class UrlLookups : public test::StoreTest {};
@@ -134,6 +134,13 @@ TEST_F(UrlLookups, AnotherWritersEntryIsFoundByUrl) {
   const auto ex = m_store.explain("https://b.example/replicas");
   ASSERT_TRUE(ex.has_value());
   EXPECT_EQ(ex->entry.id, "b1");
+  // The other writer's item is known by its identity too: not new when B lists it again.
+  const auto again = put("B", {item("b1", "Guild Opens Talks on Digital Replicas",
+                                    "https://b.example/replicas", at(2))},
+                         at(4));
+  EXPECT_EQ(again.unchanged_entries, 1);
+  EXPECT_EQ(again.new_entries, 0);
+  EXPECT_TRUE(m_store.explain("b1").has_value()); // by guid, through the identity index
 }
 
 } // namespace

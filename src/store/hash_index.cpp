@@ -1,18 +1,24 @@
 // Open addressing with linear probing over (key, id) pairs: 32 bytes per entry at the
 // maximum load of 0.5, so 100k stored entries cost ~4 MB.
 
-#include "store/url_index.hpp"
+#include "store/hash_index.hpp"
 
 #include <xxhash.h>
 
 namespace reelfeed::store {
 
-std::uint64_t UrlIndex::key_of(const void* data, std::size_t size) {
+std::uint64_t HashIndex::key_of(const void* data, std::size_t size) {
   const auto h = XXH3_64bits(data, size);
   return h == 0 ? 1 : h;
 }
 
-void UrlIndex::add(std::uint64_t key, std::int64_t entry_id) {
+std::uint64_t HashIndex::key_of(std::int64_t source_id, const std::string& identity) {
+  const auto h =
+      XXH3_64bits_withSeed(identity.data(), identity.size(), static_cast<XXH64_hash_t>(source_id));
+  return h == 0 ? 1 : h;
+}
+
+void HashIndex::add(std::uint64_t key, std::int64_t entry_id) {
   if ((m_used + 1) * 2 > m_slots.size())
     rehash(m_slots.empty()                     ? 1024
            : (m_live + 1) * 4 > m_slots.size() ? m_slots.size() * 2
@@ -30,7 +36,7 @@ void UrlIndex::add(std::uint64_t key, std::int64_t entry_id) {
   ++m_live;
 }
 
-void UrlIndex::remove(std::uint64_t key, std::int64_t entry_id) {
+void HashIndex::remove(std::uint64_t key, std::int64_t entry_id) {
   if (m_slots.empty())
     return;
   for (std::size_t i = slot_of(key);; i = (i + 1) & (m_slots.size() - 1)) {
@@ -45,7 +51,7 @@ void UrlIndex::remove(std::uint64_t key, std::int64_t entry_id) {
   }
 }
 
-void UrlIndex::rehash(std::size_t size) {
+void HashIndex::rehash(std::size_t size) {
   // Same size when removed slots are most of the load: this drops them.
   std::vector<Slot> old;
   old.swap(m_slots);

@@ -1,28 +1,38 @@
 #pragma once
-// Private to src/store: the in-memory index of canonical URLs (64-bit hash -> entry ids),
-// in place of a B-tree index on entries.canonical_url. URLs are random keys: that index
-// took a random leaf page per new entry, 45% of the pages a feed's commit wrote
-// (store_bench). The hashes live in each entry's lsh row (appended in time order), and
-// this index is loaded from them once per Store, then follows every insert.
+// Private to src/store: an in-memory multimap from 64-bit hashes to entry ids, in place of
+// B-tree indexes on entries' canonical_url and (source_id, identity). Both are random keys:
+// each took a leaf page per new entry, and those pages were most of what a feed's commit
+// wrote beyond the rows themselves (store_bench). The hashes live in each entry's lsh row
+// (appended in time order); an index is loaded from them once per Store and then follows
+// every insert.
 //
 // Consistency: like the LSH index it may hold more than the database (ids of rolled-back
 // or pruned entries, a hash collision), never less once loaded; every hit is re-checked
-// against the entry's stored canonical_url. Not thread-safe (the Store's thread only).
+// against the entry's stored row. Not thread-safe (the Store's thread only).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace reelfeed::store {
 
-class UrlIndex {
+class HashIndex {
 public:
   /// The key of a canonical URL; never 0 (an empty slot).
   static std::uint64_t key_of(const void* data, std::size_t size);
+  /// The key of an identity within its source; never 0.
+  static std::uint64_t key_of(std::int64_t source_id, const std::string& identity);
 
   void add(std::uint64_t key, std::int64_t entry_id);
   /// Forgets one (key, id) pair, if present (a pruned entry).
   void remove(std::uint64_t key, std::int64_t entry_id);
   /// Calls f(entry_id) for every id stored under `key`, in no particular order.
+  /// Starts loading the slot find(key) probes first: a large index's slots are cache
+  /// misses, and prefetching a feed's keys before probing any overlaps them.
+  void prefetch(std::uint64_t key) const {
+    if (!m_slots.empty())
+      __builtin_prefetch(&m_slots[slot_of(key)]);
+  }
   template <typename F> void find(std::uint64_t key, F&& f) const {
     if (m_slots.empty())
       return;
