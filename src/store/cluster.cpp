@@ -1,11 +1,10 @@
 // Story clustering of a new sighting: the same canonical URL joins that URL's story
 // (any age); otherwise LSH proposes entries whose signatures share a band within the time
-// window, and the most similar one at or above ClusterOptions::similarity wins. The lsh
-// table holds one row per entry (4-day time bucket, band hashes, URL key), appended in
-// time order; LSH look-ups use the in-memory index of the <= 3 buckets the window touches
-// (lsh_index.hpp), URL look-ups an in-memory index of every row's URL key (hash_index.hpp),
-// both loaded once from those rows. Cost per sighting: a few hash probes plus one read per
-// candidate, independent of how many stories are stored (only bucket sizes matter).
+// window, and the most similar one at or above ClusterOptions::similarity wins. Both look
+// up in-memory indexes loaded from each entry's lsh row (keys.cpp): every URL key, and the
+// <= 3 time buckets of band hashes the window touches. Cost per sighting: a few hash
+// probes plus one read per candidate, independent of how many stories are stored (only
+// bucket sizes matter).
 
 #include <algorithm>
 #include <cmath>

@@ -192,7 +192,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
         q->bindNoCopy(3, primary);
         q->bind(4, row->id);
         q->exec();
-        rekey_signature({row->id, from_db(row->sort_time), src.id, &primary, nullptr});
+        rekey_entry_keys({row->id, from_db(row->sort_time), src.id, &primary, nullptr});
         rekeyed(*row, primary);
       }
       latest.push_back(row->id);
@@ -203,7 +203,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
     const auto sig = p.signature ? *p.signature : dedup::signature(e, p.normalised_title);
     if (row) {
       // An edit: same row, new content. The story keeps its id and link.
-      unindex_signature(
+      drop_entry_keys(
           {row->id, from_db(row->sort_time), src.id, &row->identity, &row->canonical_url});
       {
         Use q(stmt("UPDATE entries SET title=?, link=?, canonical_url=?, author=?, summary=?, "
@@ -232,7 +232,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
         q->exec();
         rekeyed(*row, primary);
       }
-      index_signature({row->id, t, src.id, &primary, &canon}, sig);
+      add_entry_keys({row->id, t, src.id, &primary, &canon}, sig);
       {
         // Material change = the representative's text changed; a supporting outlet's
         // edit does not touch the story's `updated`.
@@ -300,7 +300,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       q->exec();
       ++m_tx.next_entry_id;
     }
-    index_signature({entry_id, t, src.id, &primary, &canon}, sig);
+    add_entry_keys({entry_id, t, src.id, &primary, &canon}, sig);
     if (placement->joined) {
       Use q(stmt("UPDATE stories SET last_activity = max(last_activity, ?1), "
                  "published = min(published, ?1) WHERE id = ?2"));

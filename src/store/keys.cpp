@@ -28,7 +28,7 @@ std::uint64_t url_key_of(const std::string* canon) {
 
 } // namespace
 
-void Store::Impl::index_signature(const RowKeys& row, const dedup::Signature& sig) {
+void Store::Impl::add_entry_keys(const RowKeys& row, const dedup::Signature& sig) {
   const auto bands = band_hashes(sig);
   const auto t = to_db(row.t);
   const auto bucket = bucket_of(t);
@@ -95,7 +95,7 @@ void Store::Impl::flush_lsh() {
   m_lsh_pending.clear();
 }
 
-void Store::Impl::unindex_signature(const RowKeys& row) {
+void Store::Impl::drop_entry_keys(const RowKeys& row) {
   const auto bucket = bucket_of(to_db(row.t));
   if (m_hashes_loaded) {
     if (const auto k = url_key_of(row.canon); k != 0)
@@ -111,7 +111,7 @@ void Store::Impl::unindex_signature(const RowKeys& row) {
   m_lsh.forget(bucket); // rare (edits, pruning): reloaded from the table when next needed
 }
 
-void Store::Impl::rekey_signature(const RowKeys& row) {
+void Store::Impl::rekey_entry_keys(const RowKeys& row) {
   const auto id_key = HashIndex::key_of(row.source_id, *row.identity);
   const auto bucket = bucket_of(to_db(row.t));
   for (auto& r : m_lsh_pending)
@@ -216,9 +216,9 @@ void Store::Impl::rebuild_lsh() {
   while (q->executeStep()) {
     const std::string canon = q->getColumn(3).getString();
     const std::string identity = q->getColumn(5).getString();
-    index_signature({q->getColumn(0).getInt64(), from_db(q->getColumn(2).getInt64()),
-                     q->getColumn(4).getInt64(), &identity, &canon},
-                    sig_from_blob(q->getColumn(1).getBlob(), q->getColumn(1).getBytes()));
+    add_entry_keys({q->getColumn(0).getInt64(), from_db(q->getColumn(2).getInt64()),
+                    q->getColumn(4).getInt64(), &identity, &canon},
+                   sig_from_blob(q->getColumn(1).getBlob(), q->getColumn(1).getBytes()));
     if (m_lsh_pending.size() >= 4096)
       flush_lsh(); // (bounded memory on a large database; the insert does not disturb q)
   }

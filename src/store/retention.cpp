@@ -94,7 +94,7 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
         q->bind(3, id);
         q->exec();
       }
-      unindex_signature({id, sort_time, source_id, &identity, &canon});
+      drop_entry_keys({id, sort_time, source_id, &identity, &canon});
       Use q(stmt("DELETE FROM entries WHERE id = ?"));
       q->bind(1, id);
       q->exec();

@@ -180,6 +180,7 @@ public:
                             Timestamp published,
                             Timestamp updated,
                             std::int64_t rep_entry_id);
+  // keys.cpp
   /// What an entry's lsh row is derived from.
   struct RowKeys {
     std::int64_t entry_id = 0;
@@ -190,17 +191,18 @@ public:
   };
   /// Queues the entry's lsh row (band hashes, URL and identity keys) and adds it to the
   /// loaded in-memory indexes.
-  void index_signature(const RowKeys& row, const dedup::Signature& sig);
+  void add_entry_keys(const RowKeys& row, const dedup::Signature& sig);
   /// Deletes the entry's lsh row and takes it out of the in-memory indexes.
-  void unindex_signature(const RowKeys& row);
+  void drop_entry_keys(const RowKeys& row);
   /// A row's identity changed (a re-keyed item): its lsh row and the identity index follow.
-  void rekey_signature(const RowKeys& row);
-  /// Writes the LSH rows index_signature() queued; must run before the commit.
+  void rekey_entry_keys(const RowKeys& row);
+  /// Writes the LSH rows add_entry_keys() queued; must run before the commit.
   void flush_lsh();
-  /// Re-derives the whole LSH table from the stored signatures (after a key-format change).
+  /// Re-derives the whole lsh table from the stored entries (after a key-format change).
   void rebuild_lsh();
   bool tombstoned_url(const std::string& canon);
   bool tombstoned(std::int64_t source_id, const std::string& identity);
+  // keys.cpp (the lsh rows and the in-memory indexes above; cluster.cpp places entries)
   /// The in-memory index of one time bucket, loaded from the lsh table if needed.
   LshBucket& lsh_bucket(std::int64_t bucket);
   /// Loads the in-memory URL and identity indexes from the lsh table, if not loaded.
