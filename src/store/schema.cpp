@@ -277,8 +277,13 @@ void Store::Impl::configure_and_migrate() {
   // v9 and v10 rebuild tables: with foreign keys on, dropping the old stories table would
   // cascade to decisions. (A no-op inside a transaction, so it is set out here.)
   const bool migrating = version < k_schema_version;
-  if (migrating)
+  // Debian's SQLite zeroes every freed page (SQLITE_SECURE_DELETE): dropping the copied
+  // entries table would pull all of it through the page cache (RSS as large as the table).
+  const auto secure_delete = m_db.execAndGet("PRAGMA secure_delete").getInt();
+  if (migrating) {
     m_db.exec("PRAGMA foreign_keys = OFF");
+    m_db.exec("PRAGMA secure_delete = OFF");
+  }
   while (version < k_schema_version) {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -300,8 +305,10 @@ void Store::Impl::configure_and_migrate() {
     ++version;
   }
   m_db.exec("PRAGMA foreign_keys = ON");
-  if (migrating)
+  if (migrating) {
+    m_db.exec("PRAGMA secure_delete = " + std::to_string(secure_delete));
     m_db.exec("PRAGMA incremental_vacuum"); // the pages of the tables v9 and v10 copied
+  }
 }
 
 } // namespace reelfeed::store
