@@ -193,7 +193,9 @@ CREATE TABLE lsh (
     // 9 -> 10: identity look-ups use an in-memory index of (source, identity) hashes kept in
     // the lsh rows (now one per entry); the UNIQUE (source_id, identity) index took leaf
     // pages in every commit. Dropping it takes a copy of the table (run with foreign keys
-    // off, as v9). entries_story holds joined sightings only. Retention finds old entries through
+    // off, as v9). entries_story holds joined sightings only, so story_id is no longer a
+    // declared foreign key: SQLite cannot check one through a partial index, and deleting
+    // a story would scan every entry (prune deletes a story only when none is left). Retention finds old entries through
     // the lsh rows (time-ordered, now with
     // their source) instead of entries_source_time, which cost the same. The lsh rows are
     // rebuilt in C++.
@@ -203,7 +205,7 @@ CREATE TABLE entries_v10 (
   -- order, so anything after `content` would drag its overflow pages in.
   id INTEGER PRIMARY KEY,
   source_id INTEGER NOT NULL REFERENCES sources(id),
-  story_id INTEGER NOT NULL REFERENCES stories(id),
+  story_id INTEGER NOT NULL,                -- stories(id), kept by Store (see below)
   identity TEXT NOT NULL,                   -- g:<guid> | l:<canonical link>|<date> | h:<hash>
   published INTEGER,
   updated INTEGER,

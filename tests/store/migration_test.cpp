@@ -53,6 +53,12 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
                             "AND tbl_name = 'entries'")
                   .getString(),
               "entries_story");
+    // entries.story_id is no foreign key any more (entries_story is partial: deleting a
+    // story would scan all entries to check it); source_id still is.
+    EXPECT_EQ(
+        db.execAndGet("SELECT group_concat(\"table\") FROM pragma_foreign_key_list('entries')")
+            .getString(),
+        "sources");
     // The LSH table was rebuilt from the stored entry: one row with its 10 band hashes and
     // the keys of its URL, identity and source.
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM lsh WHERE entry_id = 1 AND length(bands) = 40 "
