@@ -435,6 +435,19 @@ void BM_CanonicalUrl(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+/// Retention by age on the corpus (which spans 100 days): each iteration prunes one more
+/// day of it, 1% of the entries and their stories. Per entry deleted the cost must not
+/// grow with the number stored. (Runs last: it empties the start of the shared corpus.)
+void BM_StorePrune(benchmark::State& state) {
+  auto& c = corpus(state.range(0));
+  long day = 0;
+  for (auto _ : state) {
+    ++day;
+    c.store->prune(base_time() + std::chrono::hours{24 * day}, 0);
+  }
+  state.SetItemsProcessed(day * c.stored / 100);
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
   for (long n : {1'000L, 10'000L, 100'000L})
     b->Arg(n);
@@ -452,6 +465,13 @@ BENCHMARK(BM_StoreIngestUnchanged)->Apply(sizes);
 BENCHMARK(BM_Prepare);
 BENCHMARK(BM_Signature);
 BENCHMARK(BM_CanonicalUrl);
+// (Not at 1,000 stored: every entry is then in its source's latest fetch, never pruned.)
+BENCHMARK(BM_StorePrune)
+    ->ArgName("stored")
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(20);
 
 } // namespace
 
