@@ -195,9 +195,9 @@ CREATE TABLE lsh (
     // pages in every commit. Dropping it takes a copy of the table (run with foreign keys
     // off, as v9). entries_story holds joined sightings only, so story_id is no longer a
     // declared foreign key: SQLite cannot check one through a partial index, and deleting
-    // a story would scan every entry (prune deletes a story only when none is left). Retention finds old entries through
-    // the lsh rows (time-ordered, now with
-    // their source) instead of entries_source_time, which cost the same. The lsh rows are
+    // a story would scan every entry (prune deletes a story only when none is left).
+    // Retention finds old entries through the lsh rows (time-ordered, now with their
+    // source) instead of entries_source_time, which cost the same. The lsh rows are
     // rebuilt in C++.
     R"sql(
 CREATE TABLE entries_v10 (

@@ -135,9 +135,10 @@ TEST_F(UrlLookups, AnotherWritersEntryIsFoundByUrl) {
   ASSERT_TRUE(ex.has_value());
   EXPECT_EQ(ex->entry.id, "b1");
   // The other writer's item is known by its identity too: not new when B lists it again.
-  const auto again = put("B", {item("b1", "Guild Opens Talks on Digital Replicas",
-                                    "https://b.example/replicas", at(2))},
-                         at(4));
+  const auto again = put(
+      "B",
+      {item("b1", "Guild Opens Talks on Digital Replicas", "https://b.example/replicas", at(2))},
+      at(4));
   EXPECT_EQ(again.unchanged_entries, 1);
   EXPECT_EQ(again.new_entries, 0);
   EXPECT_TRUE(m_store.explain("b1").has_value()); // by guid, through the identity index
