@@ -21,6 +21,11 @@ if "BM_PugixmlExtractFloor" in med:
     floor = med["BM_PugixmlExtractFloor"]
     print("%-22s %8.1f MB/s  (copy, in-place parse, plain extract: no normalisation)" % ("pugixml extract floor", floor["bytes_per_second"] / 1e6))
     print("extract floor / bare pugixml: %.2f" % (floor["bytes_per_second"] / bare["bytes_per_second"]))
+if "BM_PugixmlRequiredFloor" in med:
+    req = med["BM_PugixmlRequiredFloor"]
+    print("%-22s %8.1f MB/s  (floor + UTF-8/'&' validation + dates: what issue 3 requires)" % ("pugixml required floor", req["bytes_per_second"] / 1e6))
+    print("required floor / bare pugixml: %.2f" % (req["bytes_per_second"] / bare["bytes_per_second"]))
+    print("parse_feed / required floor: %.2f" % (ours["bytes_per_second"] / req["bytes_per_second"]))
 if "BM_PugixmlDomInPlace" in med:
     inplace = med["BM_PugixmlDomInPlace"]
     print("%-22s %8.1f MB/s  (copy made outside the timed region)" % ("pugixml DOM in place", inplace["bytes_per_second"] / 1e6))
