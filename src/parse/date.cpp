@@ -11,6 +11,7 @@ using detail::date_scan::is_space;
 using detail::date_scan::parse_asctime;
 using detail::date_scan::parse_iso8601;
 using detail::date_scan::parse_rfc822;
+using detail::date_scan::parse_slashed;
 using detail::date_scan::parse_w3dtf;
 
 std::optional<Timestamp> parse_date(std::string_view s) {
@@ -39,7 +40,11 @@ std::optional<Timestamp> parse_date(std::string_view s) {
   if (auto t = parse_iso8601(s)) {
     return t;
   }
-  return parse_asctime(s);
+  if (auto t = parse_asctime(s)) {
+    return t;
+  }
+  // Last: a date any earlier parser reads keeps the reading feedparser gives it.
+  return parse_slashed(s);
 }
 
 } // namespace reelfeed::parse

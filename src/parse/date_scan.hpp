@@ -169,5 +169,6 @@ std::optional<Timestamp> parse_w3dtf(std::string_view in);
 std::optional<Timestamp> parse_rfc822(std::string_view in);
 std::optional<Timestamp> parse_iso8601(std::string_view s);
 std::optional<Timestamp> parse_asctime(std::string_view s);
+std::optional<Timestamp> parse_slashed(std::string_view s);
 
 } // namespace reelfeed::parse::detail::date_scan

@@ -151,4 +151,68 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
   // feedparser normalises out-of-range fields through mktime; only accept valid ones.
   return make_utc(num(s.substr(0, 4)), mo, d, h, mi, se, off);
 }
+/// "YYYY/M/D[ H:MM[:SS]][ zone]" and the same with '.' (Asian and European CMSs). Not in
+/// feedparser's chain, which reads every such date as November 1st of its year; the date the
+/// text names is better than that or null. The separator must be the same twice, a zone is
+/// "+HHMM", "+HH:MM" or a name zone_hours() knows, and no zone means UTC.
+std::optional<Timestamp> parse_slashed(std::string_view s) {
+  std::size_t p = 0;
+  auto number = [&](std::size_t min, std::size_t max, int& out) {
+    const std::size_t from = p;
+    while (p < s.size() && p - from < max && s[p] >= '0' && s[p] <= '9') {
+      ++p;
+    }
+    if (p - from < min) {
+      return false;
+    }
+    out = num(s.substr(from, p - from));
+    return true;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  if (!number(4, 4, y) || p >= s.size() || (s[p] != '/' && s[p] != '.')) {
+    return std::nullopt;
+  }
+  const char sep = s[p++];
+  if (!number(1, 2, mo) || p >= s.size() || s[p++] != sep || !number(1, 2, d)) {
+    return std::nullopt;
+  }
+  std::int64_t off = 0;
+  if (p < s.size()) {
+    if (!is_space(s[p]) && s[p] != 'T') {
+      return std::nullopt;
+    }
+    while (p < s.size() && (is_space(s[p]) || s[p] == 'T')) {
+      ++p;
+    }
+    if (!number(1, 2, h) || p >= s.size() || s[p++] != ':' || !number(2, 2, mi)) {
+      return std::nullopt;
+    }
+    if (p < s.size() && s[p] == ':') {
+      ++p;
+      if (!number(2, 2, se)) {
+        return std::nullopt;
+      }
+    }
+    while (p < s.size() && is_space(s[p])) {
+      ++p;
+    }
+    const std::string_view zone = s.substr(p);
+    if (!zone.empty()) {
+      if ((zone[0] == '+' || zone[0] == '-') &&
+          (zone.size() == 5 || (zone.size() == 6 && zone[3] == ':'))) {
+        const std::string_view hh = zone.substr(1, 2);
+        const std::string_view mm = zone.substr(zone.size() - 2);
+        if (!all_digits(hh) || !all_digits(mm)) {
+          return std::nullopt;
+        }
+        off = (num(hh) * 60 + num(mm)) * (zone[0] == '-' ? -1 : 1);
+      } else if (const auto hours = zone_hours(Lowered(zone).view())) {
+        off = *hours * 60;
+      } else {
+        return std::nullopt;
+      }
+    }
+  }
+  return make_utc(y, mo, d, h, mi, se, off);
+}
 } // namespace reelfeed::parse::detail::date_scan

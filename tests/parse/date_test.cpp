@@ -43,6 +43,24 @@ TEST(ParseDate, Asctime) {
   EXPECT_EQ(d("Fri Jul 14 12:00:00 2023"), "2023-07-14T12:00:00Z");
 }
 
+// Not in feedparser's chain (it reads each of these as November 1st of the year): the date
+// the text names, UTC without a zone, and null for anything malformed.
+TEST(ParseDate, SlashedAndDottedDates) {
+  EXPECT_EQ(d("2020/1/10 14:33:00"), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("2020/01/10 14:33"), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("2020/01/10"), "2020-01-10T00:00:00Z");
+  EXPECT_EQ(d("2020.01.10 9:05"), "2020-01-10T09:05:00Z");
+  EXPECT_EQ(d("2020/01/10 14:33:00 +0900"), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("2020/01/10 14:33:00 -05:30"), "2020-01-10T20:03:00Z");
+  EXPECT_EQ(d("2020/01/10 14:33:00 GMT"), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("2020/01/10 14:33:00 XYZ"), "null"); // unknown zone: the instant is unknown
+  EXPECT_EQ(d("2020/01.10"), "null");              // mixed separators
+  EXPECT_EQ(d("2020/02/30"), "null");              // no such day
+  EXPECT_EQ(d("2020/01/10 25:00"), "null");
+  EXPECT_EQ(d("2020/01/10 14"), "null");
+  EXPECT_EQ(d("20/01/10"), "null"); // day-first or year-first: ambiguous, not guessed
+}
+
 TEST(ParseDate, UnparseableIsNull) {
   EXPECT_EQ(d(""), "null");
   EXPECT_EQ(d("   "), "null");
