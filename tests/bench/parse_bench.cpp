@@ -162,47 +162,41 @@ constexpr unsigned k_parse_options = pugi::parse_cdata | pugi::parse_escapes |
                                      pugi::parse_wconv_attribute | pugi::parse_eol |
                                      pugi::parse_ws_pcdata;
 
-/// The floor of any pugixml-based parse_feed: the copy it parses in place (with the options
-/// parse_feed passes), then the plain extract loop, no dates. Informational: it bounds what a
-/// fast path can reach (the issue quotes ~70% of the bare parse for a loop that does not copy
-/// the bodies; research/perf-anchors.md measured 0.62 with them).
-void BM_PugixmlExtractFloor(benchmark::State& state) {
+/// Both floors: per feed, the copy parse_feed parses in place (with the options it passes),
+/// then the plain extract loop. `required` adds what issue 3 asks of every document before
+/// any field is normalised: the copy validates UTF-8 and checks every '&' outside CDATA
+/// (points 4 and 5, parse_feed's own one-pass scan), and dates are parsed to UTC (point 6).
+void extract_floor(benchmark::State& state, bool required) {
   if (!ready(state)) {
     return;
   }
   for (auto _ : state) {
     for (const auto& f : corpus().feeds) {
       auto buf = std::make_unique_for_overwrite<char[]>(f.size());
-      std::memcpy(buf.get(), f.data(), f.size());
+      if (required) {
+        benchmark::DoNotOptimize(reelfeed::parse::detail::copy_scan(f, buf.get()));
+      } else {
+        std::memcpy(buf.get(), f.data(), f.size());
+      }
       pugi::xml_document doc;
       doc.load_buffer_inplace(buf.get(), f.size(), k_parse_options, pugi::encoding_utf8);
-      const reelfeed::Feed feed = plain_extract(doc, false);
+      const reelfeed::Feed feed = plain_extract(doc, required);
       benchmark::DoNotOptimize(feed.entries.data());
     }
   }
   report(state);
 }
 
-/// The same floor plus the two things issue 3 requires of every document before any field is
-/// normalised: the copy validates UTF-8 and checks every '&' outside CDATA (points 4 and 5,
-/// parse_feed's own one-pass scan), and dates are parsed to UTC (point 6). Informational: no
-/// pugixml-based parser that keeps those points can be faster than this loop.
+/// The floor of any pugixml-based parse_feed, with nothing validated. Informational: the issue
+/// quotes ~70% of the bare parse for such a loop that does not copy the bodies;
+/// research/perf-anchors.md measured 0.62 with them.
+void BM_PugixmlExtractFloor(benchmark::State& state) {
+  extract_floor(state, false);
+}
+
+/// Informational: no pugixml-based parser that keeps issue 3's points 4-6 can be faster.
 void BM_PugixmlRequiredFloor(benchmark::State& state) {
-  if (!ready(state)) {
-    return;
-  }
-  for (auto _ : state) {
-    for (const auto& f : corpus().feeds) {
-      auto buf = std::make_unique_for_overwrite<char[]>(f.size());
-      const reelfeed::parse::detail::Scan scan = reelfeed::parse::detail::copy_scan(f, buf.get());
-      benchmark::DoNotOptimize(scan);
-      pugi::xml_document doc;
-      doc.load_buffer_inplace(buf.get(), f.size(), k_parse_options, pugi::encoding_utf8);
-      const reelfeed::Feed feed = plain_extract(doc, true);
-      benchmark::DoNotOptimize(feed.entries.data());
-    }
-  }
-  report(state);
+  extract_floor(state, true);
 }
 
 /// reelfeed: bytes -> normalised Feed (encoding, repair, parse, every field, dates).
