@@ -83,8 +83,10 @@ std::optional<Timestamp> parse_rfc822(std::string_view in) {
       tzh = -tzh;
       tzm = -tzm;
     }
+  } else if (const auto hours = zone_hours(zone)) {
+    tzh = *hours;
   } else {
-    tzh = zone_hours(zone).value_or(0);
+    tzm = extra_zone_minutes(zone).value_or(0); // feedparser: an unknown zone is UTC
   }
   return make_utc(year, month, day, hms[0], hms[1], hms[2], tzh * 60 + tzm);
 }

@@ -152,6 +152,29 @@ inline std::optional<std::int64_t> zone_hours(std::string_view name) {
   return std::nullopt;
 }
 
+/// Offsets, in minutes, of zone names feedparser does not know (it reads them as UTC: a
+/// Japanese feed's "JST" dates would be 9 hours late). Only names with one meaning in feeds:
+/// IST, BST and the like name several zones and stay UTC, as in feedparser. `name` is
+/// lower-case.
+inline std::optional<std::int64_t> extra_zone_minutes(std::string_view name) {
+  struct Z {
+    std::string_view n;
+    int minutes;
+  };
+  static constexpr std::array<Z, 21> k_zones = {{
+      {"jst", 540},  {"kst", 540},   {"hkt", 480},   {"sgt", 480},  {"awst", 480}, {"acst", 570},
+      {"acdt", 630}, {"aest", 600},  {"aedt", 660},  {"nzst", 720}, {"nzdt", 780}, {"msk", 180},
+      {"eet", 120},  {"eest", 180},  {"cet", 60},    {"cest", 120}, {"wet", 0},    {"west", 60},
+      {"hst", -600}, {"akst", -540}, {"akdt", -480},
+  }};
+  for (const auto& z : k_zones) {
+    if (z.n == name) {
+      return z.minutes;
+    }
+  }
+  return std::nullopt;
+}
+
 inline int month_of(std::string_view s) {
   static constexpr std::array<std::string_view, 12> k_months = {
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};

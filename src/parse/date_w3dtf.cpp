@@ -154,7 +154,7 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
 /// "YYYY/M/D[ H:MM[:SS]][ zone]" and the same with '.' (Asian and European CMSs). Not in
 /// feedparser's chain, which reads every such date as November 1st of its year; the date the
 /// text names is better than that or null. The separator must be the same twice, a zone is
-/// "+HHMM", "+HH:MM" or a name zone_hours() knows, and no zone means UTC.
+/// "+HHMM", "+HH:MM" or a known name, and no zone means UTC.
 std::optional<Timestamp> parse_slashed(std::string_view s) {
   std::size_t p = 0;
   auto number = [&](std::size_t min, std::size_t max, int& out) {
@@ -206,8 +206,10 @@ std::optional<Timestamp> parse_slashed(std::string_view s) {
           return std::nullopt;
         }
         off = (num(hh) * 60 + num(mm)) * (zone[0] == '-' ? -1 : 1);
-      } else if (const auto hours = zone_hours(Lowered(zone).view())) {
+      } else if (const Lowered name(zone); const auto hours = zone_hours(name.view())) {
         off = *hours * 60;
+      } else if (const auto minutes = extra_zone_minutes(name.view())) {
+        off = *minutes;
       } else {
         return std::nullopt;
       }

@@ -43,6 +43,21 @@ TEST(ParseDate, Asctime) {
   EXPECT_EQ(d("Fri Jul 14 12:00:00 2023"), "2023-07-14T12:00:00Z");
 }
 
+// Zone names feedparser does not know, which it reads as UTC: the offsets they name. Names
+// with several meanings (IST, BST) and unknown ones stay UTC, as in feedparser.
+TEST(ParseDate, NamedZonesBeyondFeedparsers) {
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 JST"), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 cet"), "2020-01-10T13:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jul 2020 14:33:00 CEST"), "2020-07-10T12:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 ACST"), "2020-01-10T05:03:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 HST"), "2020-01-11T00:33:00Z");
+  EXPECT_EQ(d("Fri Jan 10 14:33:00 AEDT 2020"), "2020-01-10T03:33:00Z"); // date(1)
+  EXPECT_EQ(d("2020/01/10 14:33 KST"), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 EST"), "2020-01-10T19:33:00Z"); // feedparser's table
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 IST"), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 XYZ"), "2020-01-10T14:33:00Z");
+}
+
 // Not in feedparser's chain (it reads each of these as November 1st of the year): the date
 // the text names, UTC without a zone, and null for anything malformed.
 TEST(ParseDate, SlashedAndDottedDates) {
