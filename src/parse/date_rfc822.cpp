@@ -105,4 +105,113 @@ std::optional<Timestamp> parse_asctime(std::string_view s) {
   }
   return parse_rfc822(joined);
 }
+
+/// "[Weekday,] Month D[,] YYYY[ at| -][ H:MM[:SS][ am|pm][ zone]]", the US long form of
+/// hand-made feeds, and RFC 822 with no space after the weekday's comma. Both are null in
+/// feedparser; they run after its whole chain. Anything left over makes the date null.
+std::optional<Timestamp> parse_month_first(std::string_view in) {
+  const Lowered lowered(in);
+  std::string text(lowered.view());
+  if (const auto comma = text.find(',');
+      comma != std::string::npos && comma + 1 < text.size() && !is_space(text[comma + 1])) {
+    // "fri,10 jan 2020 ..." is RFC 822 once spaced (built anew: g++ 12 warns, wrongly, on
+    // an insert into a string here).
+    std::string spaced;
+    spaced.append(text, 0, comma + 1);
+    spaced += ' ';
+    spaced.append(text, comma + 1);
+    if (auto t = parse_rfc822(spaced)) {
+      return t;
+    }
+  }
+  for (char& c : text) {
+    if (c == ',') {
+      c = ' ';
+    }
+  }
+  Parts parts = split_ws(text);
+  std::size_t i = 0;
+  auto word_is_month = [](std::string_view w) {
+    static constexpr std::array<std::string_view, 12> k_names = {
+        "january", "february", "march",     "april",   "may",      "june",
+        "july",    "august",   "september", "october", "november", "december"};
+    if (w.ends_with('.')) {
+      w.remove_suffix(1);
+    }
+    const int m = month_of(w);
+    if (m == 0 || w.size() < 3 ||
+        w != k_names[static_cast<std::size_t>(m - 1)].substr(0, w.size())) {
+      return 0;
+    }
+    return m;
+  };
+  if (i < parts.size() && word_is_month(parts[i]) == 0 && parts[i].size() >= 3 &&
+      (parts[i].substr(0, 3) == "mon" || parts[i].substr(0, 3) == "tue" ||
+       parts[i].substr(0, 3) == "wed" || parts[i].substr(0, 3) == "thu" ||
+       parts[i].substr(0, 3) == "fri" || parts[i].substr(0, 3) == "sat" ||
+       parts[i].substr(0, 3) == "sun")) {
+    ++i; // a weekday name; the date itself decides the day
+  }
+  if (i + 3 > parts.size()) {
+    return std::nullopt;
+  }
+  const int month = word_is_month(parts[i]);
+  std::string_view day_text = parts[i + 1];
+  for (std::string_view suffix : {"st", "nd", "rd", "th"}) {
+    if (day_text.ends_with(suffix)) {
+      day_text.remove_suffix(2);
+      break;
+    }
+  }
+  std::int64_t day = 0, year = 0;
+  if (month == 0 || day_text.empty() || day_text.size() > 2 || !py_int(day_text, day) ||
+      parts[i + 2].size() != 4 || !py_int(parts[i + 2], year)) {
+    return std::nullopt;
+  }
+  i += 3;
+  if (i < parts.size() && (parts[i] == "at" || parts[i] == "-")) {
+    ++i;
+  }
+  std::int64_t hms[3] = {0, 0, 0};
+  std::int64_t offset = 0;
+  if (i < parts.size()) {
+    const Parts tp = split_char(parts[i], ':');
+    if (tp.size() < 2 || tp.size() > 3 || tp[1].size() != 2 || tp[0].empty() || tp[0].size() > 2) {
+      return std::nullopt;
+    }
+    for (std::size_t k = 0; k < tp.size(); ++k) {
+      if (!py_int(tp[k], hms[k])) {
+        return std::nullopt;
+      }
+    }
+    ++i;
+    if (i < parts.size() && (parts[i] == "am" || parts[i] == "pm")) {
+      if (hms[0] < 1 || hms[0] > 12) {
+        return std::nullopt;
+      }
+      hms[0] = hms[0] % 12 + (parts[i] == "pm" ? 12 : 0);
+      ++i;
+    }
+    if (i < parts.size()) {
+      const std::string_view zone = parts[i++];
+      if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 5) {
+        std::int64_t hh = 0, mm = 0;
+        if (!py_int(zone.substr(1, 2), hh) || !py_int(zone.substr(3, 2), mm)) {
+          return std::nullopt;
+        }
+        offset = (hh * 60 + mm) * (zone[0] == '-' ? -1 : 1);
+      } else if (const auto hours = zone_hours(zone)) {
+        offset = *hours * 60;
+      } else if (const auto minutes = extra_zone_minutes(zone)) {
+        offset = *minutes;
+      } else {
+        return std::nullopt;
+      }
+    }
+  }
+  if (i != parts.size()) {
+    return std::nullopt;
+  }
+  return make_utc(year, month, day, hms[0], hms[1], hms[2], offset);
+}
 } // namespace reelfeed::parse::detail::date_scan

@@ -76,6 +76,22 @@ TEST(ParseDate, SlashedAndDottedDates) {
   EXPECT_EQ(d("20/01/10"), "null"); // day-first or year-first: ambiguous, not guessed
 }
 
+// The US long form of hand-made feeds, and RFC 822 missing the space after its comma: null in
+// feedparser, the date they name here; leftovers and impossible clocks stay null.
+TEST(ParseDate, MonthFirstAndUnspacedComma) {
+  EXPECT_EQ(d("January 10, 2020"), "2020-01-10T00:00:00Z");
+  EXPECT_EQ(d("Jan 10, 2020 2:33 PM"), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("Friday, January 10, 2020 at 12:05 am"), "2020-01-10T00:05:00Z");
+  EXPECT_EQ(d("Sept. 3rd, 2021 - 09:15:30 PST"), "2021-09-03T17:15:30Z");
+  EXPECT_EQ(d("March 10 2020 14:33 +0200"), "2020-03-10T12:33:00Z");
+  EXPECT_EQ(d("Fri,10 Jan 2020 14:33:00 GMT"), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("January 10, 2020 13:00 pm"), "null"); // 13 pm
+  EXPECT_EQ(d("January 10, 2020 at noon"), "null");
+  EXPECT_EQ(d("Janitor 10, 2020"), "null");
+  EXPECT_EQ(d("January 10, 20"), "null");
+  EXPECT_EQ(d("January 32, 2020"), "null");
+}
+
 TEST(ParseDate, UnparseableIsNull) {
   EXPECT_EQ(d(""), "null");
   EXPECT_EQ(d("   "), "null");
