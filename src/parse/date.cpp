@@ -11,8 +11,8 @@ using detail::date_scan::is_space;
 using detail::date_scan::parse_asctime;
 using detail::date_scan::parse_iso8601;
 using detail::date_scan::parse_month_first;
+using detail::date_scan::parse_numeric_date;
 using detail::date_scan::parse_rfc822;
-using detail::date_scan::parse_slashed;
 using detail::date_scan::parse_w3dtf;
 
 std::optional<Timestamp> parse_date(std::string_view s) {
@@ -45,7 +45,7 @@ std::optional<Timestamp> parse_date(std::string_view s) {
     return t;
   }
   // Last: a date any earlier parser reads keeps the reading feedparser gives it.
-  if (auto t = parse_slashed(s)) {
+  if (auto t = parse_numeric_date(s)) {
     return t;
   }
   return parse_month_first(s);

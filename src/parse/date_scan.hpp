@@ -193,7 +193,7 @@ std::optional<Timestamp> parse_rfc822(std::string_view in);
 std::optional<Timestamp> parse_iso8601(std::string_view s);
 std::optional<Timestamp> parse_asctime(std::string_view s);
 // Sloppy forms feedparser has no parser for, tried after its chain.
-std::optional<Timestamp> parse_slashed(std::string_view s);
+std::optional<Timestamp> parse_numeric_date(std::string_view s);
 std::optional<Timestamp> parse_month_first(std::string_view in);
 
 } // namespace reelfeed::parse::detail::date_scan

@@ -151,11 +151,12 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
   // feedparser normalises out-of-range fields through mktime; only accept valid ones.
   return make_utc(num(s.substr(0, 4)), mo, d, h, mi, se, off);
 }
-/// "YYYY/M/D[ H:MM[:SS]][ zone]" and the same with '.' (Asian and European CMSs). Not in
-/// feedparser's chain, which reads every such date as November 1st of its year; the date the
-/// text names is better than that or null. The separator must be the same twice, a zone is
+/// "YYYY/M/D[ H:MM[:SS]][ zone]", the same with '.', and "D.M.YYYY[ ...]" (Asian and European
+/// CMSs). Not in feedparser's chain, which reads most of them as November 1st of the year;
+/// the date the text names is better than that or null. The separator must be the same twice, a
+/// zone is
 /// "+HHMM", "+HH:MM" or a known name, and no zone means UTC.
-std::optional<Timestamp> parse_slashed(std::string_view s) {
+std::optional<Timestamp> parse_numeric_date(std::string_view s) {
   std::size_t p = 0;
   auto number = [&](std::size_t min, std::size_t max, int& out) {
     const std::size_t from = p;
@@ -169,12 +170,26 @@ std::optional<Timestamp> parse_slashed(std::string_view s) {
     return true;
   };
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-  if (!number(4, 4, y) || p >= s.size() || (s[p] != '/' && s[p] != '.')) {
-    return std::nullopt;
+  std::size_t lead = 0;
+  while (lead < s.size() && s[lead] >= '0' && s[lead] <= '9') {
+    ++lead;
   }
-  const char sep = s[p++];
-  if (!number(1, 2, mo) || p >= s.size() || s[p++] != sep || !number(1, 2, d)) {
-    return std::nullopt;
+  if (lead == 1 || lead == 2) {
+    number(1, 2, d);
+    // "D.M.YYYY": day first, as dots are written in Germany, Russia and their neighbours.
+    // With slashes the order is the writer's habit (10/01 is October or January): null.
+    if (p >= s.size() || s[p++] != '.' || !number(1, 2, mo) || p >= s.size() || s[p++] != '.' ||
+        !number(4, 4, y)) {
+      return std::nullopt;
+    }
+  } else {
+    if (!number(4, 4, y) || p >= s.size() || (s[p] != '/' && s[p] != '.')) {
+      return std::nullopt;
+    }
+    const char sep = s[p++];
+    if (!number(1, 2, mo) || p >= s.size() || s[p++] != sep || !number(1, 2, d)) {
+      return std::nullopt;
+    }
   }
   std::int64_t off = 0;
   if (p < s.size()) {

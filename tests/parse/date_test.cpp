@@ -74,6 +74,11 @@ TEST(ParseDate, SlashedAndDottedDates) {
   EXPECT_EQ(d("2020/01/10 25:00"), "null");
   EXPECT_EQ(d("2020/01/10 14"), "null");
   EXPECT_EQ(d("20/01/10"), "null"); // day-first or year-first: ambiguous, not guessed
+  EXPECT_EQ(d("10.01.2020 14:33"), "2020-01-10T14:33:00Z"); // dots: day first
+  EXPECT_EQ(d("1.2.2020"), "2020-02-01T00:00:00Z");
+  EXPECT_EQ(d("10/01/2020"), "null"); // slashes: October or January
+  EXPECT_EQ(d("10.01.20"), "null");
+  EXPECT_EQ(d("123.01.2020"), "null");
 }
 
 // The US long form of hand-made feeds, and RFC 822 missing the space after its comma: null in
