@@ -142,4 +142,13 @@ Feed parse_xml(std::string_view utf8,
                const Scan& scan = {});
 Feed parse_json(std::string_view bytes);
 
+// ---- html_page.cpp ---------------------------------------------------------------------
+/// A doctype or <html> tag in the first KB.
+bool is_html_page(std::string_view bytes);
+/// The feeds a page's <link rel="alternate" type="application/rss+xml"...> name, resolved
+/// against base_url, in page order, without repeats.
+std::vector<std::string> advertised_feeds(std::string_view html, std::string_view base_url);
+/// The Error message for an HTML page: the feeds it names, or that it names none.
+std::string html_page_error(std::string_view bytes, std::string_view base_url);
+
 } // namespace reelfeed::parse::detail

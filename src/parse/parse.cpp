@@ -21,8 +21,15 @@ Feed parse_feed(std::string_view bytes, const Options& options) {
   detail::Decoded dec = detail::decode_xml(bytes, options.content_type, warnings);
   const std::string_view text =
       dec.borrowed ? bytes.substr(dec.offset) : std::string_view(dec.text);
-  return detail::parse_xml(text, dec.utf8, options, std::move(warnings), dec.scratch.get(),
-                           dec.scan);
+  try {
+    return detail::parse_xml(text, dec.utf8, options, std::move(warnings), dec.scratch.get(),
+                             dec.scan);
+  } catch (const Error&) {
+    if (detail::is_html_page(text)) { // a site's address given for its feed's
+      throw Error(detail::html_page_error(text, options.base_url));
+    }
+    throw;
+  }
 }
 
 } // namespace reelfeed::parse

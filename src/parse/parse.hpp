@@ -17,7 +17,8 @@ struct Options {
   std::string base_url;     ///< document URL: base for relative links
 };
 
-/// Thrown when the bytes are not a feed at all (HTML page, empty, unrecoverable).
+/// Thrown when the bytes are not a feed at all (HTML page, empty, unrecoverable). For an HTML
+/// page, what() names the feeds the page links to (rel="alternate"), resolved against base_url.
 class Error : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;

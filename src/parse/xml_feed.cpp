@@ -284,8 +284,12 @@ Feed parse_xml(std::string_view utf8,
     ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   }
   const bool cdf = root_name == "channel";
-  if (!root || (!cdf && engine.version.empty() && engine.entries.empty() && feed.title.empty() &&
-                feed.link.empty())) {
+  // An <html> document with no entries is a web page even when it has a <title> or a <link>
+  // the engine read as the feed's: a source pointed at a site, not at its feed.
+  const bool page = root_name == "html" && engine.version.empty() && engine.entries.empty();
+  if (!root || page ||
+      (!cdf && engine.version.empty() && engine.entries.empty() && feed.title.empty() &&
+       feed.link.empty())) {
     throw Error(res ? "no RSS, Atom or RDF element" : std::string("") + res.description());
   }
   feed.entries.reserve(engine.entries.size());

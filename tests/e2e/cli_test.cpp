@@ -73,6 +73,8 @@ TEST(CliE2E, ParsePrintsFeedJsonAndRejectsWhatIsNotAFeed) {
       run_reelfeed({"parse", (e2e_data() / "feeds" / "not-a-feed.html").string()});
   EXPECT_EQ(html.exit_code, 1);
   EXPECT_NE(html.err.find("not-a-feed.html"), std::string::npos) << html.err;
+  EXPECT_NE(html.err.find("an HTML page, which names a feed at /variety.xml"), std::string::npos)
+      << html.err;
   const CmdResult missing = run_reelfeed({"parse", "/no/such/file.xml"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("cannot read"), std::string::npos);

@@ -153,6 +153,9 @@ TEST_F(DaemonE2E, KeepsServingWhenOneSourceFailsAndSigintStops) {
   ASSERT_TRUE(daemon.wait_log("source=Broken", k_wait)) << daemon.log();
   ASSERT_TRUE(daemon.wait_log("source=Missing", k_wait)) << daemon.log();
   EXPECT_NE(daemon.log().find("not a feed"), std::string::npos) << daemon.log();
+  // The page's own feed link, made absolute, is what the user should have configured.
+  EXPECT_NE(daemon.log().find("names a feed at " + m_feeds.url("/variety.xml")), std::string::npos)
+      << daemon.log();
   daemon.signal(SIGINT);
   const std::optional<int> code = daemon.wait_exit(k_wait);
   ASSERT_TRUE(code) << daemon.log();
