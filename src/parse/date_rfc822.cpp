@@ -7,7 +7,7 @@
 
 namespace reelfeed::parse::detail::date_scan {
 
-std::optional<Timestamp> parse_rfc822(std::string_view in) {
+std::optional<Timestamp> parse_rfc822(std::string_view in, std::int64_t missing) {
   const Lowered lowered(in);
   const std::string_view low = lowered.view();
   Parts parts = split_ws(low);
@@ -83,17 +83,21 @@ std::optional<Timestamp> parse_rfc822(std::string_view in) {
       tzh = -tzh;
       tzm = -tzm;
     }
-  } else if (const auto hours = zone_hours(zone)) {
+  } else if (const auto hours = zone_hours(zone); hours && !zone.empty()) {
     tzh = *hours;
   } else {
-    tzm = extra_zone_minutes(zone).value_or(0); // feedparser: an unknown zone is UTC
+    // No zone (the "0000" or a time appended above) or an unknown name: feedparser reads it
+    // as UTC, `missing` by default.
+    tzm = extra_zone_minutes(zone).value_or(missing);
   }
   return make_utc(year, month, day, hms[0], hms[1], hms[2], tzh * 60 + tzm);
 }
-std::optional<Timestamp> parse_asctime(std::string_view s) {
+std::optional<Timestamp> parse_asctime(std::string_view s, std::int64_t missing) {
   Parts parts = split_ws(s);
   if (parts.size() == 5) {
-    parts.insert(parts.begin() + 4, "+0000");
+    // No zone: a name no table knows, which parse_rfc822 reads as `missing` (feedparser
+    // inserts +0000, the same when `missing` is 0).
+    parts.insert(parts.begin() + 4, "?");
   }
   if (parts.size() != 6) {
     return std::nullopt;
@@ -103,13 +107,13 @@ std::optional<Timestamp> parse_asctime(std::string_view s) {
     joined += parts[i];
     joined += ' ';
   }
-  return parse_rfc822(joined);
+  return parse_rfc822(joined, missing);
 }
 
 /// "[Weekday,] Month D[,] YYYY[ at| -][ H:MM[:SS][ am|pm][ zone]]", the US long form of
 /// hand-made feeds, and RFC 822 with no space after the weekday's comma. Both are null in
 /// feedparser; they run after its whole chain. Anything left over makes the date null.
-std::optional<Timestamp> parse_month_first(std::string_view in) {
+std::optional<Timestamp> parse_month_first(std::string_view in, std::int64_t missing) {
   const Lowered lowered(in);
   std::string text(lowered.view());
   if (const auto comma = text.find(',');
@@ -120,7 +124,7 @@ std::optional<Timestamp> parse_month_first(std::string_view in) {
     spaced.append(text, 0, comma + 1);
     spaced += ' ';
     spaced.append(text, comma + 1);
-    if (auto t = parse_rfc822(spaced)) {
+    if (auto t = parse_rfc822(spaced, missing)) {
       return t;
     }
   }
@@ -173,7 +177,7 @@ std::optional<Timestamp> parse_month_first(std::string_view in) {
     ++i;
   }
   std::int64_t hms[3] = {0, 0, 0};
-  std::int64_t offset = 0;
+  std::int64_t offset = missing;
   if (i < parts.size()) {
     const Parts tp = split_char(parts[i], ':');
     if (tp.size() < 2 || tp.size() > 3 || tp[1].size() != 2 || tp[0].empty() || tp[0].size() > 2) {

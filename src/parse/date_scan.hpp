@@ -187,13 +187,15 @@ inline int month_of(std::string_view s) {
   return 0;
 }
 
-// The parsers of feedparser's handler chain, tried in this order by parse_date.
-std::optional<Timestamp> parse_w3dtf(std::string_view in);
-std::optional<Timestamp> parse_rfc822(std::string_view in);
-std::optional<Timestamp> parse_iso8601(std::string_view s);
-std::optional<Timestamp> parse_asctime(std::string_view s);
+// The parsers of feedparser's handler chain, tried in this order by parse_date. `missing` is
+// the offset, in minutes, of a date that names no zone or one no table here knows (feedparser:
+// 0, UTC); a source's utc_offset sets it.
+std::optional<Timestamp> parse_w3dtf(std::string_view in, std::int64_t missing);
+std::optional<Timestamp> parse_rfc822(std::string_view in, std::int64_t missing);
+std::optional<Timestamp> parse_iso8601(std::string_view s, std::int64_t missing);
+std::optional<Timestamp> parse_asctime(std::string_view s, std::int64_t missing);
 // Sloppy forms feedparser has no parser for, tried after its chain.
-std::optional<Timestamp> parse_numeric_date(std::string_view s);
-std::optional<Timestamp> parse_month_first(std::string_view in);
+std::optional<Timestamp> parse_numeric_date(std::string_view s, std::int64_t missing);
+std::optional<Timestamp> parse_month_first(std::string_view in, std::int64_t missing);
 
 } // namespace reelfeed::parse::detail::date_scan

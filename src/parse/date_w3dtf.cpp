@@ -26,7 +26,7 @@ int num(std::string_view s) {
 }
 } // namespace
 
-std::optional<Timestamp> parse_w3dtf(std::string_view in) {
+std::optional<Timestamp> parse_w3dtf(std::string_view in, std::int64_t missing) {
   const Lowered lowered(in);
   const std::string_view low = lowered.view();
   Parts parts = split_char(low, 't');
@@ -37,7 +37,7 @@ std::optional<Timestamp> parse_w3dtf(std::string_view in) {
       return std::nullopt;
     }
     if (parts.size() == 1) {
-      parts.emplace_back("00:00:00z");
+      parts.emplace_back("00:00:00"); // feedparser appends "00:00:00z": UTC when missing is 0
     }
   } else if (parts.size() > 2) {
     return std::nullopt;
@@ -86,8 +86,10 @@ std::optional<Timestamp> parse_w3dtf(std::string_view in) {
       tzh = -tzh;
       tzm = -tzm;
     }
+  } else if (const auto hours = zone_hours(tz); hours && !tz.empty()) {
+    tzh = *hours;
   } else {
-    tzh = zone_hours(tz).value_or(0);
+    tzm = extra_zone_minutes(tz).value_or(missing); // feedparser: no zone or unknown is UTC
   }
   for (std::size_t i = 0; i < tp.size(); ++i) {
     if (!py_int_float(tp[i], hms[i])) {
@@ -97,7 +99,7 @@ std::optional<Timestamp> parse_w3dtf(std::string_view in) {
   return make_utc(ymd[0], ymd[1], ymd[2], hms[0], hms[1], hms[2], tzh * 60 + tzm);
 }
 /// ISO 8601 "YYYY-?MM-?DD[T]HH:MM[:SS][.f][zone]" prefix match (feedparser's first template).
-std::optional<Timestamp> parse_iso8601(std::string_view s) {
+std::optional<Timestamp> parse_iso8601(std::string_view s, std::int64_t missing) {
   if (s.size() < 8 || !all_digits(s.substr(0, 4))) {
     return std::nullopt;
   }
@@ -120,7 +122,7 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
   const int d = num(s.substr(p, 2));
   p += 2;
   int h = 0, mi = 0, se = 0;
-  std::int64_t off = 0;
+  std::int64_t off = missing;
   std::size_t q = p;
   if (q < s.size() && s[q] == 'T') {
     ++q;
@@ -146,6 +148,8 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
         tm = num(s.substr(q + 4, 2));
       }
       off = (num(s.substr(q + 1, 2)) * 60 + tm) * (s[q] == '-' ? -1 : 1);
+    } else if (q < s.size() && (s[q] == 'Z' || s[q] == 'z')) {
+      off = 0;
     }
   }
   // feedparser normalises out-of-range fields through mktime; only accept valid ones.
@@ -156,7 +160,7 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
 /// the date the text names is better than that or null. The separator must be the same twice, a
 /// zone is
 /// "+HHMM", "+HH:MM" or a known name, and no zone means UTC.
-std::optional<Timestamp> parse_numeric_date(std::string_view s) {
+std::optional<Timestamp> parse_numeric_date(std::string_view s, std::int64_t missing) {
   std::size_t p = 0;
   auto number = [&](std::size_t min, std::size_t max, int& out) {
     const std::size_t from = p;
@@ -191,7 +195,7 @@ std::optional<Timestamp> parse_numeric_date(std::string_view s) {
       return std::nullopt;
     }
   }
-  std::int64_t off = 0;
+  std::int64_t off = missing;
   if (p < s.size()) {
     if (!is_space(s[p]) && s[p] != 'T') {
       return std::nullopt;

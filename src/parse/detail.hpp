@@ -140,7 +140,7 @@ Feed parse_xml(std::string_view utf8,
                std::vector<std::string> warnings,
                char* inplace = nullptr,
                const Scan& scan = {});
-Feed parse_json(std::string_view bytes);
+Feed parse_json(std::string_view bytes, int missing_zone_minutes);
 
 // ---- html_page.cpp ---------------------------------------------------------------------
 /// A doctype or <html> tag in the first KB.

@@ -39,7 +39,7 @@ std::string author_of(const json& item, bool v11) {
   return {};
 }
 
-Entry to_entry(const json& it, bool v11) {
+Entry to_entry(const json& it, bool v11, int missing_zone) {
   Entry e;
   if (const auto id = it.find("id"); id != it.end()) {
     if (id->is_string()) {
@@ -50,8 +50,8 @@ Entry to_entry(const json& it, bool v11) {
   }
   e.title = collapse_ws(str(it, "title"));
   e.link = std::string(trim(str(it, "url")));
-  e.published = parse_date(str(it, "date_published"));
-  e.updated = parse_date(str(it, "date_modified"));
+  e.published = parse_date(str(it, "date_published"), missing_zone);
+  e.updated = parse_date(str(it, "date_modified"), missing_zone);
   e.author = author_of(it, v11);
   if (const std::string s = str(it, "summary"); !trim(s).empty()) {
     e.summary = html_escape(s);
@@ -112,7 +112,7 @@ Entry to_entry(const json& it, bool v11) {
 
 } // namespace
 
-Feed parse_json(std::string_view bytes) {
+Feed parse_json(std::string_view bytes, int missing_zone_minutes) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
     bytes.remove_prefix(3);
   }
@@ -142,7 +142,7 @@ Feed parse_json(std::string_view bytes) {
   feed.link = std::string(trim(str(doc, "home_page_url")));
   for (const auto& it : *items) {
     if (it.is_object()) {
-      feed.entries.push_back(to_entry(it, v11));
+      feed.entries.push_back(to_entry(it, v11, missing_zone_minutes));
     }
   }
   return feed;

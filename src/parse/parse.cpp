@@ -12,7 +12,7 @@ Feed parse_feed(std::string_view bytes, const Options& options) {
   }
   head = detail::trim(head);
   if (!head.empty() && head.front() == '{') {
-    return detail::parse_json(bytes);
+    return detail::parse_json(bytes, options.missing_zone_minutes);
   }
   if (detail::trim(bytes).empty()) {
     throw Error("empty document");

@@ -15,6 +15,9 @@ namespace reelfeed::parse {
 struct Options {
   std::string content_type; ///< HTTP Content-Type, for its charset (RFC 7303 precedence)
   std::string base_url;     ///< document URL: base for relative links
+  /// Offset from UTC, in minutes, of dates that name no zone (or a zone name unknown here):
+  /// a source's utc_offset. feedparser, and the default, read them as UTC.
+  int missing_zone_minutes = 0;
 };
 
 /// Thrown when the bytes are not a feed at all (HTML page, empty, unrecoverable). For an HTML
@@ -28,8 +31,10 @@ public:
 
 /// Parses a feed date the way feedparser does: W3C-DTF / RFC 3339 / ISO 8601, RFC 822 and
 /// its sloppy variants (named zones, 2-digit years, missing seconds or weekday), asctime.
-/// Dates without a zone are UTC. nullopt when unparseable (never "now", never 1970).
-[[nodiscard]] std::optional<Timestamp> parse_date(std::string_view text);
+/// Dates without a zone (or with an unknown zone name) are at `missing_zone_minutes` from UTC,
+/// UTC by default. nullopt when unparseable (never "now", never 1970).
+[[nodiscard]] std::optional<Timestamp> parse_date(std::string_view text,
+                                                  int missing_zone_minutes = 0);
 
 /// The normalised JSON of shared/tools/FEED_JSON.md (used by `reelfeed parse`).
 [[nodiscard]] std::string to_feed_json(const Feed& feed);

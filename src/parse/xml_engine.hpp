@@ -72,6 +72,8 @@ public:
     m_base = std::move(base);
     m_base_bracket = url_has_bracket(m_base);
   }
+  /// Options::missing_zone_minutes, for the dates of this document.
+  void set_missing_zone(int minutes) { m_missing_zone = minutes; }
   void run(const pugi::xml_document& doc);
 
   std::string version;
@@ -134,6 +136,7 @@ private:
   void split_tags(std::string_view element, const char* scheme);
 
   bool m_doc_utf8;
+  int m_missing_zone = 0;
   // Frames [0, m_top) are open; those above keep their text buffers for reuse.
   std::vector<Frame> m_stack;
   std::size_t m_top = 0;

@@ -273,6 +273,7 @@ Feed parse_xml(std::string_view utf8,
   }
   Engine engine(doc_utf8);
   engine.set_base(options.base_url);
+  engine.set_missing_zone(options.missing_zone_minutes);
   engine.run(doc);
   Feed feed;
   feed.format = format_of(engine.version);

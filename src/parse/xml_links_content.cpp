@@ -91,7 +91,7 @@ void Engine::end_content() {
 void Engine::end_date(bool published) {
   auto v = pop(published ? "published" : "updated");
   Context& c = context();
-  auto t = v ? parse_date(*v) : std::nullopt;
+  auto t = v ? parse_date(*v, m_missing_zone) : std::nullopt;
   if (published) {
     c.has_published = true;
     c.published = t;

@@ -6,8 +6,8 @@
 namespace reelfeed::parse {
 namespace {
 
-std::string d(std::string_view s) {
-  const auto t = parse_date(s);
+std::string d(std::string_view s, int missing_zone_minutes = 0) {
+  const auto t = parse_date(s, missing_zone_minutes);
   return t ? format_rfc3339(*t) : std::string("null");
 }
 
@@ -95,6 +95,69 @@ TEST(ParseDate, MonthFirstAndUnspacedComma) {
   EXPECT_EQ(d("Janitor 10, 2020"), "null");
   EXPECT_EQ(d("January 10, 20"), "null");
   EXPECT_EQ(d("January 32, 2020"), "null");
+}
+
+// A source's utc_offset (here +09:00) places every date that names no zone, or a zone name
+// unknown here, in every layout; a date with its zone keeps it. 0 is feedparser's UTC.
+TEST(ParseDate, OffsetForDatesWithoutAZone) {
+  constexpr int jst = 9 * 60;
+  EXPECT_EQ(d("2020-01-10 14:33:00", jst), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("2020-01-10T14:33", jst), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("2020-01-10", jst), "2020-01-09T15:00:00Z"); // midnight there
+  EXPECT_EQ(d("10 Jan 2020 14:33", jst), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("Fri Jan 10 14:33:00 2020", jst), "2020-01-10T05:33:00Z"); // asctime
+  EXPECT_EQ(d("20200110T14:33:00", jst), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("2020/01/10 14:33", jst), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("January 10, 2020 2:33 pm", jst), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00", jst), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 IST", jst), "2020-01-10T05:33:00Z"); // ambiguous name
+  EXPECT_EQ(d("2020-01-10T14:33:00Z", jst), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("20200110T14:33:00Z", jst), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 GMT", jst), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 EST", jst), "2020-01-10T19:33:00Z");
+  EXPECT_EQ(d("2020-01-10T14:33:00+01:00", jst), "2020-01-10T13:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00 CET", jst), "2020-01-10T13:33:00Z");
+  EXPECT_EQ(d("2020-01-10 14:33", -5 * 60), "2020-01-10T19:33:00Z");
+}
+
+// RFC 822 with a weekday and no zone: one part short for feedparser's split (null there).
+TEST(ParseDate, Rfc822WithWeekdayAndNoZone) {
+  EXPECT_EQ(d("Fri, 10 Jan 2020 14:33:00"), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("Friday, 10 January 2020 14:33"), "2020-01-10T14:33:00Z");
+  EXPECT_EQ(d("Fri, 10 Jan"), "null");
+}
+
+// Options::missing_zone_minutes reaches the dates of RSS, Atom and JSON Feed entries.
+TEST(ParseDate, FeedOptionsOffsetReachesEveryFormat) {
+  Options jst;
+  jst.missing_zone_minutes = 9 * 60;
+  const Feed rss = parse_feed("<rss version=\"2.0\"><channel><title>t</title><item><title>a"
+                              "</title><pubDate>Fri, 10 Jan 2020 14:33:00</pubDate></item>"
+                              "<item><title>b</title><pubDate>Fri, 10 Jan 2020 14:33:00 GMT"
+                              "</pubDate></item></channel></rss>",
+                              jst);
+  ASSERT_EQ(rss.entries.size(), 2u);
+  EXPECT_EQ(format_rfc3339(rss.entries[0].published.value()), "2020-01-10T05:33:00Z");
+  EXPECT_EQ(format_rfc3339(rss.entries[1].published.value()), "2020-01-10T14:33:00Z");
+  const Feed atom = parse_feed("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+                               "<entry><id>x</id><title>a</title><updated>2020-01-10T14:33:00"
+                               "</updated></entry></feed>",
+                               jst);
+  ASSERT_EQ(atom.entries.size(), 1u);
+  EXPECT_EQ(format_rfc3339(atom.entries[0].updated.value()), "2020-01-10T05:33:00Z");
+  const Feed json =
+      parse_feed(R"({"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [)"
+                 R"({"id": "1", "title": "a", "date_published": "2020-01-10 14:33:00"}]})",
+                 jst);
+  ASSERT_EQ(json.entries.size(), 1u);
+  EXPECT_EQ(format_rfc3339(json.entries[0].published.value()), "2020-01-10T05:33:00Z");
+  // The default stays feedparser's UTC.
+  EXPECT_EQ(format_rfc3339(parse_feed(R"({"version": "https://jsonfeed.org/version/1.1", )"
+                                      R"("title": "t", "items": [{"id": "1", "title": "a", )"
+                                      R"("date_published": "2020-01-10 14:33:00"}]})")
+                               .entries.at(0)
+                               .published.value()),
+            "2020-01-10T14:33:00Z");
 }
 
 TEST(ParseDate, UnparseableIsNull) {
