@@ -19,6 +19,9 @@ struct SourceConfig {
   std::optional<Seconds> interval; ///< overrides [poll] interval
   bool enabled = true;
   std::vector<std::string> tags; ///< e.g. "entertainment", "tech": filter priors
+  /// Minutes east of UTC of the feed's dates that name no zone (feedparser, and the default,
+  /// read them as UTC).
+  int utc_offset_minutes = 0;
 };
 
 struct StorageConfig {

@@ -235,7 +235,7 @@ private:
               const fs::path& base_dir,
               std::size_t index) {
     Reader r(table, "source[" + std::to_string(index) + "]", file, m_errors);
-    r.check_keys({"name", "url", "interval", "enabled", "tags"});
+    r.check_keys({"name", "url", "interval", "enabled", "tags", "utc_offset"});
     SourceConfig s;
     bool ok = true;
     if (r.node("name") == nullptr) {
@@ -285,6 +285,15 @@ private:
     }
     r.get("enabled", s.enabled);
     r.get("tags", s.tags);
+    if (std::string offset; r.get("utc_offset", offset, false)) {
+      std::string error;
+      if (const auto minutes = detail::parse_utc_offset(offset, error)) {
+        s.utc_offset_minutes = *minutes;
+      } else {
+        r.error(*r.node("utc_offset"), "utc_offset", error);
+        ok = false;
+      }
+    }
     if (ok) {
       m_config.sources.push_back(std::move(s));
     }

@@ -292,5 +292,31 @@ std::string_view suggest(std::string_view key, std::span<const std::string_view>
   return best_distance <= limit ? best : std::string_view{};
 }
 
+std::optional<int> parse_utc_offset(std::string_view s, std::string& error) {
+  if (s == "UTC" || s == "utc" || s == "Z" || s == "z" || s == "GMT") {
+    return 0;
+  }
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  int hours = -1, minutes = 0;
+  if (s.size() >= 2 && (s[0] == '+' || s[0] == '-')) {
+    const std::string_view rest = s.substr(1);
+    if (rest.size() <= 2 && std::all_of(rest.begin(), rest.end(), digit)) { // "+9", "+09"
+      hours = rest.size() == 1 ? rest[0] - '0' : (rest[0] - '0') * 10 + (rest[1] - '0');
+    } else if ((rest.size() == 5 && rest[2] == ':' && digit(rest[0]) && digit(rest[1]) &&
+                digit(rest[3]) && digit(rest[4])) ||
+               (rest.size() == 4 && std::all_of(rest.begin(), rest.end(), digit))) {
+      hours = (rest[0] - '0') * 10 + (rest[1] - '0');
+      minutes = (rest[rest.size() - 2] - '0') * 10 + (rest.back() - '0');
+    }
+  }
+  if (hours < 0 || hours > 14 || minutes > 59) {
+    error = "\"" + std::string(s) +
+            "\" is not an offset from UTC: write it like \"+09:00\", \"-05:30\" or \"UTC\" "
+            "(zone names such as \"Asia/Tokyo\" are not read: an offset has no daylight saving)";
+    return std::nullopt;
+  }
+  return (s[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
+}
+
 } // namespace detail
 } // namespace reelfeed::config

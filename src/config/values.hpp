@@ -30,6 +30,10 @@ resolve_source_url(std::string_view url, const std::filesystem::path& base_dir, 
 /// Validates an http(s) URL used as the public base URL; strips a trailing '/'.
 [[nodiscard]] std::optional<std::string> check_base_url(std::string_view url, std::string& error);
 
+/// A source's utc_offset: "+09:00", "-05:30", "+0900", "+9", "UTC", "Z" -> minutes east of
+/// UTC (at most 14 hours); nullopt with `error` set otherwise.
+[[nodiscard]] std::optional<int> parse_utc_offset(std::string_view s, std::string& error);
+
 /// The known key closest to `key` when it is a plausible typo, else empty.
 [[nodiscard]] std::string_view suggest(std::string_view key,
                                        std::span<const std::string_view> known);

@@ -188,6 +188,27 @@ tags = ["ok", "", 3]
             }));
 }
 
+TEST(LoadErrors, UtcOffsetThatIsNotAnOffset) {
+  EXPECT_EQ(errors_of(R"([[source]]
+name = "Tokyo"
+url = "https://tokyo.example/feed"
+utc_offset = "Asia/Tokyo"
+
+[[source]]
+name = "Far"
+url = "https://far.example/feed"
+utc_offset = "+15:00"
+)"),
+            (Lines{
+                "t.toml:4:14: source[0].utc_offset: \"Asia/Tokyo\" is not an offset from UTC: "
+                "write it like \"+09:00\", \"-05:30\" or \"UTC\" (zone names such as "
+                "\"Asia/Tokyo\" are not read: an offset has no daylight saving)",
+                "t.toml:9:14: source[1].utc_offset: \"+15:00\" is not an offset from UTC: "
+                "write it like \"+09:00\", \"-05:30\" or \"UTC\" (zone names such as "
+                "\"Asia/Tokyo\" are not read: an offset has no daylight saving)",
+            }));
+}
+
 TEST(LoadErrors, DuplicateUrlAfterResolvingRelativeFileUrl) {
   const auto e = errors_of(R"([[source]]
 name = "A"

@@ -36,6 +36,28 @@ TEST(ParseDuration, RejectsMalformed) {
   }
 }
 
+TEST(ParseUtcOffset, AcceptsTheUsualSpellings) {
+  std::string error;
+  EXPECT_EQ(detail::parse_utc_offset("+09:00", error), 540);
+  EXPECT_EQ(detail::parse_utc_offset("-05:30", error), -330);
+  EXPECT_EQ(detail::parse_utc_offset("+0545", error), 345);
+  EXPECT_EQ(detail::parse_utc_offset("+9", error), 540);
+  EXPECT_EQ(detail::parse_utc_offset("-03", error), -180);
+  EXPECT_EQ(detail::parse_utc_offset("+14:00", error), 840);
+  EXPECT_EQ(detail::parse_utc_offset("UTC", error), 0);
+  EXPECT_EQ(detail::parse_utc_offset("Z", error), 0);
+  EXPECT_TRUE(error.empty()) << error;
+}
+
+TEST(ParseUtcOffset, RejectsNamesAndNonsense) {
+  for (const char* bad : {"", "9", "+", "JST", "Asia/Tokyo", "+15", "+09:60", "+9:00", "+09:0",
+                          "+090", "09:00", "+09:00 ", "UTC+9", "--1"}) {
+    std::string error;
+    EXPECT_FALSE(detail::parse_utc_offset(bad, error).has_value()) << bad;
+    EXPECT_NE(error.find("is not an offset from UTC"), std::string::npos) << bad;
+  }
+}
+
 TEST(ParseSize, UnitsAreBinary) {
   EXPECT_EQ(detail::parse_size("16MB"), 16ull << 20);
   EXPECT_EQ(detail::parse_size("16MiB"), 16ull << 20);
