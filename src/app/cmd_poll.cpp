@@ -38,7 +38,7 @@ namespace {
 constexpr int k_cpu_threads = 2;
 
 struct PollRun {
-  std::deque<std::pair<SourceStatus, sched::Policy>> queue;
+  std::deque<std::pair<SourceStatus, PollSettings>> queue;
   std::size_t pending = 0;
   std::size_t ok = 0;
   std::size_t failed = 0;
@@ -94,7 +94,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
         log.warn("skipped", {{"source", source.name}, {"state", "gone"}});
         continue;
       }
-      run.queue.emplace_back(std::move(status), policy);
+      run.queue.emplace_back(std::move(status), PollSettings{policy, source.utc_offset_minutes});
     }
   } catch (const std::exception& e) {
     log.error("startup_failed", {{"err", e.what()}});
@@ -118,8 +118,8 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   }
   run.pending = total;
   asio::post(ioc, [&] {
-    for (auto& [status, policy] : run.queue) {
-      poller.poll(std::move(status), policy, [&](PollDone done) {
+    for (auto& [status, settings] : run.queue) {
+      poller.poll(std::move(status), settings, [&](PollDone done) {
         (done.failed ? run.failed : run.ok) += 1;
         run.store_failed += done.store_failed ? 1 : 0;
         run.new_entries += done.new_entries;

@@ -188,7 +188,8 @@ void Daemon::poll_source(const std::string& name) {
   slot.in_flight = true;
   const std::uint64_t generation = slot.generation;
   try {
-    m_poller->poll(slot.status, slot.policy, [this, name, generation](PollDone done) {
+    const PollSettings settings{slot.policy, slot.source.utc_offset_minutes};
+    m_poller->poll(slot.status, settings, [this, name, generation](PollDone done) {
       if (done.cancelled || m_stopping) {
         return;
       }

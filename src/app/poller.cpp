@@ -52,8 +52,10 @@ bool NetworkWatch::down() const {
   return failing.size() >= k_min_sources;
 }
 
-std::string
-body_digest(std::string_view body, std::string_view content_type, std::string_view base_url) {
+std::string body_digest(std::string_view body,
+                        std::string_view content_type,
+                        std::string_view base_url,
+                        int utc_offset_minutes) {
   XXH3_state_t state; // on the stack: one per fetched body
   XXH3_INITSTATE(&state);
   XXH3_128bits_reset(&state);
@@ -64,6 +66,9 @@ body_digest(std::string_view body, std::string_view content_type, std::string_vi
   add(k_digest_salt);
   add(content_type);
   add(base_url);
+  if (utc_offset_minutes != 0) { // absent when 0: digests stored before the setting stay valid
+    add("utc_offset=" + std::to_string(utc_offset_minutes));
+  }
   XXH3_128bits_update(&state, body.data(), body.size());
   const XXH128_hash_t h = XXH3_128bits_digest(&state);
   char hex[33];
@@ -72,8 +77,8 @@ body_digest(std::string_view body, std::string_view content_type, std::string_vi
   return std::string(hex, 32);
 }
 
-void interleave_by_host(std::deque<std::pair<SourceStatus, sched::Policy>>& sources) {
-  std::vector<std::deque<std::pair<SourceStatus, sched::Policy>>> by_host;
+void interleave_by_host(std::deque<std::pair<SourceStatus, PollSettings>>& sources) {
+  std::vector<std::deque<std::pair<SourceStatus, PollSettings>>> by_host;
   std::map<std::string, std::size_t, std::less<>> index;
   for (auto& source : sources) {
     const auto [it, added] =
@@ -140,8 +145,9 @@ Poller::Poller(asio::io_context& io,
     : m_io(io), m_fetcher(fetcher), m_cpu(cpu), m_store_thread(store_thread), m_store(store),
       m_clock(clock), m_log(log), m_rng(std::random_device{}()) {}
 
-void Poller::poll(SourceStatus status, sched::Policy policy, std::function<void(PollDone)> done) {
-  auto job = std::make_shared<Job>(Job{std::move(status), policy, std::move(done), {}, false, {}});
+void Poller::poll(SourceStatus status, PollSettings settings, std::function<void(PollDone)> done) {
+  auto job =
+      std::make_shared<Job>(Job{std::move(status), settings, std::move(done), {}, false, {}});
   const auto report_cancelled = [this, job] {
     asio::post(m_io, [job] { job->done(PollDone{std::move(job->status), false, true, false, 0}); });
   };
@@ -167,7 +173,7 @@ void Poller::start_fetch(const std::shared_ptr<Job>& job) {
     // Not started: free the slot and back the source off, as for any bug in one poll.
     m_log.error("poll_failed", {{"source", job->status.name}, {"err", e.what()}});
     m_admission.fetched(host);
-    job->status.next_due = m_clock.now() + job->policy.interval;
+    job->status.next_due = m_clock.now() + job->settings.policy.interval;
     asio::post(m_io, [this, job] {
       m_admission.finished();
       job->done(PollDone{std::move(job->status), false, m_stopping, true, 0});
@@ -215,7 +221,8 @@ void Poller::on_fetched(Job job, FetchResult result) {
 void Poller::parse_body(Job& job, FetchResult& result, std::optional<store::Prepared>& feed) const {
   const std::string& base =
       result.effective_url.empty() ? poll_url(job.status) : result.effective_url;
-  job.digest = body_digest(result.body, result.content_type, base);
+  const int offset = job.settings.utc_offset_minutes;
+  job.digest = body_digest(result.body, result.content_type, base, offset);
   if (!job.status.body_digest.empty() && job.digest == job.status.body_digest) {
     // Byte for byte what was parsed and stored last time (a server that ignores
     // validators): parsing and ingesting it again would find nothing new.
@@ -223,7 +230,7 @@ void Poller::parse_body(Job& job, FetchResult& result, std::optional<store::Prep
     return;
   }
   try {
-    Feed parsed = parse::parse_feed(result.body, parse::Options{result.content_type, base});
+    Feed parsed = parse::parse_feed(result.body, parse::Options{result.content_type, base, offset});
     // Identity keys, canonical URLs and signatures need no database: computed here, on the
     // CPU pool, so that the one store thread runs only SQL.
     feed = store::prepare(std::move(parsed));
@@ -243,11 +250,11 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepare
   const std::string before_url = poll_url(job.status);
   try {
     m_network.record(job.status.name, result.outcome);
-    sched::apply_result(job.status, result, feed ? &feed->feed.hints : nullptr, now, job.policy,
-                        m_network.down(), m_rng);
+    sched::apply_result(job.status, result, feed ? &feed->feed.hints : nullptr, now,
+                        job.settings.policy, m_network.down(), m_rng);
     if (m_host_holds_enabled) {
       m_holds.prune(now);
-      m_holds.note(before_url, result, now, job.policy);
+      m_holds.note(before_url, result, now, job.settings.policy);
       job.status.next_due = m_holds.defer(before_url, job.status.next_due);
     }
     if (feed) {
@@ -256,7 +263,7 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepare
   } catch (const std::exception& e) {
     // A scheduling bug must not stop this source forever: back off by one interval.
     m_log.error("sched_failed", {{"source", job.status.name}, {"err", e.what()}});
-    job.status.next_due = now + job.policy.interval;
+    job.status.next_due = now + job.settings.policy.interval;
     feed.reset();
   }
   if (poll_url(job.status) != before_url) {

@@ -60,15 +60,24 @@ private:
 void mark_parse_failure(FetchResult& result, const std::string& message);
 
 /// Digest of a 200's body as SourceStatus::body_digest keeps it: XXH3-128 in hex over the
-/// body, the Content-Type (charset) and the base URL (relative links) -- everything the parse
-/// depends on -- salted with the parser/app version so that an upgrade parses again. Pure.
-[[nodiscard]] std::string
-body_digest(std::string_view body, std::string_view content_type, std::string_view base_url);
+/// body, the Content-Type (charset), the base URL (relative links) and a non-zero utc_offset
+/// (dates) -- everything the parse depends on -- salted with the parser/app version so that an upgrade parses again. Pure.
+[[nodiscard]] std::string body_digest(std::string_view body,
+                                      std::string_view content_type,
+                                      std::string_view base_url,
+                                      int utc_offset_minutes = 0);
+
+/// What a poll needs besides the source's status: how to schedule it (the config's poll
+/// policy) and how to read its feed.
+struct PollSettings {
+  sched::Policy policy;
+  int utc_offset_minutes = 0; ///< the source's utc_offset: its dates that name no zone
+};
 
 /// Reorders sources round-robin over their hosts (first-seen host order, each host's own
 /// order kept), so that a bounded window of polls spans many hosts and one host's per-host
 /// limit does not hold up the others. Pure.
-void interleave_by_host(std::deque<std::pair<SourceStatus, sched::Policy>>& sources);
+void interleave_by_host(std::deque<std::pair<SourceStatus, PollSettings>>& sources);
 
 /// Runs `fn` once on each of `pool`'s `threads` threads and returns when all did (each task
 /// waits for the others, so no thread runs two). Call it while the pool is otherwise idle.
@@ -82,6 +91,7 @@ constexpr int k_cpu_pool_nice = 5;
 /// priority, by its id; capped at 19). Needs no privilege. Returns how many threads could
 /// not be changed (failure only costs speed).
 int lower_priority(boost::asio::thread_pool& pool, int threads, int delta);
+
 
 struct PollDone {
   SourceStatus status;    ///< after this poll, as stored
@@ -103,11 +113,11 @@ public:
          const Clock& clock,
          Logger& log);
 
-  /// Polls once from `status` (URL, validators) with `policy`: queued until admitted (see
+  /// Polls once from `status` (URL, validators) with `settings`: queued until admitted (see
   /// set_admission), then fetched. `done` runs on the io thread, never inside this call, after
   /// the status (and any entries) are committed, or with cancelled=true after stop() or
   /// cancel() (nothing recorded).
-  void poll(SourceStatus status, sched::Policy policy, std::function<void(PollDone)> done);
+  void poll(SourceStatus status, PollSettings settings, std::function<void(PollDone)> done);
 
   /// The pipeline's bound; use Admission::for_fetch(the Fetcher's limits). Default:
   /// Admission::Limits{} (fetch::Limits' defaults).
@@ -130,7 +140,7 @@ public:
 private:
   struct Job {
     SourceStatus status;
-    sched::Policy policy;
+    PollSettings settings;
     std::function<void(PollDone)> done;
     std::string digest;     ///< of this poll's 200 body; stored only with its ingest
     bool unchanged = false; ///< digest equals the stored one: no parse, no ingest

@@ -73,7 +73,7 @@ public:
     auto guard = asio::make_work_guard(m_io);
     asio::post(m_io, [&] {
       for (SourceStatus& status : m_store.statuses()) {
-        m_poller.poll(std::move(status), sched::Policy{}, [&](PollDone d) {
+        m_poller.poll(std::move(status), PollSettings{}, [&](PollDone d) {
           dones.push_back(std::move(d));
           done_count.fetch_add(1);
           if (on_done) {
@@ -252,7 +252,7 @@ TEST(PollerAdmission, StopWhileQueuedCancelsEveryQueuedPollCleanly) {
   SourceStatus s;
   s.name = "late";
   s.url = server.url("late.xml");
-  rig.poller().poll(s, sched::Policy{}, [&](PollDone d) { late = std::move(d); });
+  rig.poller().poll(s, PollSettings{}, [&](PollDone d) { late = std::move(d); });
   EXPECT_EQ(rig.poller().admission().queued(), 0u);
   EXPECT_FALSE(late.has_value()); // never inside poll()
   rig.io().restart();

@@ -75,7 +75,7 @@ public:
     SourceStatus status = stored_status();
     std::optional<PollDone> result;
     auto guard = asio::make_work_guard(m_io);
-    m_poller.poll(std::move(status), sched::Policy{}, [&](PollDone d) {
+    m_poller.poll(std::move(status), PollSettings{}, [&](PollDone d) {
       result = std::move(d);
       guard.reset();
     });
@@ -133,12 +133,12 @@ private:
 };
 
 TEST(InterleaveByHost, RoundRobinOverHostsKeepingEachHostsOrder) {
-  std::deque<std::pair<SourceStatus, sched::Policy>> q;
+  std::deque<std::pair<SourceStatus, PollSettings>> q;
   const auto add = [&q](const std::string& name, const std::string& url) {
     SourceStatus s;
     s.name = name;
     s.url = url;
-    q.emplace_back(s, sched::Policy{});
+    q.emplace_back(s, PollSettings{});
   };
   add("a1", "https://a.example/1");
   add("a2", "https://a.example/2");
@@ -149,7 +149,7 @@ TEST(InterleaveByHost, RoundRobinOverHostsKeepingEachHostsOrder) {
   q.back().first.effective_url = "https://b.example/moved"; // polled at its moved-to URL
   interleave_by_host(q);
   std::vector<std::string> names;
-  for (const auto& [status, policy] : q) {
+  for (const auto& [status, settings] : q) {
     names.push_back(status.name);
   }
   EXPECT_EQ(names, (std::vector<std::string>{"a1", "b1", "c1", "a2", "c2", "a3"}));
@@ -182,7 +182,7 @@ TEST(LowerPriority, RaisesTheNiceValueOfEachPoolThreadOnly) {
   pool.join();
 }
 
-TEST(BodyDigest, DependsOnBodyContentTypeAndBase) {
+TEST(BodyDigest, DependsOnBodyContentTypeBaseAndUtcOffset) {
   const std::string d = body_digest("<rss/>", "application/rss+xml", "http://a/feed");
   EXPECT_EQ(d.size(), 32u);
   EXPECT_EQ(d.find_first_not_of("0123456789abcdef"), std::string::npos);
@@ -190,6 +190,9 @@ TEST(BodyDigest, DependsOnBodyContentTypeAndBase) {
   EXPECT_NE(d, body_digest("<rss />", "application/rss+xml", "http://a/feed"));
   EXPECT_NE(d, body_digest("<rss/>", "application/rss+xml; charset=latin1", "http://a/feed"));
   EXPECT_NE(d, body_digest("<rss/>", "application/rss+xml", "http://b/feed"));
+  // A changed utc_offset parses the same body again; 0 keeps digests stored before it existed.
+  EXPECT_NE(d, body_digest("<rss/>", "application/rss+xml", "http://a/feed", 540));
+  EXPECT_EQ(d, body_digest("<rss/>", "application/rss+xml", "http://a/feed", 0));
   // Parts are delimited: moving a byte from one part to the next changes the digest.
   EXPECT_NE(body_digest("ab", "c", "u"), body_digest("b", "ca", "u"));
 }

@@ -4,6 +4,8 @@
 #include <regex>
 
 #include <gtest/gtest.h>
+
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "child.hpp"
@@ -78,6 +80,31 @@ TEST(CliE2E, ParsePrintsFeedJsonAndRejectsWhatIsNotAFeed) {
   const CmdResult missing = run_reelfeed({"parse", "/no/such/file.xml"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("cannot read"), std::string::npos);
+}
+
+// A source's utc_offset places its feed's zone-less dates; dates with a zone keep theirs.
+TEST(CliE2E, UtcOffsetPlacesAFeedsZonelessDates) {
+  test::TempDir dir;
+  dir.write("tokyo.xml",
+            "<rss version=\"2.0\"><channel><title>Tokyo</title><link>https://t.example/</link>"
+            "<item><title>Zoneless</title><link>https://t.example/a</link>"
+            "<pubDate>2026-11-20 09:30:00</pubDate></item>"
+            "<item><title>Zoned</title><link>https://t.example/b</link>"
+            "<pubDate>Fri, 20 Nov 2026 09:30:00 GMT</pubDate></item></channel></rss>");
+  const auto config = dir.write("reelfeed.toml", make_config({{"Tokyo", "file:tokyo.xml"}}) +
+                                                     "utc_offset = \"+09:00\"\n");
+  const CmdResult poll = run_reelfeed({"poll", "-c", config.string()});
+  ASSERT_EQ(poll.exit_code, 0) << poll.err;
+  const CmdResult json =
+      run_reelfeed({"render", "-c", config.string(), "--all", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json doc = nlohmann::json::parse(json.out);
+  std::map<std::string, std::string> published;
+  for (const auto& item : doc["items"]) {
+    published[item["title"].get<std::string>()] = item["date_published"].get<std::string>();
+  }
+  EXPECT_EQ(published["Zoneless"], "2026-11-20T00:30:00Z") << json.out;
+  EXPECT_EQ(published["Zoned"], "2026-11-20T09:30:00Z") << json.out;
 }
 
 class StoreE2E : public ::testing::Test {
