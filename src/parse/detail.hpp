@@ -103,10 +103,12 @@ struct Decoded {
   Scan scan;
 };
 /// Bytes -> UTF-8 by BOM, HTTP charset (content_type), XML declaration (RFC 7303 order),
-/// then feedparser's fallbacks (utf-8, windows-1252, iso-8859-2).
+/// then feedparser's fallbacks (utf-8, windows-1252, iso-8859-2). `forced` (a source's
+/// encoding) takes the place of the HTTP charset and the declaration; a BOM still wins.
 Decoded decode_xml(std::string_view bytes,
                    std::string_view content_type,
-                   std::vector<std::string>& warnings);
+                   std::vector<std::string>& warnings,
+                   std::string_view forced = {});
 
 // ---- repair.cpp ------------------------------------------------------------------------
 /// Makes common breakage well-formed enough for pugixml: undefined HTML entities become

@@ -108,7 +108,8 @@ std::string http_charset(std::string_view content_type, std::string& media) {
 
 Decoded decode_xml(std::string_view bytes,
                    std::string_view content_type,
-                   std::vector<std::string>& warnings) {
+                   std::vector<std::string>& warnings,
+                   std::string_view forced) {
   const std::size_t original_size = bytes.size();
   std::string bom;
   auto starts = [&](std::string_view m) { return bytes.substr(0, m.size()) == m; };
@@ -168,6 +169,9 @@ Decoded decode_xml(std::string_view bytes,
     preferred = !charset.empty() ? charset : "us-ascii";
   } else {
     preferred = !charset.empty() ? charset : (xml_enc.empty() ? "utf-8" : xml_enc);
+  }
+  if (!forced.empty()) {
+    preferred = util::ascii_lower(forced);
   }
   // A BOM is authoritative (RFC 7303 section 3.3): it goes first.
   const std::string candidates[] = {bom.empty() ? preferred : bom,

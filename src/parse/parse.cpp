@@ -18,7 +18,7 @@ Feed parse_feed(std::string_view bytes, const Options& options) {
     throw Error("empty document");
   }
   std::vector<std::string> warnings;
-  detail::Decoded dec = detail::decode_xml(bytes, options.content_type, warnings);
+  detail::Decoded dec = detail::decode_xml(bytes, options.content_type, warnings, options.encoding);
   const std::string_view text =
       dec.borrowed ? bytes.substr(dec.offset) : std::string_view(dec.text);
   try {

@@ -18,6 +18,9 @@ struct Options {
   /// Offset from UTC, in minutes, of dates that name no zone (or a zone name unknown here):
   /// a source's utc_offset. feedparser, and the default, read them as UTC.
   int missing_zone_minutes = 0;
+  /// A source's encoding: read the document in it whatever the HTTP charset or the XML
+  /// declaration say (a byte order mark still wins). Empty: detect.
+  std::string encoding = {};
 };
 
 /// Thrown when the bytes are not a feed at all (HTML page, empty, unrecoverable). For an HTML

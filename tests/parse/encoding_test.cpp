@@ -47,6 +47,31 @@ TEST(ParseEncoding, HttpCharsetOverridesDeclarationForXmlMediaTypes) {
   EXPECT_EQ(parse_feed(body, o).title, "é");
 }
 
+// A source's encoding beats a wrong HTTP charset and a wrong declaration; a BOM still wins.
+TEST(ParseEncoding, ForcedEncodingBeatsCharsetAndDeclaration) {
+  const std::string utf8 =
+      "<rss version=\"2.0\"><channel><title>Caf\xC3\xA9 "
+      "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0</title></channel></rss>";
+  Options mislabelled;
+  mislabelled.content_type = "text/xml; charset=iso-8859-1";
+  EXPECT_EQ(parse_feed(utf8, mislabelled).title,
+            "Caf\xC3\x83\xC2\xA9 "
+            "\xC3\x90\xC5\x93\xC3\x90\xC2\xBE\xC3\x91\xC2\x81"
+            "\xC3\x90\xC2\xBA\xC3\x90\xC2\xB2\xC3\x90\xC2\xB0");
+  mislabelled.encoding = "UTF-8";
+  EXPECT_EQ(parse_feed(utf8, mislabelled).title, "Café Москва");
+
+  const std::string cp1251 = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\">"
+                             "<channel><title>\xCC\xEE\xF1\xEA\xE2\xE0</title></channel></rss>";
+  Options forced;
+  forced.encoding = "windows-1251";
+  EXPECT_EQ(parse_feed(cp1251, forced).title, "Москва");
+  EXPECT_NE(parse_feed(cp1251).title, "Москва");
+
+  forced.encoding = "windows-1252";
+  EXPECT_EQ(parse_feed("\xEF\xBB\xBF" + utf8, forced).title, "Café Москва");
+}
+
 TEST(ParseEncoding, LyingDeclarationFallsBackAndWarns) {
   // Declared UTF-8 but the bytes are windows-1252 (0x93/0x94 curly quotes).
   const Feed f =
