@@ -94,7 +94,8 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
         log.warn("skipped", {{"source", source.name}, {"state", "gone"}});
         continue;
       }
-      run.queue.emplace_back(std::move(status), PollSettings{policy, source.utc_offset_minutes});
+      run.queue.emplace_back(std::move(status),
+                             PollSettings{policy, source.utc_offset_minutes, source.encoding});
     }
   } catch (const std::exception& e) {
     log.error("startup_failed", {{"err", e.what()}});

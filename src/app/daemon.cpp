@@ -188,7 +188,7 @@ void Daemon::poll_source(const std::string& name) {
   slot.in_flight = true;
   const std::uint64_t generation = slot.generation;
   try {
-    const PollSettings settings{slot.policy, slot.source.utc_offset_minutes};
+    const PollSettings settings{slot.policy, slot.source.utc_offset_minutes, slot.source.encoding};
     m_poller->poll(slot.status, settings, [this, name, generation](PollDone done) {
       if (done.cancelled || m_stopping) {
         return;

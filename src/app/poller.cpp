@@ -55,7 +55,8 @@ bool NetworkWatch::down() const {
 std::string body_digest(std::string_view body,
                         std::string_view content_type,
                         std::string_view base_url,
-                        int utc_offset_minutes) {
+                        int utc_offset_minutes,
+                        std::string_view encoding) {
   XXH3_state_t state; // on the stack: one per fetched body
   XXH3_INITSTATE(&state);
   XXH3_128bits_reset(&state);
@@ -66,8 +67,12 @@ std::string body_digest(std::string_view body,
   add(k_digest_salt);
   add(content_type);
   add(base_url);
-  if (utc_offset_minutes != 0) { // absent when 0: digests stored before the setting stay valid
+  // Absent at their defaults: digests stored before these settings existed stay valid.
+  if (utc_offset_minutes != 0) {
     add("utc_offset=" + std::to_string(utc_offset_minutes));
+  }
+  if (!encoding.empty()) {
+    add("encoding=" + std::string(encoding));
   }
   XXH3_128bits_update(&state, body.data(), body.size());
   const XXH128_hash_t h = XXH3_128bits_digest(&state);
@@ -221,8 +226,9 @@ void Poller::on_fetched(Job job, FetchResult result) {
 void Poller::parse_body(Job& job, FetchResult& result, std::optional<store::Prepared>& feed) const {
   const std::string& base =
       result.effective_url.empty() ? poll_url(job.status) : result.effective_url;
-  const int offset = job.settings.utc_offset_minutes;
-  job.digest = body_digest(result.body, result.content_type, base, offset);
+  const PollSettings& settings = job.settings;
+  job.digest = body_digest(result.body, result.content_type, base, settings.utc_offset_minutes,
+                           settings.encoding);
   if (!job.status.body_digest.empty() && job.digest == job.status.body_digest) {
     // Byte for byte what was parsed and stored last time (a server that ignores
     // validators): parsing and ingesting it again would find nothing new.
@@ -230,7 +236,9 @@ void Poller::parse_body(Job& job, FetchResult& result, std::optional<store::Prep
     return;
   }
   try {
-    Feed parsed = parse::parse_feed(result.body, parse::Options{result.content_type, base, offset});
+    Feed parsed = parse::parse_feed(
+        result.body,
+        parse::Options{result.content_type, base, settings.utc_offset_minutes, settings.encoding});
     // Identity keys, canonical URLs and signatures need no database: computed here, on the
     // CPU pool, so that the one store thread runs only SQL.
     feed = store::prepare(std::move(parsed));

@@ -60,18 +60,21 @@ private:
 void mark_parse_failure(FetchResult& result, const std::string& message);
 
 /// Digest of a 200's body as SourceStatus::body_digest keeps it: XXH3-128 in hex over the
-/// body, the Content-Type (charset), the base URL (relative links) and a non-zero utc_offset
-/// (dates) -- everything the parse depends on -- salted with the parser/app version so that an upgrade parses again. Pure.
+/// body, the Content-Type (charset), the base URL (relative links) and the source's non-default
+/// reading settings -- everything the parse depends on -- salted with the parser/app version so
+/// that an upgrade parses again. Pure.
 [[nodiscard]] std::string body_digest(std::string_view body,
                                       std::string_view content_type,
                                       std::string_view base_url,
-                                      int utc_offset_minutes = 0);
+                                      int utc_offset_minutes = 0,
+                                      std::string_view encoding = {});
 
 /// What a poll needs besides the source's status: how to schedule it (the config's poll
 /// policy) and how to read its feed.
 struct PollSettings {
   sched::Policy policy;
   int utc_offset_minutes = 0; ///< the source's utc_offset: its dates that name no zone
+  std::string encoding;       ///< the source's encoding (empty: detect)
 };
 
 /// Reorders sources round-robin over their hosts (first-seen host order, each host's own
@@ -91,7 +94,6 @@ constexpr int k_cpu_pool_nice = 5;
 /// priority, by its id; capped at 19). Needs no privilege. Returns how many threads could
 /// not be changed (failure only costs speed).
 int lower_priority(boost::asio::thread_pool& pool, int threads, int delta);
-
 
 struct PollDone {
   SourceStatus status;    ///< after this poll, as stored

@@ -22,6 +22,9 @@ struct SourceConfig {
   /// Minutes east of UTC of the feed's dates that name no zone (feedparser, and the default,
   /// read them as UTC).
   int utc_offset_minutes = 0;
+  /// Character set the feed is read in, whatever its server or declaration say (empty:
+  /// detect). For servers that mislabel their feed.
+  std::string encoding = {};
 };
 
 struct StorageConfig {

@@ -235,7 +235,7 @@ private:
               const fs::path& base_dir,
               std::size_t index) {
     Reader r(table, "source[" + std::to_string(index) + "]", file, m_errors);
-    r.check_keys({"name", "url", "interval", "enabled", "tags", "utc_offset"});
+    r.check_keys({"name", "url", "interval", "enabled", "tags", "utc_offset", "encoding"});
     SourceConfig s;
     bool ok = true;
     if (r.node("name") == nullptr) {
@@ -291,6 +291,13 @@ private:
         s.utc_offset_minutes = *minutes;
       } else {
         r.error(*r.node("utc_offset"), "utc_offset", error);
+        ok = false;
+      }
+    }
+    if (r.get("encoding", s.encoding, false)) {
+      std::string error;
+      if (!detail::check_encoding(s.encoding, error)) {
+        r.error(*r.node("encoding"), "encoding", error);
         ok = false;
       }
     }

@@ -1,6 +1,7 @@
 #include "config/values.hpp"
 
 #include <arpa/inet.h>
+#include <iconv.h>
 
 #include <algorithm>
 #include <array>
@@ -316,6 +317,18 @@ std::optional<int> parse_utc_offset(std::string_view s, std::string& error) {
     return std::nullopt;
   }
   return (s[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
+}
+
+bool check_encoding(std::string_view name, std::string& error) {
+  // The parser converts with iconv: a name it cannot open would only fail at the first poll.
+  const iconv_t cd = ::iconv_open("UTF-8", std::string(name).c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    error = "unknown encoding \"" + std::string(name) +
+            "\" (a character set name such as \"windows-1252\", \"ISO-8859-1\", \"Shift_JIS\")";
+    return false;
+  }
+  ::iconv_close(cd);
+  return true;
 }
 
 } // namespace detail

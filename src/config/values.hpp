@@ -34,6 +34,10 @@ resolve_source_url(std::string_view url, const std::filesystem::path& base_dir, 
 /// UTC (at most 14 hours); nullopt with `error` set otherwise.
 [[nodiscard]] std::optional<int> parse_utc_offset(std::string_view s, std::string& error);
 
+/// A source's encoding: a character set name iconv knows ("windows-1251", "Shift_JIS"...).
+/// Returns false with `error` set otherwise.
+[[nodiscard]] bool check_encoding(std::string_view name, std::string& error);
+
 /// The known key closest to `key` when it is a plausible typo, else empty.
 [[nodiscard]] std::string_view suggest(std::string_view key,
                                        std::span<const std::string_view> known);

@@ -182,7 +182,7 @@ TEST(LowerPriority, RaisesTheNiceValueOfEachPoolThreadOnly) {
   pool.join();
 }
 
-TEST(BodyDigest, DependsOnBodyContentTypeBaseAndUtcOffset) {
+TEST(BodyDigest, DependsOnBodyContentTypeBaseAndReadingSettings) {
   const std::string d = body_digest("<rss/>", "application/rss+xml", "http://a/feed");
   EXPECT_EQ(d.size(), 32u);
   EXPECT_EQ(d.find_first_not_of("0123456789abcdef"), std::string::npos);
@@ -193,6 +193,8 @@ TEST(BodyDigest, DependsOnBodyContentTypeBaseAndUtcOffset) {
   // A changed utc_offset parses the same body again; 0 keeps digests stored before it existed.
   EXPECT_NE(d, body_digest("<rss/>", "application/rss+xml", "http://a/feed", 540));
   EXPECT_EQ(d, body_digest("<rss/>", "application/rss+xml", "http://a/feed", 0));
+  EXPECT_NE(d, body_digest("<rss/>", "application/rss+xml", "http://a/feed", 0, "utf-8"));
+  EXPECT_EQ(d, body_digest("<rss/>", "application/rss+xml", "http://a/feed", 0, ""));
   // Parts are delimited: moving a byte from one part to the next changes the digest.
   EXPECT_NE(body_digest("ab", "c", "u"), body_digest("b", "ca", "u"));
 }

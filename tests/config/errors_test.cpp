@@ -209,6 +209,18 @@ utc_offset = "+15:00"
             }));
 }
 
+TEST(LoadErrors, EncodingIconvDoesNotKnow) {
+  EXPECT_EQ(errors_of(R"([[source]]
+name = "Old"
+url = "https://old.example/feed"
+encoding = "latin-9x"
+)"),
+            (Lines{
+                "t.toml:4:12: source[0].encoding: unknown encoding \"latin-9x\" (a character set "
+                "name such as \"windows-1252\", \"ISO-8859-1\", \"Shift_JIS\")",
+            }));
+}
+
 TEST(LoadErrors, DuplicateUrlAfterResolvingRelativeFileUrl) {
   const auto e = errors_of(R"([[source]]
 name = "A"

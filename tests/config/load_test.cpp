@@ -66,6 +66,7 @@ interval = "15m"
 enabled = false
 tags = ["entertainment", "film"]
 utc_offset = "-08:00"
+encoding = "windows-1252"
 
 [[source]]
 name = "Local"
@@ -102,6 +103,8 @@ url = "file:samples/local.xml"
   EXPECT_EQ(c.sources[0].tags, (std::vector<std::string>{"entertainment", "film"}));
   EXPECT_EQ(c.sources[0].utc_offset_minutes, -480);
   EXPECT_EQ(c.sources[1].utc_offset_minutes, 0);
+  EXPECT_EQ(c.sources[0].encoding, "windows-1252");
+  EXPECT_TRUE(c.sources[1].encoding.empty());
   EXPECT_EQ(c.sources[1].url, "file:///etc/reelfeed/samples/local.xml");
   EXPECT_FALSE(c.sources[1].interval.has_value());
   EXPECT_TRUE(c.sources[1].enabled);

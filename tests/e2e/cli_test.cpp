@@ -107,6 +107,27 @@ TEST(CliE2E, UtcOffsetPlacesAFeedsZonelessDates) {
   EXPECT_EQ(published["Zoned"], "2026-11-20T09:30:00Z") << json.out;
 }
 
+// A source's encoding reads a mislabelled feed right: UTF-8 bytes declared as ISO-8859-1.
+TEST(CliE2E, EncodingReadsAMislabelledFeed) {
+  test::TempDir dir;
+  const std::string feed = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\">"
+                           "<channel><title>Old</title><item><title>Caf\xC3\xA9 Noir</title>"
+                           "<link>https://old.example/a</link></item></channel></rss>";
+  dir.write("old.xml", feed);
+  dir.write("fixed.xml", std::regex_replace(feed, std::regex("/a<"), "/b<"));
+  const auto config = dir.write(
+      "reelfeed.toml",
+      make_config({{"Old", "file:old.xml"}}) +
+          "\n[[source]]\nname = \"Fixed\"\nurl = \"file:fixed.xml\"\nencoding = \"UTF-8\"\n");
+  const CmdResult poll = run_reelfeed({"poll", "-c", config.string()});
+  ASSERT_EQ(poll.exit_code, 0) << poll.err;
+  const CmdResult json =
+      run_reelfeed({"render", "-c", config.string(), "--all", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"Caf\xC3\xA9 Noir\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"Caf\xC3\x83\xC2\xA9 Noir\""), std::string::npos) << json.out;
+}
+
 class StoreE2E : public ::testing::Test {
 protected:
   test::HttpServer m_feeds{test::serve_directory(e2e_data() / "feeds")};
