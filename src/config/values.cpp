@@ -269,7 +269,9 @@ std::string_view suggest(std::string_view key, std::span<const std::string_view>
   std::string_view best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   for (const auto candidate : known) {
-    // Levenshtein distance, two rows.
+    // Edit distance where swapping two neighbours is one edit, like a missing or an extra
+    // letter ("tgas", "nmae" are typing slips too): three rows.
+    std::vector<std::size_t> before(candidate.size() + 1);
     std::vector<std::size_t> prev(candidate.size() + 1);
     std::vector<std::size_t> cur(candidate.size() + 1);
     for (std::size_t j = 0; j <= candidate.size(); ++j) {
@@ -280,7 +282,11 @@ std::string_view suggest(std::string_view key, std::span<const std::string_view>
       for (std::size_t j = 1; j <= candidate.size(); ++j) {
         const std::size_t cost = k[i - 1] == candidate[j - 1] ? 0 : 1;
         cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+        if (i > 1 && j > 1 && k[i - 1] == candidate[j - 2] && k[i - 2] == candidate[j - 1]) {
+          cur[j] = std::min(cur[j], before[j - 2] + 1);
+        }
       }
+      std::swap(before, prev);
       std::swap(prev, cur);
     }
     if (prev[candidate.size()] < best_distance) {

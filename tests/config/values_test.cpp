@@ -151,6 +151,13 @@ TEST(Suggest, FindsNearMissesOnly) {
   EXPECT_EQ(detail::suggest("timout", k_known), "timeout");
   EXPECT_EQ(detail::suggest("Timeout", k_known), "timeout");
   EXPECT_EQ(detail::suggest("max_intervl", k_known), "max_interval");
+  EXPECT_EQ(detail::suggest("itnerval", k_known), "interval"); // two letters swapped
+  EXPECT_EQ(detail::suggest("tiemout", k_known), "timeout");
+  constexpr std::array<std::string_view, 3> k_source{"name", "url", "tags"};
+  EXPECT_EQ(detail::suggest("tgas", k_source), "tags");
+  EXPECT_EQ(detail::suggest("nmae", k_source), "name");
+  EXPECT_EQ(detail::suggest("ulr", k_source), "url");
+  EXPECT_EQ(detail::suggest("mane", k_source), ""); // two edits from "name": a different word
   EXPECT_EQ(detail::suggest("colour", k_known), "");
   EXPECT_EQ(detail::suggest("x", k_known), "");
 }
