@@ -168,6 +168,11 @@ int cmd_status(const std::filesystem::path& path, Streams io) {
       return 1;
     }
     statuses = store->statuses();
+  } else {
+    // Not an error (nothing has polled yet), but say so: a wrong -c looks the same.
+    io.err << "reelfeed: no database at " << config->storage.path.string()
+           << " yet: every source is new (has `reelfeed run` or `reelfeed poll` used this "
+              "config?)\n";
   }
   io.out << format_status_table(config->sources, statuses, Clock{}.now());
   return 0;

@@ -128,6 +128,19 @@ TEST(CliE2E, EncodingReadsAMislabelledFeed) {
   EXPECT_NE(json.out.find("\"Caf\xC3\x83\xC2\xA9 Noir\""), std::string::npos) << json.out;
 }
 
+// status before any poll: every source is new, and stderr says why (a wrong -c looks alike).
+TEST(CliE2E, StatusWithoutADatabaseSaysSo) {
+  test::TempDir dir;
+  const auto config = dir.write("reelfeed.toml", make_config({{"A", "https://a.example/feed"}}));
+  const CmdResult status = run_reelfeed({"status", "-c", config.string()});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("new"), std::string::npos) << status.out;
+  EXPECT_NE(status.err.find("no database at " + (dir.path() / "reelfeed.db").string() + " yet"),
+            std::string::npos)
+      << status.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "reelfeed.db")); // status never creates it
+}
+
 class StoreE2E : public ::testing::Test {
 protected:
   test::HttpServer m_feeds{test::serve_directory(e2e_data() / "feeds")};
