@@ -2,11 +2,16 @@
 
 #include "store/store.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
+#include <string>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "store/store_impl.hpp"
 
@@ -156,10 +161,40 @@ void Store::Impl::require_writable(const char* what) const {
     throw std::logic_error(std::string("store opened read-only: cannot ") + what);
 }
 
+namespace {
+
+/// Why SQLite could not open `path` (it says only "unable to open database file"): the
+/// folder is missing, or this user may not write the folder or the file.
+std::string cannot_open_reason(const std::filesystem::path& path, Access access) {
+  namespace fs = std::filesystem;
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) {
+    return " (the folder " + folder.string() + " does not exist)";
+  }
+  if (access == Access::read_only) { // checked_path() has ruled out a missing file
+    return " (this user, uid " + std::to_string(::getuid()) + ", may not read it)";
+  }
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    return " (this user, uid " + std::to_string(::getuid()) + ", may not write in the folder " +
+           folder.string() + ")";
+  }
+  if (fs::exists(path, ec) && ::access(path.c_str(), R_OK | W_OK) != 0) {
+    return " (this user, uid " + std::to_string(::getuid()) + ", may not write the file)";
+  }
+  return {};
+}
+
+} // namespace
+
 Store::Store(const std::filesystem::path& path, ClusterOptions options, Access access) try
     : m_impl(std::make_unique<Impl>(path, options, access)) {
 } catch (const SQLite::Exception& e) {
-  throw std::runtime_error(path.string() + ": " + e.what());
+  std::string message = path.string() + ": " + e.what();
+  if (e.getErrorCode() == SQLITE_CANTOPEN) {
+    message += cannot_open_reason(path, access);
+  }
+  throw std::runtime_error(message);
 }
 
 Store::~Store() = default;

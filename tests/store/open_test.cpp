@@ -60,6 +60,22 @@ TEST(Open, GarbageFileGivesAClearError) {
   EXPECT_THROW(Store s(path), std::runtime_error);
 }
 
+// SQLite says only "unable to open database file"; the error adds why. (Tests may run as
+// root, which may write anywhere: the permission cases are not shown here.)
+TEST(Open, MissingFolderIsNamedInTheError) {
+  test::TempDir dir;
+  const auto path = dir.path() / "no-such-folder" / "x.db";
+  try {
+    Store s(path);
+    ADD_FAILURE() << "opened " << path;
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), path.string() + ": unable to open database file (the folder " +
+                                         (dir.path() / "no-such-folder").string() +
+                                         " does not exist)");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "no-such-folder"));
+}
+
 TEST(Open, NewerSchemaIsRefused) {
   test::TempDir dir;
   const auto path = dir.path() / "future.db";
