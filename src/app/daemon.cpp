@@ -326,7 +326,7 @@ void Daemon::reload() {
   config::LoadResult loaded = config::load_file(m_config->file);
   if (!loaded.config) {
     for (const config::Error& e : loaded.errors) {
-      m_log.error("config_error", {{"error", e.str()}});
+      m_log.error("config_error", {{"err", e.str()}});
     }
     m_log.warn("reload_rejected",
                {{"errors", static_cast<unsigned long long>(loaded.errors.size())},

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <optional>
+#include <string>
 #include <unordered_set>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -250,9 +251,15 @@ public:
       : m_state(std::make_shared<ServerState>(io)) {
     const tcp::endpoint ep = resolve(io, host, port);
     tcp::acceptor& a = m_state->acceptor;
+    boost::system::error_code ec;
     a.open(ep.protocol());
     a.set_option(net::socket_base::reuse_address(true));
-    a.bind(ep);
+    // Asio's own message is "bind: Address already in use": name the address (another
+    // reelfeed or web server on the same [server] listen is the usual cause).
+    if (a.bind(ep, ec); ec) {
+      throw boost::system::system_error(ec,
+                                        "cannot listen on " + host + ":" + std::to_string(port));
+    }
     a.listen(net::socket_base::max_listen_connections);
     m_port = a.local_endpoint().port();
     do_accept(m_state);

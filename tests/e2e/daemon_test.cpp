@@ -107,7 +107,7 @@ TEST_F(DaemonE2E, ServesFilteredDedupedFeedReloadsAndStopsCleanly) {
   m_dir.write("reelfeed.toml", make_config(base_sources()) + "\n[server\nlisten = 12\n");
   daemon.signal(SIGHUP);
   ASSERT_TRUE(daemon.wait_log("reload_rejected", k_wait)) << daemon.log();
-  EXPECT_NE(daemon.log().find("error config_error error=\"" + config.string() + ":"),
+  EXPECT_NE(daemon.log().find("error config_error err=\"" + config.string() + ":"),
             std::string::npos)
       << daemon.log();
   EXPECT_EQ(entries(http_get(*port, "/feed.atom").body), 1u);
