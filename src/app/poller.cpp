@@ -134,7 +134,7 @@ int lower_priority(asio::thread_pool& pool, int threads, int delta) {
 }
 
 void mark_parse_failure(FetchResult& result, const std::string& message) {
-  result.outcome = FetchOutcome::http_error;
+  result.outcome = FetchOutcome::not_a_feed;
   result.error = "not a feed: " + message;
   result.validators = {};
   result.body.clear();

@@ -16,6 +16,8 @@ const char* to_string(FetchOutcome o) {
     return "too_large";
   case FetchOutcome::bad_redirect:
     return "bad_redirect";
+  case FetchOutcome::not_a_feed:
+    return "not_a_feed";
   }
   return "unknown";
 }

@@ -18,6 +18,7 @@ enum class FetchOutcome {
   network_error, ///< DNS, connect, reset, TLS, timeout, low-speed abort...
   too_large,     ///< body (decompressed) over the cap
   bad_redirect,  ///< loop, too many hops, or a non-http(s)/file target
+  not_a_feed,    ///< 2xx whose body the parser rejects (an HTML page, garbage): see error
 };
 
 const char* to_string(FetchOutcome o);

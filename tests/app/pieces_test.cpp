@@ -130,7 +130,7 @@ TEST(ParseFailure, BecomesASourceErrorWithoutValidators) {
   r.body = "<html>";
   r.validators.etag = "\"x\"";
   mark_parse_failure(r, "no feed root element");
-  EXPECT_EQ(r.outcome, FetchOutcome::http_error);
+  EXPECT_EQ(r.outcome, FetchOutcome::not_a_feed);
   EXPECT_EQ(r.error, "not a feed: no feed root element");
   EXPECT_TRUE(r.validators.etag.empty());
   EXPECT_TRUE(r.body.empty());

@@ -152,7 +152,8 @@ TEST_F(DaemonE2E, KeepsServingWhenOneSourceFailsAndSigintStops) {
   // The HTML page is a source failure with a clear message; the 404 too.
   ASSERT_TRUE(daemon.wait_log("source=Broken", k_wait)) << daemon.log();
   ASSERT_TRUE(daemon.wait_log("source=Missing", k_wait)) << daemon.log();
-  EXPECT_NE(daemon.log().find("not a feed"), std::string::npos) << daemon.log();
+  EXPECT_NE(daemon.log().find("outcome=not_a_feed status=200 err=\"not a feed"), std::string::npos)
+      << daemon.log();
   // The page's own feed link, made absolute, is what the user should have configured.
   EXPECT_NE(daemon.log().find("names a feed at " + m_feeds.url("/variety.xml")), std::string::npos)
       << daemon.log();
