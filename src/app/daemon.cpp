@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <systemd/sd-daemon.h>
 
+#include "app/metrics.hpp"
 #include "app/publish.hpp"
 #include "app/settings.hpp"
 #include "config/load.hpp"
@@ -59,6 +60,7 @@ int Daemon::run() {
   m_log.info("listening", {{"addr", cfg.server.host + ":" + std::to_string(m_server->port())}});
   m_base_url = base_url(cfg, m_server->port());
   m_server->set_handler("/healthz", [this] { return health(); });
+  m_server->set_handler("/metrics", [this] { return metrics(); });
   m_fetcher = std::make_unique<fetch::Fetcher>(m_io, fetch_limits(cfg));
   m_poller =
       std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
@@ -284,7 +286,8 @@ void Daemon::on_published(std::uint64_t generation,
     m_published_generation = generation;
     m_snapshot = snapshot;
     m_server->publish(snapshot);
-    m_health = Health{stories, published, format_rfc3339(m_clock.now())};
+    const Timestamp now = m_clock.now();
+    m_health = Health{stories, published, format_rfc3339(now), now};
     m_log.info("published", {{"stories", static_cast<unsigned long long>(stories)},
                              {"items", static_cast<unsigned long long>(published)},
                              {"documents", static_cast<unsigned long long>(snapshot->size())}});
@@ -431,6 +434,18 @@ std::size_t Daemon::failing_sources() const {
     }
   }
   return n;
+}
+
+serve::Resource Daemon::metrics() const {
+  std::vector<SourceStatus> statuses;
+  statuses.reserve(m_slots.size());
+  for (const auto& [name, slot] : m_slots) {
+    statuses.push_back(slot->status);
+  }
+  return serve::make_resource(
+      k_metrics_content_type,
+      format_metrics(statuses, {m_health.stories, m_health.published, m_health.last_publish_at}),
+      m_clock.now());
 }
 
 serve::Resource Daemon::health() const {

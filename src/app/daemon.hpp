@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,7 @@ private:
     std::size_t stories = 0;
     std::size_t published = 0;
     std::string last_publish;
+    std::optional<Timestamp> last_publish_at;
   };
 
   void apply_sources(const config::Config& config, const std::vector<SourceStatus>& stored);
@@ -75,6 +77,7 @@ private:
   void schedule_watchdog();
   void stop(int signal);
   [[nodiscard]] serve::Resource health() const;
+  [[nodiscard]] serve::Resource metrics() const;
   [[nodiscard]] std::size_t failing_sources() const;
 
   std::shared_ptr<const config::Config> m_config;

@@ -94,6 +94,15 @@ TEST_F(DaemonE2E, ServesFilteredDedupedFeedReloadsAndStopsCleanly) {
   const HttpResponse health = http_get(*port, "/healthz");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.body.rfind("ok", 0), 0u) << health.body;
+  const HttpResponse metrics = http_get(*port, "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.headers.at("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(metrics.body.find("\nreelfeed_source_state{source=\"Variety\",state=\"ok\"} 1\n"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("\nreelfeed_source_last_http_status{source=\"Deadline\"} 200\n"),
+            std::string::npos)
+      << metrics.body;
   EXPECT_EQ(http_get(*port, "/no-such-path").status, 404);
 
   // HTTP caching: the ETag of the served document gives a 304.
