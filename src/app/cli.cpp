@@ -64,6 +64,17 @@ int main(int argc, char** argv) {
                                     "the output, compared with the stored decisions");
   add_config(rules_test);
 
+  CLI::App* opml =
+      app.add_subcommand("opml", "subscription lists: import one as sources, export the sources");
+  opml->require_subcommand(1);
+  CLI::App* opml_import = opml->add_subcommand(
+      "import", "print the [[source]] tables of an OPML file's feeds, to paste into the config");
+  std::string opml_file;
+  opml_import->add_option("FILE", opml_file, "OPML file (from Miniflux, FreshRSS, newsboat...)")
+      ->required();
+  CLI::App* opml_export = opml->add_subcommand("export", "print the config's sources as OPML");
+  add_config(opml_export);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -95,6 +106,12 @@ int main(int argc, char** argv) {
   }
   if (*rules_test) {
     return cmd_rules_test(config, io);
+  }
+  if (*opml_import) {
+    return cmd_opml_import(opml_file, io);
+  }
+  if (*opml_export) {
+    return cmd_opml_export(config, io);
   }
   return 2;
 }

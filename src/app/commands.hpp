@@ -33,5 +33,9 @@ int cmd_check_config(const std::filesystem::path& config, Streams io);
 int cmd_status(const std::filesystem::path& config, Streams io);
 int cmd_explain(const std::filesystem::path& config, const std::string& what, Streams io);
 int cmd_rules_test(const std::filesystem::path& config, Streams io);
+/// Prints the [[source]] tables of an OPML file's feeds (skipped outlines go to err).
+int cmd_opml_import(const std::filesystem::path& file, Streams io);
+/// Prints the config's sources as OPML 2.0.
+int cmd_opml_export(const std::filesystem::path& config, Streams io);
 
 } // namespace reelfeed::app

@@ -28,7 +28,7 @@ TEST(CliE2E, VersionAndHelp) {
   const CmdResult help = run_reelfeed({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   for (const char* cmd :
-       {"run", "poll", "render", "parse", "check-config", "status", "explain", "rules"}) {
+       {"run", "poll", "render", "parse", "check-config", "status", "explain", "rules", "opml"}) {
     EXPECT_NE(help.out.find(cmd), std::string::npos) << cmd;
   }
   EXPECT_NE(run_reelfeed({"no-such-command"}).exit_code, 0);
@@ -145,6 +145,34 @@ TEST(CliE2E, StatusWithoutADatabaseSaysSo) {
             std::string::npos)
       << status.err;
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "reelfeed.db")); // status never creates it
+}
+
+// OPML in and out through the real binary: the imported tables make a config that checks.
+TEST(CliE2E, OpmlImportGivesSourcesAConfigAcceptsAndExportListsThem) {
+  test::TempDir dir;
+  const auto opml = dir.write(
+      "subs.opml", "<opml version=\"2.0\"><body><outline text=\"Trades\">"
+                   "<outline type=\"rss\" text=\"Variety\" xmlUrl=\"https://variety.com/feed/\"/>"
+                   "<outline type=\"rss\" text=\"Deadline\" xmlUrl=\"https://deadline.com/feed/\"/>"
+                   "</outline><outline text=\"no feed\"/></body></opml>");
+  const CmdResult imported = run_reelfeed({"opml", "import", opml.string()});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.err.find("skipped: no xmlUrl: no feed"), std::string::npos) << imported.err;
+  const auto config = dir.write("reelfeed.toml", make_config({}) + "\n" + imported.out);
+  const CmdResult check = run_reelfeed({"check-config", "-c", config.string()});
+  EXPECT_EQ(check.exit_code, 0) << check.err << imported.out;
+  EXPECT_NE(check.out.find("2 sources"), std::string::npos) << check.out;
+
+  const CmdResult exported = run_reelfeed({"opml", "export", "-c", config.string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.out.find("xmlUrl=\"https://deadline.com/feed/\""), std::string::npos)
+      << exported.out;
+  EXPECT_NE(exported.out.find("category=\"/trades\""), std::string::npos) << exported.out;
+
+  const auto rss = dir.write("feed.xml", "<rss version=\"2.0\"><channel/></rss>");
+  const CmdResult wrong = run_reelfeed({"opml", "import", rss.string()});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("not OPML"), std::string::npos) << wrong.err;
 }
 
 class StoreE2E : public ::testing::Test {
