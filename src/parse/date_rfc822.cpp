@@ -86,8 +86,8 @@ std::optional<Timestamp> parse_rfc822(std::string_view in, std::int64_t missing)
   } else if (const auto hours = zone_hours(zone); hours && !zone.empty()) {
     tzh = *hours;
   } else {
-    // No zone (the "0000" or a time appended above) or an unknown name: feedparser reads it
-    // as UTC, `missing` by default.
+    // No zone (the "0000" or a time appended above) or a name no table knows: feedparser
+    // reads it as UTC; here it is at `missing` (0 unless a source sets utc_offset).
     tzm = extra_zone_minutes(zone).value_or(missing);
   }
   return make_utc(year, month, day, hms[0], hms[1], hms[2], tzh * 60 + tzm);

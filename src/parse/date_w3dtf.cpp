@@ -157,9 +157,9 @@ std::optional<Timestamp> parse_iso8601(std::string_view s, std::int64_t missing)
 }
 /// "YYYY/M/D[ H:MM[:SS]][ zone]", the same with '.', and "D.M.YYYY[ ...]" (Asian and European
 /// CMSs). Not in feedparser's chain, which reads most of them as November 1st of the year;
-/// the date the text names is better than that or null. The separator must be the same twice, a
-/// zone is
-/// "+HHMM", "+HH:MM" or a known name, and no zone means UTC.
+/// the date the text names is better than that or null. The separator must be the same twice;
+/// a zone is "+HHMM", "+HH:MM" or a known name (an unknown one makes the date null), and no
+/// zone means `missing`.
 std::optional<Timestamp> parse_numeric_date(std::string_view s, std::int64_t missing) {
   std::size_t p = 0;
   auto number = [&](std::size_t min, std::size_t max, int& out) {
