@@ -64,7 +64,7 @@ int Daemon::run() {
   m_fetcher = std::make_unique<fetch::Fetcher>(m_io, fetch_limits(cfg));
   m_poller =
       std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
-  m_poller->set_host_holds(cfg.poll.retry_after_per_host);
+  m_poller->set_host_holds(cfg.poll.retry_after_scope);
   // A first start with every source due, or the end of an outage, queues polls in the
   // Poller instead of piling bodies and parsed feeds before the pools (bounded memory).
   m_poller->set_admission(Admission::for_fetch(fetch_limits(cfg)));
@@ -357,7 +357,7 @@ void Daemon::reload() {
         m_config = config;
         m_rules = rules;
         m_base_url = base_url(*config, m_server->port());
-        m_poller->set_host_holds(config->poll.retry_after_per_host);
+        m_poller->set_host_holds(config->poll.retry_after_scope);
         apply_sources(*config, *stored);
         publish_now(); // the new rules apply to what is already stored
         m_log.info("reloaded",

@@ -400,6 +400,17 @@ void Poller::drain_store_queue() {
   }
 }
 
+void Poller::set_host_holds(config::PollConfig::RetryAfterScope scope) {
+  using Scope = config::PollConfig::RetryAfterScope;
+  const bool enabled = scope != Scope::source;
+  const bool by_domain = scope == Scope::domain;
+  if (enabled != m_host_holds_enabled || by_domain != m_holds_by_domain) {
+    m_holds = sched::HostHolds(by_domain);
+    m_holds_by_domain = by_domain;
+  }
+  m_host_holds_enabled = enabled;
+}
+
 Timestamp Poller::defer(const SourceStatus& status, Timestamp due) const {
   return m_host_holds_enabled ? m_holds.defer(poll_url(status), due) : due;
 }

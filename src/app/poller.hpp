@@ -32,6 +32,7 @@
 
 #include "app/admission.hpp"
 #include "app/log.hpp"
+#include "config/config.hpp"
 #include "fetch/fetch.hpp"
 #include "model/entry.hpp"
 #include "model/fetch_result.hpp"
@@ -130,8 +131,9 @@ public:
   /// Jobs in flight, queued, and the highest in flight so far (tests, benchmarks).
   [[nodiscard]] const Admission& admission() const { return m_admission; }
 
-  /// `[poll] retry_after_per_host`: a 429/503 Retry-After holds every source of that host.
-  void set_host_holds(bool enabled) { m_host_holds_enabled = enabled; }
+  /// `[poll] retry_after_scope`: with "host" or "domain", a 429/503 Retry-After holds every
+  /// source of that host or registrable domain. A change of scope forgets the holds so far.
+  void set_host_holds(config::PollConfig::RetryAfterScope scope);
   /// `due`, or later when the source's host is held by a Retry-After (io thread).
   [[nodiscard]] Timestamp defer(const SourceStatus& status, Timestamp due) const;
 
@@ -186,6 +188,7 @@ private:
   NetworkWatch m_network;
   sched::HostHolds m_holds;
   bool m_host_holds_enabled = false;
+  bool m_holds_by_domain = false;
   bool m_stopping = false;
   Admission m_admission{Admission::Limits{}};
   std::mutex m_store_mutex; ///< guards the two below (io thread pushes, store thread drains)

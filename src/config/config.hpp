@@ -51,8 +51,11 @@ struct PollConfig {
   int max_concurrent = 32;
   int max_per_host = 4;
   int max_redirects = 5;
-  bool retry_after_per_host = false; ///< Retry-After scope: source (default) or host
-  std::string user_agent;            ///< default names reelfeed + version + URL
+  /// What a 429/503 Retry-After holds back: the source (default), every source on its host, or
+  /// every source on its registrable domain (*.tumblr.com share one).
+  enum class RetryAfterScope { source, host, domain };
+  RetryAfterScope retry_after_scope = RetryAfterScope::source;
+  std::string user_agent; ///< default names reelfeed + version + URL
 };
 
 struct OutputConfig {

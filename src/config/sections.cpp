@@ -91,11 +91,14 @@ void poll(Reader& r, PollConfig& out) {
   r.get("max_redirects", out.max_redirects, 0, 50);
   std::string scope;
   if (r.get("retry_after_scope", scope)) {
-    if (scope == "source" || scope == "host") {
-      out.retry_after_per_host = scope == "host";
+    using Scope = PollConfig::RetryAfterScope;
+    if (scope == "source" || scope == "host" || scope == "domain") {
+      out.retry_after_scope = scope == "source" ? Scope::source
+                              : scope == "host" ? Scope::host
+                                                : Scope::domain;
     } else {
       r.error(*r.node("retry_after_scope"), "retry_after_scope",
-              "must be \"source\" or \"host\", got \"" + scope + "\"");
+              "must be \"source\", \"host\" or \"domain\", got \"" + scope + "\"");
     }
   }
   r.get("user_agent", out.user_agent, false);

@@ -1,5 +1,8 @@
 #include "sched/sched.hpp"
+
 #include "util/ascii.hpp"
+#include <arpa/inet.h>
+#include <libpsl.h>
 
 #include <algorithm>
 #include <cctype>
@@ -185,6 +188,43 @@ std::string host_of(const std::string& url) {
   return authority;
 }
 
+std::string domain_of(const std::string& url, const void* psl) {
+  std::string host = host_of(url);
+  const auto colon = host.rfind(':');
+  if (host.empty() || host.front() == '[' || colon == std::string::npos) {
+    return host;
+  }
+  const std::string name = host.substr(0, colon);
+  if (in_addr ip{}; ::inet_pton(AF_INET, name.c_str(), &ip) == 1) {
+    return host; // libpsl would read "127.0.0.1" as a name under the suffix "1"
+  }
+  const char* domain =
+      psl != nullptr ? psl_registrable_domain(static_cast<const psl_ctx_t*>(psl), name.c_str())
+                     : nullptr;
+  return domain != nullptr ? std::string(domain) : host; // IPs and bare suffixes: the host
+}
+
+HostHolds::HostHolds(bool by_domain) {
+  if (by_domain) {
+    // The system's list (Debian's publicsuffix package) when newer than the built-in one.
+    const psl_ctx_t* psl = psl_latest(nullptr);
+    m_psl.reset(const_cast<psl_ctx_t*>(psl != nullptr ? psl : psl_builtin()));
+  }
+}
+HostHolds::~HostHolds() = default;
+HostHolds::HostHolds(HostHolds&&) noexcept = default;
+HostHolds& HostHolds::operator=(HostHolds&&) noexcept = default;
+
+void HostHolds::PslFree::operator()(void* psl) const {
+  if (psl != psl_builtin()) { // the built-in list is static
+    psl_free(static_cast<psl_ctx_t*>(psl));
+  }
+}
+
+std::string HostHolds::key_of(const std::string& url) const {
+  return m_psl ? domain_of(url, m_psl.get()) : host_of(url);
+}
+
 void HostHolds::note(const std::string& url,
                      const FetchResult& result,
                      Timestamp now,
@@ -192,7 +232,7 @@ void HostHolds::note(const std::string& url,
   if (!result.retry_after || (result.status != 429 && result.status != 503)) {
     return;
   }
-  const std::string host = host_of(url);
+  const std::string host = key_of(url);
   if (host.empty()) {
     return;
   }
@@ -205,7 +245,7 @@ void HostHolds::note(const std::string& url,
 }
 
 Timestamp HostHolds::defer(const std::string& url, Timestamp due) const {
-  const auto held = held_until(host_of(url));
+  const auto held = held_until(key_of(url));
   return held ? std::max(due, *held) : due;
 }
 

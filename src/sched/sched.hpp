@@ -4,6 +4,7 @@
 // permanent-redirect migration, and "the network is down" damping. No I/O, no clock.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -59,20 +60,40 @@ void apply_result(SourceStatus& status,
 /// Host of a URL as Retry-After holds are keyed ("example.com:443"); empty for file: URLs.
 [[nodiscard]] std::string host_of(const std::string& url);
 
-/// Host-wide Retry-After holds, for `[poll] retry_after_per_host = true`. The app notes every
-/// result, and defers any source whose host is held. Plain value, no clock: `now` is passed in.
+/// The registrable domain of a URL's host by the Public Suffix List ("a.tumblr.com" and
+/// "b.tumblr.com" -> "tumblr.com", "x.blogspot.com" stays itself); host_of() for an IP
+/// address, a host the list cannot place, or a file: URL (empty). `psl` is a psl_ctx_t.
+[[nodiscard]] std::string domain_of(const std::string& url, const void* psl);
+
+/// Retry-After holds wider than one source (`[poll] retry_after_scope = "host"` or "domain").
+/// The app notes every result, and defers any source whose host (or registrable domain) is
+/// held. No clock: `now` is passed in.
 class HostHolds {
 public:
+  /// by_domain: holds are per registrable domain (one operator's many hosts, as *.tumblr.com
+  /// share a rate limit), else per host.
+  explicit HostHolds(bool by_domain = false);
+  ~HostHolds();
+  HostHolds(HostHolds&&) noexcept;
+  HostHolds& operator=(HostHolds&&) noexcept;
+
   /// Records a 429/503 Retry-After of `result` (fetched from `url`) against its host.
   void note(const std::string& url, const FetchResult& result, Timestamp now, const Policy& policy);
   /// `due`, or the end of the host's hold when that is later.
   [[nodiscard]] Timestamp defer(const std::string& url, Timestamp due) const;
-  [[nodiscard]] std::optional<Timestamp> held_until(const std::string& host) const;
+  /// The hold of a key: host_of() or domain_of() a URL, as the scope says.
+  [[nodiscard]] std::optional<Timestamp> held_until(const std::string& key) const;
   /// Forgets holds that ended before `now`.
   void prune(Timestamp now);
 
 private:
+  [[nodiscard]] std::string key_of(const std::string& url) const;
+
   std::map<std::string, Timestamp> m_until;
+  struct PslFree {
+    void operator()(void* psl) const;
+  };
+  std::unique_ptr<void, PslFree> m_psl; ///< the list, loaded once, when holds are by domain
 };
 
 } // namespace reelfeed::sched

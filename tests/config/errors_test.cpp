@@ -137,8 +137,8 @@ user_agent = ""
                 "t.toml:2:10: server.listen: must be \"host:port\" (IPv6 as "
                 "\"[::1]:8080\"), got \"localhost\"",
                 "t.toml:3:12: server.base_url: must be an http:// or https:// URL",
-                "t.toml:5:21: poll.retry_after_scope: must be \"source\" or \"host\", got "
-                "\"global\"",
+                "t.toml:5:21: poll.retry_after_scope: must be \"source\", \"host\" or \"domain\", "
+                "got \"global\"",
                 "t.toml:6:14: poll.user_agent: must not be empty",
             }));
   EXPECT_EQ(errors_of("[server]\nlisten = \"127.0.0.1:99999\"\n"),

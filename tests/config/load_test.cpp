@@ -88,7 +88,7 @@ url = "file:samples/local.xml"
   EXPECT_EQ(c.poll.max_concurrent, 16);
   EXPECT_EQ(c.poll.max_per_host, 2);
   EXPECT_EQ(c.poll.max_redirects, 3);
-  EXPECT_TRUE(c.poll.retry_after_per_host);
+  EXPECT_EQ(c.poll.retry_after_scope, PollConfig::RetryAfterScope::host);
   EXPECT_EQ(c.poll.user_agent, "reelfeed-test/1");
   EXPECT_EQ(c.output.title, "Robots on the Lot");
   EXPECT_EQ(c.output.max_items, 50);
@@ -125,7 +125,9 @@ TEST(Load, EmptyConfigGetsDefaults) {
   EXPECT_EQ(c.poll.max_interval, d.poll.max_interval);
   EXPECT_EQ(c.poll.timeout, d.poll.timeout);
   EXPECT_EQ(c.poll.max_body_bytes, 16u << 20);
-  EXPECT_FALSE(c.poll.retry_after_per_host);
+  EXPECT_EQ(c.poll.retry_after_scope, PollConfig::RetryAfterScope::source);
+  EXPECT_EQ(load_ok("[poll]\nretry_after_scope = \"domain\"\n").poll.retry_after_scope,
+            PollConfig::RetryAfterScope::domain);
   EXPECT_TRUE(c.poll.user_agent.empty());
   EXPECT_EQ(c.output.title, "AI in Hollywood");
   EXPECT_EQ(c.output.max_items, 100);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include <gtest/gtest.h>
+#include <libpsl.h>
 
 namespace reelfeed::sched {
 namespace {
@@ -229,6 +230,38 @@ TEST(Sched, HostOfNormalisesPortsAndSchemes) {
   EXPECT_EQ(host_of("http://user:pw@example.com:8080/x?y"), "example.com:8080");
   EXPECT_EQ(host_of("http://[::1]/x"), "[::1]:80");
   EXPECT_EQ(host_of("file:///tmp/feed.xml"), "");
+}
+
+TEST(Sched, DomainOfUsesThePublicSuffixList) {
+  const HostHolds by_domain(true); // loads the list
+  (void)by_domain;
+  const psl_ctx_t* psl = psl_latest(nullptr);
+  ASSERT_NE(psl, nullptr);
+  EXPECT_EQ(domain_of("https://staff.tumblr.com/rss", psl), "tumblr.com");
+  EXPECT_EQ(domain_of("https://www.bbc.co.uk/news/rss.xml", psl), "bbc.co.uk");
+  // blogspot.com is a public suffix itself (the list's private part): every blog apart.
+  EXPECT_EQ(domain_of("https://a.blogspot.com/feeds", psl), "a.blogspot.com");
+  EXPECT_EQ(domain_of("http://127.0.0.1:8080/feed", psl), "127.0.0.1:8080");
+  EXPECT_EQ(domain_of("http://[::1]/feed", psl), "[::1]:80");
+  EXPECT_EQ(domain_of("file:///tmp/feed.xml", psl), "");
+  psl_free(const_cast<psl_ctx_t*>(psl));
+}
+
+TEST(Sched, DomainHoldsDeferEveryHostOfTheDomain) {
+  HostHolds holds(true);
+  const Policy p;
+  FetchResult r = failed(FetchOutcome::http_error, 429);
+  r.retry_after = Seconds{600};
+  holds.note("https://staff.tumblr.com/rss", r, k_now, p);
+  EXPECT_EQ(holds.defer("https://other-blog.tumblr.com/rss", k_now), k_now + Seconds{600});
+  EXPECT_EQ(holds.defer("https://tumblr.com/feed", k_now), k_now + Seconds{600});
+  EXPECT_EQ(holds.defer("https://tumblr.example/rss", k_now), k_now);
+  holds.note("https://a.blogspot.com/feeds", r, k_now, p);
+  EXPECT_EQ(holds.defer("https://b.blogspot.com/feeds", k_now), k_now); // separate sites
+  // By host (the default), other hosts of the domain are not held.
+  HostHolds by_host;
+  by_host.note("https://staff.tumblr.com/rss", r, k_now, p);
+  EXPECT_EQ(by_host.defer("https://other-blog.tumblr.com/rss", k_now), k_now);
 }
 
 TEST(Sched, HostHoldsDeferOtherSourcesOnTheHost) {
