@@ -8,28 +8,19 @@
 #include <memory>
 
 #include "parse/detail.hpp"
+#include "util/ascii.hpp"
 
 namespace reelfeed::parse::detail {
 namespace {
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 bool is_feed_type(std::string_view type) {
-  const std::string t = lower_ascii(trim(type.substr(0, type.find(';'))));
+  const std::string t = util::ascii_lower(trim(type.substr(0, type.find(';'))));
   return t == "application/rss+xml" || t == "application/atom+xml" ||
          t == "application/feed+json" || t == "application/rdf+xml";
 }
 
 bool has_alternate(std::string_view rel) {
-  const std::string r = lower_ascii(rel);
+  const std::string r = util::ascii_lower(rel);
   std::string_view rest = r;
   while (!rest.empty()) {
     const std::size_t space = rest.find_first_of(" \t\n\r\f");
@@ -71,7 +62,7 @@ void collect(const GumboNode* node,
 } // namespace
 
 bool is_html_page(std::string_view bytes) {
-  const std::string head = lower_ascii(bytes.substr(0, 1024));
+  const std::string head = util::ascii_lower(bytes.substr(0, 1024));
   return head.find("<!doctype html") != std::string::npos ||
          head.find("<html") != std::string::npos;
 }
@@ -80,7 +71,7 @@ std::vector<std::string> advertised_feeds(std::string_view html, std::string_vie
   // Feed links live in <head>: only that much (at most 32 KB) goes to gumbo, which keeps its
   // time and its tree depth small on a page of any size.
   html = html.substr(0, 32 * 1024);
-  if (const std::size_t end = lower_ascii(html).find("</head"); end != std::string::npos) {
+  if (const std::size_t end = util::ascii_lower(html).find("</head"); end != std::string::npos) {
     html = html.substr(0, end);
   }
   const std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> doc(
