@@ -260,7 +260,7 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepare
     m_network.record(job.status.name, result.outcome);
     sched::apply_result(job.status, result, feed ? &feed->feed.hints : nullptr, now,
                         job.settings.policy, m_network.down(), m_rng);
-    if (m_host_holds_enabled) {
+    if (holds_enabled()) {
       m_holds.prune(now);
       m_holds.note(before_url, result, now, job.settings.policy);
       job.status.next_due = m_holds.defer(before_url, job.status.next_due);
@@ -401,18 +401,14 @@ void Poller::drain_store_queue() {
 }
 
 void Poller::set_host_holds(config::PollConfig::RetryAfterScope scope) {
-  using Scope = config::PollConfig::RetryAfterScope;
-  const bool enabled = scope != Scope::source;
-  const bool by_domain = scope == Scope::domain;
-  if (enabled != m_host_holds_enabled || by_domain != m_holds_by_domain) {
-    m_holds = sched::HostHolds(by_domain);
-    m_holds_by_domain = by_domain;
+  if (scope != m_hold_scope) {
+    m_holds = sched::HostHolds(scope == config::PollConfig::RetryAfterScope::domain);
+    m_hold_scope = scope;
   }
-  m_host_holds_enabled = enabled;
 }
 
 Timestamp Poller::defer(const SourceStatus& status, Timestamp due) const {
-  return m_host_holds_enabled ? m_holds.defer(poll_url(status), due) : due;
+  return holds_enabled() ? m_holds.defer(poll_url(status), due) : due;
 }
 
 void Poller::finish(Job job, bool changed, bool failed, int new_entries) {

@@ -187,8 +187,10 @@ private:
   std::mt19937_64 m_rng;
   NetworkWatch m_network;
   sched::HostHolds m_holds;
-  bool m_host_holds_enabled = false;
-  bool m_holds_by_domain = false;
+  config::PollConfig::RetryAfterScope m_hold_scope = config::PollConfig::RetryAfterScope::source;
+  [[nodiscard]] bool holds_enabled() const {
+    return m_hold_scope != config::PollConfig::RetryAfterScope::source;
+  }
   bool m_stopping = false;
   Admission m_admission{Admission::Limits{}};
   std::mutex m_store_mutex; ///< guards the two below (io thread pushes, store thread drains)
