@@ -233,8 +233,6 @@ TEST(Sched, HostOfNormalisesPortsAndSchemes) {
 }
 
 TEST(Sched, DomainOfUsesThePublicSuffixList) {
-  const HostHolds by_domain(true); // loads the list
-  (void)by_domain;
   const psl_ctx_t* psl = psl_latest(nullptr);
   ASSERT_NE(psl, nullptr);
   EXPECT_EQ(domain_of("https://staff.tumblr.com/rss", psl), "tumblr.com");
