@@ -18,13 +18,8 @@ std::optional<Timestamp> parse_rfc822(std::string_view in, std::int64_t missing)
     parts.emplace_back("00:00:00");
     parts.emplace_back("0000");
   }
-  static constexpr std::array<std::string_view, 7> k_days = {"mon", "tue", "wed", "thu",
-                                                             "fri", "sat", "sun"};
-  for (auto d : k_days) {
-    if (parts[0].substr(0, 3) == d) {
-      parts.erase(parts.begin());
-      break;
-    }
+  if (starts_with_weekday(parts[0])) {
+    parts.erase(parts.begin());
   }
   if (parts.size() < 5) {
     return std::nullopt;
@@ -149,11 +144,7 @@ std::optional<Timestamp> parse_month_first(std::string_view in, std::int64_t mis
     }
     return m;
   };
-  if (i < parts.size() && word_is_month(parts[i]) == 0 && parts[i].size() >= 3 &&
-      (parts[i].substr(0, 3) == "mon" || parts[i].substr(0, 3) == "tue" ||
-       parts[i].substr(0, 3) == "wed" || parts[i].substr(0, 3) == "thu" ||
-       parts[i].substr(0, 3) == "fri" || parts[i].substr(0, 3) == "sat" ||
-       parts[i].substr(0, 3) == "sun")) {
+  if (i < parts.size() && word_is_month(parts[i]) == 0 && starts_with_weekday(parts[i])) {
     ++i; // a weekday name; the date itself decides the day
   }
   if (i + 3 > parts.size()) {

@@ -175,6 +175,18 @@ inline std::optional<std::int64_t> extra_zone_minutes(std::string_view name) {
   return std::nullopt;
 }
 
+/// A lower-case word that begins with a weekday's three letters ("fri", "friday,").
+inline bool starts_with_weekday(std::string_view s) {
+  static constexpr std::array<std::string_view, 7> k_days = {"mon", "tue", "wed", "thu",
+                                                             "fri", "sat", "sun"};
+  for (const auto d : k_days) {
+    if (s.substr(0, 3) == d) {
+      return true;
+    }
+  }
+  return false;
+}
+
 inline int month_of(std::string_view s) {
   static constexpr std::array<std::string_view, 12> k_months = {
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
