@@ -16,3 +16,9 @@ pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
 find_package(CLI11 REQUIRED)
+# Snowball stemmers (libstemmer-dev) have no pkg-config file.
+find_library(STEMMER_LIBRARY stemmer REQUIRED)
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+add_library(Stemmer::Stemmer UNKNOWN IMPORTED)
+set_target_properties(Stemmer::Stemmer PROPERTIES IMPORTED_LOCATION ${STEMMER_LIBRARY}
+                      INTERFACE_INCLUDE_DIRECTORIES ${STEMMER_INCLUDE_DIR})

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/entry.hpp"
 
@@ -26,6 +27,11 @@ namespace reelfeed::dedup {
 /// into `title` (valid as long as it is). When stripping would leave fewer than 3
 /// letters/digits, returns the whole (trimmed) title. Pure and thread-safe.
 [[nodiscard]] std::string_view undecorated(std::string_view title);
+
+/// The figures of an item: the numbers in its title and the start of its lede (HTML),
+/// folded and sorted ("Note number 12" -> {"12"}). Copies of one item never disagree on
+/// them; items of a series always do. Pure.
+[[nodiscard]] std::vector<std::string> figures(std::string_view title, std::string_view html_lede);
 
 /// Near-duplicate signature of title + lede (MinHash over word shingles).
 struct Signature {

@@ -288,9 +288,6 @@ std::string fold(std::string_view text) {
   return out;
 }
 
-namespace {
-
-// Visible text of an HTML fragment, good enough for shingling a lede.
 std::string strip_tags(std::string_view html, std::size_t limit) {
   std::string out;
   bool in_tag = false;
@@ -315,6 +312,8 @@ std::string strip_tags(std::string_view html, std::size_t limit) {
   }
   return out;
 }
+
+namespace {
 
 std::vector<std::string_view> words(std::string_view s, std::size_t max) {
   std::vector<std::string_view> out;
@@ -348,6 +347,18 @@ add_hash(std::uint32_t* __restrict minhash, std::uint64_t h) {
 }
 
 } // namespace
+
+std::vector<std::string> figures(std::string_view title, std::string_view html_lede) {
+  constexpr std::size_t k_lede_figures = 400; // bytes of lede: its first sentences
+  const std::string text =
+      normalise_title(title) + " " + fold(strip_tags(html_lede, k_lede_figures));
+  std::vector<std::string> out;
+  for (const auto w : words(text, std::numeric_limits<std::size_t>::max()))
+    if (std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      out.emplace_back(w);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 std::string normalise_title(std::string_view title) {
   return fold(strip_suffixes(strip_prefixes(title)));
