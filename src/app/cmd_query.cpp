@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <exception>
 #include <fstream>
+#include <iomanip>
 #include <iterator>
 #include <limits>
 #include <ostream>
@@ -201,11 +202,14 @@ int cmd_explain(const std::filesystem::path& path, const std::string& what, Stre
     out << "  published: " << format_rfc3339(*ex->entry.published) << "\n";
   }
   const Story& story = ex->story;
+  if (!ex->folded_from.empty()) {
+    out << ex->folded_from << " was folded into this story (a later report covered both)\n";
+  }
   out << "story " << story.id << " " << story.uid << "\n"
       << "  title:     " << story.title << "\n"
       << "  link:      " << story.link << "\n"
       << "  published: " << format_rfc3339(story.published) << "\n"
-      << "  outlets (" << story.outlets.size() << "):\n";
+      << "  outlets (" << story.outlets.size() << "), earliest first:\n";
   for (std::size_t i = 0; i < story.outlets.size(); ++i) {
     const Outlet& o = story.outlets[i];
     out << "    " << (o.entry_id == ex->entry_id ? "* " : "- ") << o.source << ": " << o.title
@@ -216,6 +220,21 @@ int cmd_explain(const std::filesystem::path& path, const std::string& what, Stre
       out << " (representative)";
     }
     out << "\n";
+    if (i >= ex->members.size()) {
+      continue;
+    }
+    const store::MemberExplanation& m = ex->members[i];
+    if (!m.terms.empty()) {
+      out << "        carried by:";
+      for (const std::string& t : m.terms) {
+        out << " " << t;
+      }
+      out << "\n";
+    }
+    for (const auto& [near, score] : m.nearest) {
+      out << "        not joined: " << near << " score " << std::fixed << std::setprecision(2)
+          << score << std::defaultfloat << "\n";
+    }
   }
   out << "decisions (stored):\n";
   if (ex->decisions.empty()) {

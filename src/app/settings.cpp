@@ -46,7 +46,8 @@ std::vector<store::SourceDef> source_defs(const config::Config& config) {
 }
 
 store::ClusterOptions cluster_options(const config::Config& config) {
-  return store::ClusterOptions{config.dedup.window, config.dedup.similarity};
+  return store::ClusterOptions{config.dedup.window, config.dedup.similarity,
+                               config.dedup.event_similarity};
 }
 
 std::string base_url(const config::Config& config, std::uint16_t bound_port) {

@@ -66,7 +66,10 @@ struct OutputConfig {
 
 struct DedupConfig {
   Seconds window = std::chrono::days{3}; ///< near-duplicates only join within this window
-  double similarity = 0.6;               ///< Jaccard estimate over title+lede shingles
+  double similarity = 0.6;               ///< copies: Jaccard estimate over title+lede shingles
+  /// Independent reports of one event: the event score at which a report joins a story
+  /// (store/event_index.hpp); 1 turns event clustering off.
+  double event_similarity = 0.11;
 };
 
 struct Config {

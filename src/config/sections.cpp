@@ -112,14 +112,18 @@ void output(Reader& r, OutputConfig& out) {
 }
 
 void dedup(Reader& r, DedupConfig& out) {
-  r.check_keys({"window", "similarity"});
+  r.check_keys({"window", "similarity", "event_similarity"});
   r.get_duration("window", out.window);
-  double similarity = out.similarity;
-  if (r.get("similarity", similarity, 0.0, 1.0)) {
-    if (similarity <= 0.0) {
-      r.error(*r.node("similarity"), "similarity", "must be greater than 0 (1 = identical only)");
+  for (const auto& [key, value] : {std::pair<const char*, double*>{"similarity", &out.similarity},
+                                   {"event_similarity", &out.event_similarity}}) {
+    double v = *value;
+    if (!r.get(key, v, 0.0, 1.0)) {
+      continue;
+    }
+    if (v <= 0.0) {
+      r.error(*r.node(key), key, "must be greater than 0 (1 = identical only)");
     } else {
-      out.similarity = similarity;
+      *value = v;
     }
   }
 }

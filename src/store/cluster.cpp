@@ -1,16 +1,26 @@
-// Story clustering of a new sighting: the same canonical URL joins that URL's story
-// (any age); otherwise LSH proposes entries whose signatures share a band within the time
-// window, and the most similar one at or above ClusterOptions::similarity wins. Both look
-// up in-memory indexes loaded from each entry's lsh row (keys.cpp): every URL key, and the
-// <= 3 time buckets of band hashes the window touches. Cost per sighting: a few hash
-// probes plus one read per candidate, independent of how many stories are stored (only
-// bucket sizes matter).
+// Story clustering of a new sighting, in three steps, the first that finds a story wins:
+// 1. the same canonical URL joins that URL's story (any age);
+// 2. a copy: LSH proposes entries whose MinHash signatures share a band within the time
+//    window, and the most similar one at or above ClusterOptions::similarity whose title
+//    has the same numbers wins (wire copies, re-posts);
+// 3. the same event: entries of other sources within the window that posted one of the
+//    new sighting's most distinctive terms are scored (event_index.hpp), and the best
+//    story wins if it scores ClusterOptions::event_similarity or more and clearly more
+//    than the next one; a sighting sure of two stories folds them into one.
+// Every step looks up in-memory indexes loaded from each entry's lsh row (keys.cpp): every
+// URL key, and the <= 3 time buckets of band hashes and of event terms the window touches.
+// Cost per sighting: a few hash probes, a bounded number of candidates (a band or term
+// that too many entries share is skipped), one read per copy candidate; independent of how
+// many stories are stored (only bucket sizes matter).
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include <xxhash.h>
 
@@ -69,11 +79,25 @@ std::int64_t Store::Impl::create_story(const std::string& link,
   return id;
 }
 
-std::optional<Store::Impl::Placement> Store::Impl::place(const std::string& canon,
-                                                         const dedup::Signature& sig,
-                                                         Timestamp t,
+namespace {
+
+std::string_view lede_of(const Entry& e) {
+  return e.summary.empty() ? std::string_view(e.content) : std::string_view(e.summary);
+}
+
+/// Per band and time bucket, the candidates an LSH look-up may bring: a band shared by more
+/// entries than this is a phrase every item of some feed repeats, not a sign of a copy.
+constexpr std::size_t k_max_band_hits = 64;
+/// Event candidates scored in full per new sighting, and terms probed for them.
+constexpr std::size_t k_event_candidates = 24;
+constexpr std::size_t k_event_probes = 10;
+
+} // namespace
+
+std::optional<Store::Impl::Placement> Store::Impl::place(const NewSighting& n,
                                                          const std::optional<UrlHit>& url_hit) {
   Placement p;
+  const std::string& canon = *n.canon;
   if (!canon.empty()) {
     UrlHit hit;
     if (url_hit) {
@@ -92,46 +116,288 @@ std::optional<Store::Impl::Placement> Store::Impl::place(const std::string& cano
     if (tombstoned_url(canon))
       return std::nullopt; // its story was pruned: not new
   }
+  p = place_copy(n);
+  if (p.joined)
+    return p;
+  if (n.terms != nullptr && m_options.event_similarity < 1.0)
+    p = place_event(n);
+  return p;
+}
 
+Store::Impl::Placement Store::Impl::place_copy(const NewSighting& n) {
+  Placement p;
   const auto window = to_db(Timestamp{m_options.window});
-  const auto lo = to_db(t) - window;
-  const auto hi = to_db(t) + window;
+  const auto lo = to_db(n.t) - window;
+  const auto hi = to_db(n.t) + window;
   std::unordered_set<std::int64_t> candidates;
-  if (const auto bands = band_hashes(sig)) {
+  if (const auto bands = band_hashes(*n.sig)) {
     for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
       const LshBucket& b = lsh_bucket(bucket);
       for (std::size_t band = 0; band < k_bands; ++band)
         b.prefetch(band, (*bands)[band]);
-      for (std::size_t band = 0; band < k_bands; ++band)
+      for (std::size_t band = 0; band < k_bands; ++band) {
+        std::size_t hits = 0;
+        std::vector<std::int64_t> found;
         b.find(band, (*bands)[band], [&](std::int64_t id, std::int64_t ct) {
-          if (ct >= lo && ct <= hi)
-            candidates.insert(id);
+          if (++hits <= k_max_band_hits && ct >= lo && ct <= hi)
+            found.push_back(id);
         });
+        if (hits <= k_max_band_hits)
+          candidates.insert(found.begin(), found.end());
+      }
     }
   }
+  std::optional<std::vector<std::string>> numbers; // computed for the first close candidate
   double best = 0;
   for (const auto id : candidates) {
-    Use q(stmt("SELECT sig, story_id FROM entries WHERE id = ?"));
+    Use q(stmt("SELECT sig, story_id, title, "
+               "CASE summary WHEN '' THEN substr(content, 1, 2000) ELSE summary END "
+               "FROM entries WHERE id = ?"));
     q->bind(1, id);
     if (!q->executeStep())
       continue;
     const auto other = sig_from_blob(q->getColumn(0).getBlob(), q->getColumn(0).getBytes());
-    const double s = dedup::similarity(sig, other);
-    if (s > best || (s == best && id < p.joined_entry)) {
-      best = s;
-      p.story_id = q->getColumn(1).getInt64();
-      p.joined_entry = id;
-    }
+    const double s = dedup::similarity(*n.sig, other);
+    if (s < m_options.similarity || s < best || (s == best && id > p.joined_entry))
+      continue;
+    if (!numbers)
+      numbers = dedup::figures(n.entry->title, lede_of(*n.entry));
+    if (dedup::figures(q->getColumn(2).getString(), q->getColumn(3).getString()) != *numbers)
+      continue; // "part 1" and "part 2" of a series are not copies of each other
+    best = s;
+    p.story_id = q->getColumn(1).getInt64();
+    p.joined_entry = id;
   }
-  if (best >= m_options.similarity && p.joined_entry != 0) {
+  if (p.joined_entry != 0) {
     p.joined = true;
     p.score = best;
     char buf[32];
     std::snprintf(buf, sizeof buf, "similarity %.2f", best);
     p.reason = buf;
-    return p;
   }
-  return Placement{};
+  return p;
+}
+
+std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVector& v,
+                                                                   std::int64_t source_id,
+                                                                   std::int64_t t,
+                                                                   std::int64_t exclude_story) {
+  std::vector<StoryScore> out;
+  if (v.w.empty())
+    return out;
+  EventRule rule;
+  rule.window = to_db(Timestamp{m_options.window});
+  // The probes: the new sighting's most distinctive terms.
+  std::vector<std::pair<float, std::uint32_t>> probes;
+  for (const auto& [h, w] : v.w)
+    probes.emplace_back(w, h);
+  std::sort(probes.begin(), probes.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (probes.size() > k_event_probes)
+    probes.resize(k_event_probes);
+
+  // Loading one bucket may evict another, so each bucket's best candidates are copied out
+  // (document and terms) before the next bucket is touched.
+  struct Candidate {
+    EventBucket::Doc doc;
+    double acc = 0;
+    std::uint32_t index = 0; ///< in its bucket
+    dedup::EventTerms terms;
+  };
+  const auto by_acc = [](const Candidate& a, const Candidate& b) {
+    return a.acc != b.acc ? a.acc > b.acc : a.doc.entry_id < b.doc.entry_id;
+  };
+  const auto keep_best = [&](std::vector<Candidate>& list) {
+    if (list.size() > k_event_candidates) {
+      std::partial_sort(list.begin(),
+                        list.begin() + static_cast<std::ptrdiff_t>(k_event_candidates), list.end(),
+                        by_acc);
+      list.resize(k_event_candidates);
+    }
+  };
+  std::vector<Candidate> ranked;
+  const auto lo = t - rule.window;
+  const auto hi = t + rule.window;
+  for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
+    const EventBucket& b = event_bucket(bucket);
+    std::unordered_map<std::uint32_t, double> found; // by doc index
+    for (const auto& [w, h] : probes)
+      b.find(h, [&](std::uint32_t i) {
+        const auto& d = b.doc(i);
+        if (d.source_id == source_id || d.story_id == exclude_story || d.t < lo || d.t > hi)
+          return;
+        found[i] += w;
+      });
+    std::vector<Candidate> local;
+    local.reserve(found.size());
+    for (const auto& [i, acc] : found)
+      local.push_back({b.doc(i), acc, i, {}});
+    keep_best(local);
+    for (auto& c : local) {
+      c.terms = b.terms(c.index);
+      ranked.push_back(std::move(c));
+    }
+  }
+  keep_best(ranked);
+  const TermStats& stats = term_stats();
+  std::unordered_map<std::int64_t, StoryScore> stories;
+  for (const auto& c : ranked) {
+    const auto& d = c.doc;
+    const auto s = event_score(v, vectorize(c.terms, stats), d.t - t, rule);
+    auto& best = stories[d.story_id];
+    if (s.score > best.score || (s.score == best.score && d.entry_id < best.entry_id) ||
+        best.entry_id == 0) {
+      best = {d.story_id, s.score, d.entry_id, s.top_term};
+    }
+  }
+  for (auto& [id, s] : stories) {
+    if (s.score <= 0)
+      continue;
+    // Folded-away stories are gone; a story begun long before is another event's.
+    Use q(stmt("SELECT published, merged_into FROM stories WHERE id = ?"));
+    q->bind(1, id);
+    if (!q->executeStep() || !q->getColumn(1).isNull())
+      continue;
+    if (std::llabs(q->getColumn(0).getInt64() - t) > rule.window / 2)
+      continue;
+    out.push_back(s);
+  }
+  std::sort(out.begin(), out.end(), [](const StoryScore& a, const StoryScore& b) {
+    return a.score != b.score ? a.score > b.score : a.story_id < b.story_id;
+  });
+  return out;
+}
+
+Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
+  Placement p;
+  const EventVector v = vectorize(*n.terms, term_stats());
+  const auto scored = event_candidates(v, n.source_id, to_db(n.t), 0);
+  if (scored.empty())
+    return p;
+  EventRule rule;
+  rule.threshold = m_options.event_similarity;
+  const StoryScore& best = scored[0];
+  const double next = scored.size() > 1 ? scored[1].score : 0.0;
+  // When unsure, keep apart: a wrong join hides a story, a missed one only repeats it.
+  if (best.score < rule.threshold || (best.score - next < rule.margin && best.score < rule.sure))
+    return p;
+  p.joined = true;
+  p.story_id = best.story_id;
+  p.joined_entry = best.entry_id;
+  p.score = best.score;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "same event %.2f", best.score);
+  p.reason = buf;
+  if (scored.size() > 1 && next >= rule.threshold) {
+    // The sighting joins one story and would have joined the other on its own: they are one. The
+    // one readers have seen keeps its id (a published story's uid is fixed); of two alike, the
+    // older.
+    std::int64_t keep = best.story_id;
+    std::int64_t gone = scored[1].story_id;
+    Use q(stmt("SELECT a.uid IS NOT NULL, a.published, b.uid IS NOT NULL, b.published "
+               "FROM stories a, stories b WHERE a.id = ?1 AND b.id = ?2"));
+    q->bind(1, keep);
+    q->bind(2, gone);
+    if (q->executeStep()) {
+      const auto rank = [&](int col) {
+        return std::make_tuple(-q->getColumn(col).getInt(), q->getColumn(col + 1).getInt64());
+      };
+      const auto a = rank(0);
+      const auto b = rank(2);
+      if (b < a || (b == a && gone < keep))
+        std::swap(keep, gone);
+    }
+    p.story_id = keep;
+    p.fold = gone;
+    if (keep != best.story_id) {
+      p.joined_entry = scored[1].entry_id;
+      std::snprintf(buf, sizeof buf, "same event %.2f", next);
+      p.reason = buf;
+      p.score = next;
+    }
+  }
+  return p;
+}
+
+void Store::Impl::maybe_take_over(std::int64_t story_id, std::int64_t entry_id) {
+  // (sort time, source name, link): an order that does not depend on which feed came first.
+  Use q(stmt("SELECT st.rep_entry_id, "
+             "(SELECT e.sort_time < r.sort_time OR (e.sort_time = r.sort_time AND "
+             "  (es.name < rs.name OR (es.name = rs.name AND e.link < r.link))) "
+             " FROM entries e, entries r, sources es, sources rs "
+             " WHERE e.id = ?2 AND r.id = st.rep_entry_id AND es.id = e.source_id "
+             " AND rs.id = r.source_id) "
+             "FROM stories st WHERE st.id = ?1"));
+  q->bind(1, story_id);
+  q->bind(2, entry_id);
+  if (!q->executeStep() || q->getColumn(1).isNull() || q->getColumn(1).getInt() == 0)
+    return;
+  const auto old_rep = q->getColumn(0).getInt64();
+  {
+    // The old representative stays a member: entries_story holds joined sightings only.
+    Use u(stmt("UPDATE entries SET join_entry_id = id WHERE id = ? AND join_entry_id IS NULL"));
+    u->bind(1, old_rep);
+    u->exec();
+  }
+  Use u(stmt("UPDATE stories SET rep_entry_id = e.id, "
+             "link = CASE e.canonical_url WHEN '' THEN e.link ELSE e.canonical_url END, "
+             "updated = max(e.sort_time, coalesce(min(e.updated, e.last_seen), e.sort_time)) "
+             "FROM entries e WHERE e.id = ?2 AND stories.id = ?1"));
+  u->bind(1, story_id);
+  u->bind(2, entry_id);
+  u->exec();
+}
+
+void Store::Impl::fold_stories(std::int64_t keep, std::int64_t gone) {
+  if (keep == gone)
+    return;
+  std::int64_t gone_rep = 0;
+  {
+    Use q(stmt("SELECT rep_entry_id FROM stories WHERE id = ?"));
+    q->bind(1, gone);
+    if (q->executeStep() && !q->getColumn(0).isNull())
+      gone_rep = q->getColumn(0).getInt64();
+  }
+  {
+    Use u(
+        stmt("UPDATE entries SET story_id = ?1 WHERE story_id = ?2 AND join_entry_id IS NOT NULL"));
+    u->bind(1, keep);
+    u->bind(2, gone);
+    u->exec();
+  }
+  if (gone_rep != 0) {
+    Use u(stmt("UPDATE entries SET story_id = ?1, join_entry_id = coalesce(join_entry_id, id), "
+               "join_reason = CASE join_reason WHEN '' THEN 'first sighting of story ' || ?2 "
+               "ELSE join_reason END WHERE id = ?3"));
+    u->bind(1, keep);
+    u->bind(2, gone);
+    u->bind(3, gone_rep);
+    u->exec();
+  }
+  {
+    Use u(stmt("UPDATE stories SET published = min(published, (SELECT published FROM stories "
+               "WHERE id = ?2)), last_activity = max(last_activity, (SELECT last_activity FROM "
+               "stories WHERE id = ?2)) WHERE id = ?1"));
+    u->bind(1, keep);
+    u->bind(2, gone);
+    u->exec();
+  }
+  {
+    // Stories folded into `gone` earlier now point at the survivor too.
+    Use u(stmt("UPDATE stories SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2"));
+    u->bind(1, keep);
+    u->bind(2, gone);
+    u->exec();
+  }
+  {
+    Use u(stmt("DELETE FROM decisions WHERE story_id = ?"));
+    u->bind(1, gone);
+    u->exec();
+  }
+  if (gone_rep != 0)
+    maybe_take_over(keep, gone_rep);
+  m_events.move_story(gone, keep);
 }
 
 } // namespace reelfeed::store

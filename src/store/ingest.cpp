@@ -199,8 +199,9 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       ++result.unchanged_entries;
       continue;
     }
-    // The expensive part (MinHash of normalised title + lede) only for new or edited items.
+    // The expensive part (MinHash, event terms) only for new or edited items.
     const auto sig = p.signature ? *p.signature : dedup::signature(e, p.normalised_title);
+    const auto terms = p.event_terms ? *p.event_terms : termizer().terms(e);
     if (row) {
       // An edit: same row, new content. The story keeps its id and link.
       drop_entry_keys(
@@ -232,7 +233,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
         q->exec();
         rekeyed(*row, primary);
       }
-      add_entry_keys({row->id, t, src.id, &primary, &canon}, sig);
+      add_entry_keys({row->id, t, src.id, &primary, &canon, row->story_id, &terms}, sig);
       {
         // Material change = the representative's text changed; a supporting outlet's
         // edit does not touch the story's `updated`.
@@ -253,7 +254,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       ++result.skipped_entries; // pruned earlier: never new again
       continue;
     }
-    auto placement = place(canon, sig, t, url_hit);
+    auto placement = place({&canon, &sig, &terms, &p.normalised_title, &e, src.id, t}, url_hit);
     if (!placement) {
       ++result.skipped_entries;
       continue;
@@ -300,13 +301,18 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       q->exec();
       ++m_tx.next_entry_id;
     }
-    add_entry_keys({entry_id, t, src.id, &primary, &canon}, sig);
+    add_entry_keys({entry_id, t, src.id, &primary, &canon, placement->story_id, &terms}, sig);
     if (placement->joined) {
-      Use q(stmt("UPDATE stories SET last_activity = max(last_activity, ?1), "
-                 "published = min(published, ?1) WHERE id = ?2"));
-      q->bind(1, to_db(t));
-      q->bind(2, placement->story_id);
-      q->exec();
+      {
+        Use q(stmt("UPDATE stories SET last_activity = max(last_activity, ?1), "
+                   "published = min(published, ?1) WHERE id = ?2"));
+        q->bind(1, to_db(t));
+        q->bind(2, placement->story_id);
+        q->exec();
+      }
+      maybe_take_over(placement->story_id, entry_id);
+      if (placement->fold != 0)
+        fold_stories(placement->story_id, placement->fold);
       ++result.joined_stories;
     } else {
       ++result.new_stories;

@@ -97,8 +97,13 @@ PreparedEntry prepare_entry(const Entry& e, bool with_signature) {
   p.content_hash = hash_fields(
       {e.title, e.link, e.author, e.summary, e.content, joined(e.categories), p.enclosures_json});
   p.normalised_title = dedup::normalise_title(e.title);
-  if (with_signature)
+  if (with_signature) {
     p.signature = dedup::signature(e, p.normalised_title);
+    // One extractor per thread: it holds a stemmer and a cache of the words it has seen,
+    // and prepare() runs on every thread of the CPU pool.
+    thread_local dedup::EventTermizer termizer;
+    p.event_terms = termizer.terms(e);
+  }
   return p;
 }
 

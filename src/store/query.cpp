@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <set>
 #include <unordered_map>
 
@@ -49,7 +50,8 @@ std::optional<Timestamp> opt_ts(const SQLite::Column& c) {
 
 constexpr const char* k_entry_columns =
     "e.id, s.name, e.guid, e.title, e.link, e.published, e.updated, e.author, e.summary, "
-    "e.content, e.categories, e.enclosures, e.first_seen, s.tags, e.join_reason, e.join_entry_id ";
+    "e.content, e.categories, e.enclosures, e.first_seen, s.tags, e.join_reason, e.join_entry_id, "
+    "e.canonical_url, e.identity, e.source_id, e.sort_time, e.join_score ";
 
 struct EntryRow {
   std::int64_t id = 0;
@@ -59,6 +61,11 @@ struct EntryRow {
   std::vector<std::string> tags;
   std::string join_reason;
   std::int64_t join_entry = 0;
+  std::string canonical_url;
+  std::string identity;
+  std::int64_t source_id = 0;
+  std::int64_t sort_time = 0;
+  double join_score = 0;
 };
 
 EntryRow read_entry(SQLite::Statement& q) {
@@ -80,6 +87,11 @@ EntryRow read_entry(SQLite::Statement& q) {
   r.join_reason = q.getColumn(14).getString();
   if (!q.getColumn(15).isNull())
     r.join_entry = q.getColumn(15).getInt64();
+  r.canonical_url = q.getColumn(16).getString();
+  r.identity = q.getColumn(17).getString();
+  r.source_id = q.getColumn(18).getInt64();
+  r.sort_time = q.getColumn(19).getInt64();
+  r.join_score = q.getColumn(20).getDouble();
   return r;
 }
 
@@ -87,7 +99,7 @@ const std::string k_story_entries_sql =
     std::string("SELECT ") + k_entry_columns +
     "FROM entries e JOIN sources s ON s.id = e.source_id "
     "WHERE (e.story_id = ?1 AND e.join_entry_id IS NOT NULL) OR e.id = ?2 "
-    "ORDER BY e.id = ?2 DESC, e.sort_time, e.id";
+    "ORDER BY e.id = ?2 DESC, e.sort_time, s.name, e.link, e.id";
 
 std::vector<EntryRow>
 story_entries(SQLite::Statement& stmt, std::int64_t story_id, std::int64_t rep_id) {
@@ -113,14 +125,14 @@ struct StoryHead {
   Timestamp updated{};
 };
 
-// The uid is derived from the id (k_uid_prefix), never stored.
-constexpr const char* k_head_columns =
-    "id, 'urn:reelfeed:story:' || id, rep_entry_id, link, published, updated ";
+// uid: fixed once published; empty before, and then derived from the representative.
+constexpr const char* k_head_columns = "id, uid, rep_entry_id, link, published, updated ";
 
 StoryHead read_head(SQLite::Statement& q) {
   StoryHead h;
   h.id = q.getColumn(0).getInt64();
-  h.uid = q.getColumn(1).getString();
+  if (!q.getColumn(1).isNull())
+    h.uid = q.getColumn(1).getString();
   h.rep = q.getColumn(2).isNull() ? 0 : q.getColumn(2).getInt64();
   h.link = q.getColumn(3).getString();
   h.published = from_db(q.getColumn(4).getInt64());
@@ -134,11 +146,11 @@ std::optional<Story> assemble(const StoryHead& h, const std::vector<EntryRow>& r
     return std::nullopt;
   Story s;
   s.id = h.id;
-  s.uid = h.uid;
+  const auto& r = rows.front();
+  s.uid = h.uid.empty() ? derived_uid(r.canonical_url, r.source, r.identity) : h.uid;
   s.link = h.link;
   s.published = h.published;
   s.updated = h.updated;
-  const auto& r = rows.front();
   s.title = r.entry.title;
   if (s.link.empty())
     s.link = r.entry.link;
@@ -178,7 +190,8 @@ std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
   std::vector<StoryHead> heads;
   {
     Use q(stmt(std::string("SELECT ") + k_head_columns +
-               "FROM stories WHERE last_activity >= ? ORDER BY published DESC, id DESC LIMIT ?"));
+               "FROM stories WHERE last_activity >= ? AND merged_into IS NULL "
+               "ORDER BY published DESC, id DESC LIMIT ?"));
     q->bind(1, to_db(since));
     q->bind(2, limit < 0 ? -1 : limit);
     while (q->executeStep())
@@ -202,18 +215,20 @@ std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
                "CASE WHEN e.id = st.rep_entry_id THEN e.summary ELSE '' END, "
                "CASE WHEN e.id = st.rep_entry_id THEN e.content ELSE '' END, "
                "e.categories, e.enclosures, e.first_seen, s.tags, e.join_reason, "
-               "e.join_entry_id, e.story_id, e.id = st.rep_entry_id "
+               "e.join_entry_id, e.canonical_url, e.identity, e.source_id, e.sort_time, "
+               "e.join_score, e.story_id, e.id = st.rep_entry_id "
                "FROM stories st JOIN entries e ON (e.story_id = st.id AND "
                "e.join_entry_id IS NOT NULL) OR e.id = st.rep_entry_id "
                "JOIN sources s ON s.id = e.source_id WHERE st.last_activity >= ? "
-               "ORDER BY e.story_id, e.sort_time, e.id"));
+               "AND st.merged_into IS NULL "
+               "ORDER BY e.story_id, e.sort_time, s.name, e.link, e.id"));
     q->bind(1, to_db(since));
     while (q->executeStep()) {
-      const auto it = rows.find(q->getColumn(16).getInt64());
+      const auto it = rows.find(q->getColumn(21).getInt64());
       if (it == rows.end())
         continue;
       auto row = read_entry(*q);
-      if (q->getColumn(17).getInt() != 0)
+      if (q->getColumn(22).getInt() != 0)
         it->second.insert(it->second.begin(), std::move(row));
       else
         it->second.push_back(std::move(row));
@@ -232,15 +247,39 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
     q.pop_back();
   std::int64_t story_id = 0;
   std::int64_t entry_id = 0;
-  const bool digits = !q.empty() && std::all_of(q.begin(), q.end(), [](unsigned char c) {
-    return std::isdigit(c) != 0;
-  });
+  const auto all_of = [](std::string_view s, int (*pred)(int)) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [&](unsigned char c) { return pred(c) != 0; });
+  };
   if (q.starts_with(k_uid_prefix)) {
     const auto rest = q.substr(std::string_view(k_uid_prefix).size());
-    if (!rest.empty() && rest.size() < 19 &&
-        std::all_of(rest.begin(), rest.end(), [](unsigned char c) { return std::isdigit(c); }))
+    {
+      Use s(stmt("SELECT id FROM stories WHERE uid = ?"));
+      s->bind(1, q);
+      if (s->executeStep())
+        story_id = s->getColumn(0).getInt64();
+    }
+    if (story_id == 0 && rest.size() < 19 && all_of(rest, &isdigit)) {
       story_id = std::stoll(rest);
-  } else if (digits && q.size() < 19) {
+    } else if (story_id == 0 && rest.size() == 16 && all_of(rest, &isxdigit)) {
+      // Not published yet: the uid names its representative's canonical URL.
+      load_hash_indexes();
+      const auto key = std::stoull(rest, nullptr, 16);
+      std::vector<std::int64_t> ids;
+      m_urls.find(key, [&](std::int64_t id) { ids.push_back(id); });
+      std::sort(ids.begin(), ids.end());
+      for (const auto id : ids) {
+        Use e(stmt("SELECT story_id, canonical_url FROM entries WHERE id = ?"));
+        e->bind(1, id);
+        if (e->executeStep() &&
+            HashIndex::key_of(e->getColumn(1).getText(),
+                              static_cast<std::size_t>(e->getColumn(1).getBytes())) == key) {
+          story_id = e->getColumn(0).getInt64();
+          break;
+        }
+      }
+    }
+  } else if (all_of(q, &isdigit) && q.size() < 19) {
     story_id = std::stoll(q);
   } else {
     // An entry URL (raw or canonical, matched through its canonical form), else a guid.
@@ -265,27 +304,35 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
     }
     // A scan for the rest (entries of sources that fell back to link identity) is fine for
     // `explain`.
-    const std::pair<const char*, std::string> lookups[] = {
-        {"SELECT id, story_id FROM entries WHERE guid = ? ORDER BY id LIMIT 1", q}};
-    for (const auto& [sql, value] : lookups) {
-      if (story_id != 0)
-        break;
-      Use s(stmt(sql));
-      s->bind(1, value);
+    if (story_id == 0) {
+      Use s(stmt("SELECT id, story_id FROM entries WHERE guid = ? ORDER BY id LIMIT 1"));
+      s->bind(1, q);
       if (s->executeStep()) {
         entry_id = s->getColumn(0).getInt64();
         story_id = s->getColumn(1).getInt64();
-        break;
       }
     }
   }
   if (story_id == 0)
     return std::nullopt;
+
+  Explanation ex;
+  {
+    // A story folded into another resolves to the one it is part of now.
+    Use s(stmt("SELECT merged_into FROM stories WHERE id = ?"));
+    s->bind(1, story_id);
+    if (s->executeStep() && !s->getColumn(0).isNull()) {
+      ex.folded_from = q.starts_with(k_uid_prefix) ? q : k_uid_prefix + std::to_string(story_id);
+      Use u(stmt("SELECT coalesce(uid, '') FROM stories WHERE id = ?"));
+      u->bind(1, story_id);
+      if (u->executeStep() && !u->getColumn(0).getString().empty())
+        ex.folded_from = u->getColumn(0).getString();
+      story_id = s->getColumn(0).getInt64();
+    }
+  }
   auto story = load_story(story_id);
   if (!story)
     return std::nullopt;
-
-  Explanation ex;
   ex.story = *story;
   std::int64_t rep = 0;
   {
@@ -297,20 +344,52 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
   const auto rows = story_entries(stmt(k_story_entries_sql), story_id, rep);
   if (entry_id == 0)
     entry_id = rows.front().id;
+  const TermStats& stats = term_stats();
+  const auto entry_terms = [&](const Entry& e) { return termizer().terms(e); };
   for (const auto& r : rows) {
     if (r.id == entry_id) {
       ex.entry_id = r.id;
       ex.source = r.source;
       ex.entry = r.entry;
     }
-    std::string why;
-    if (r.join_reason.empty())
-      why = r.id == rep ? "first sighting (representative)" : "first sighting";
+    MemberExplanation m;
+    if (r.join_reason.empty() || r.join_entry == r.id)
+      m.reason = r.id == rep ? "first sighting (representative)" : "first sighting";
     else
-      why = r.join_reason + " with entry " + std::to_string(r.join_entry);
-    if (r.id == rep && !r.join_reason.empty())
-      why += " (representative)";
-    ex.join_reasons.push_back(std::move(why));
+      m.reason = r.join_reason + " with entry " + std::to_string(r.join_entry);
+    if (r.id == rep && !r.join_reason.empty() && r.join_entry != r.id)
+      m.reason += " (representative)";
+    const EventVector v = vectorize(entry_terms(r.entry), stats);
+    std::unordered_map<std::uint32_t, std::string> words;
+    for (auto& [h, w] : termizer().words(r.entry))
+      words.emplace(h, std::move(w));
+    if (r.join_reason.starts_with("same event") && r.join_entry != 0 && r.join_entry != r.id) {
+      // The terms that carried the join, recomputed from the two reports' texts.
+      Use e(stmt("SELECT title, summary, content FROM entries WHERE id = ?"));
+      e->bind(1, r.join_entry);
+      if (e->executeStep()) {
+        Entry other;
+        other.title = e->getColumn(0).getString();
+        other.summary = e->getColumn(1).getString();
+        other.content = e->getColumn(2).getString();
+        for (const auto& [h, share] : shared_terms(v, vectorize(entry_terms(other), stats))) {
+          if (m.terms.size() >= 8)
+            break;
+          const auto w = words.find(h);
+          char buf[24];
+          std::snprintf(buf, sizeof buf, " %.2f", share);
+          m.terms.push_back((w == words.end() ? std::string("?") : w->second) + buf);
+        }
+      }
+    }
+    for (const auto& near : event_candidates(v, r.source_id, r.sort_time, story_id)) {
+      if (m.nearest.size() >= 3)
+        break;
+      if (auto other = load_story(near.story_id))
+        m.nearest.emplace_back(other->uid + " \"" + other->title + "\"", near.score);
+    }
+    ex.join_reasons.push_back(m.reason);
+    ex.members.push_back(std::move(m));
   }
   Use d(stmt("SELECT topic, published, score, threshold, reason, concepts, hits FROM decisions "
              "WHERE story_id = ? ORDER BY topic"));

@@ -1,7 +1,8 @@
 // Retention: entries older than a cut-off, and beyond a per-source count, are deleted,
 // except those in their source's latest parsed fetch (still in the feed: deleting them
 // would make them come back as new, FreshRSS's lastSeen rule). Every deleted sighting
-// leaves a tombstone; a story left without sightings is deleted and its URL tombstoned.
+// leaves a tombstone; a story left without sightings is deleted and its URL tombstoned,
+// together with the stories folded into it.
 
 #include <cstring>
 #include <set>
@@ -85,10 +86,11 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
       if (!canon.empty()) {
         // A later sighting of this URL joins a surviving story first (place() checks
         // entries before tombstones), so the tombstone only stops resurrections.
-        Use q(stmt("INSERT OR REPLACE INTO url_tombstones(canonical_url, story_uid, deleted_at) "
-                   "SELECT ?, 'urn:reelfeed:story:' || id, ? FROM stories WHERE id = "
-                   "(SELECT story_id FROM entries "
-                   "WHERE id = ?)"));
+        Use q(
+            stmt("INSERT OR REPLACE INTO url_tombstones(canonical_url, story_uid, deleted_at) "
+                 "SELECT ?, coalesce(uid, 'urn:reelfeed:story:' || id), ? FROM stories WHERE id = "
+                 "(SELECT story_id FROM entries "
+                 "WHERE id = ?)"));
         q->bind(1, canon);
         q->bind(2, to_db(now));
         q->bind(3, id);
@@ -104,21 +106,24 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
       std::optional<std::int64_t> first;
       {
         // Its sightings: the joined ones (entries_story) and the representative.
-        Use q(stmt("SELECT id FROM entries WHERE (story_id = ?1 AND join_entry_id IS NOT NULL) "
-                   "OR id = (SELECT rep_entry_id FROM stories WHERE id = ?1) "
-                   "ORDER BY sort_time, id LIMIT 1"));
+        Use q(stmt("SELECT e.id FROM entries e JOIN sources s ON s.id = e.source_id "
+                   "WHERE (e.story_id = ?1 AND e.join_entry_id IS NOT NULL) "
+                   "OR e.id = (SELECT rep_entry_id FROM stories WHERE id = ?1) "
+                   "ORDER BY e.sort_time, s.name, e.link, e.id LIMIT 1"));
         q->bind(1, story);
         if (q->executeStep())
           first = q->getColumn(0).getInt64();
       }
       if (!first) {
+        // The next story gets max(id, story_seq) + 1: never this id again, nor that of a
+        // story folded into it, which goes with it.
         {
-          Use q(stmt("DELETE FROM stories WHERE id = ?")); // decisions cascade
+          Use q(stmt("UPDATE meta SET value = max(value, ?1, coalesce((SELECT max(id) FROM "
+                     "stories WHERE merged_into = ?1), 0)) WHERE key = 'story_seq'"));
           q->bind(1, story);
           q->exec();
         }
-        // The next story gets max(id, story_seq) + 1: never this id again.
-        Use q(stmt("UPDATE meta SET value = max(value, ?) WHERE key = 'story_seq'"));
+        Use q(stmt("DELETE FROM stories WHERE id = ?1 OR merged_into = ?1")); // decisions cascade
         q->bind(1, story);
         q->exec();
         continue;

@@ -243,6 +243,19 @@ CREATE INDEX entries_story ON entries(story_id) WHERE join_entry_id IS NOT NULL;
 ALTER TABLE lsh ADD COLUMN source_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE lsh ADD COLUMN id_key INTEGER NOT NULL DEFAULT 0;  -- HashIndex::key_of(source, identity)
 )sql",
+    // 10 -> 11: event clustering. Each lsh row carries the entry's event terms (filled in
+    // C++ for the rows already there). A story's uid is fixed when it is first published
+    // (before that it is derived from its representative); existing stories keep theirs.
+    // A story folded into another keeps its row, pointing at the survivor, so that its id
+    // and uid still resolve. Existing stories are not re-clustered.
+    R"sql(
+ALTER TABLE lsh ADD COLUMN terms BLOB;                -- terms_to_blob(); NULL: none
+ALTER TABLE stories ADD COLUMN uid TEXT;              -- NULL until first published
+ALTER TABLE stories ADD COLUMN merged_into INTEGER;   -- stories(id) it was folded into
+UPDATE stories SET uid = 'urn:reelfeed:story:' || id;
+CREATE INDEX stories_uid ON stories(uid) WHERE uid IS NOT NULL;
+CREATE INDEX stories_merged ON stories(merged_into) WHERE merged_into IS NOT NULL;
+)sql",
 };
 
 } // namespace
@@ -286,6 +299,7 @@ void Store::Impl::configure_and_migrate() {
     m_db.exec("PRAGMA foreign_keys = OFF");
     m_db.exec("PRAGMA secure_delete = OFF");
   }
+  m_lsh_has_terms = version >= 11;
   while (version < k_schema_version) {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -298,9 +312,13 @@ void Store::Impl::configure_and_migrate() {
                                std::to_string(version + 1) + " broke a foreign key");
     // The lsh rows are derived data: filled once, in their latest format (v3, v5 and v9
     // changed their keys, v8 and v10 added URL and identity keys), by the last migration
-    // that changed them.
+    // that changed them; v11 adds event terms to the rows as they are.
     if (version == 9)
       rebuild_lsh();
+    if (version == 10) {
+      m_lsh_has_terms = true;
+      fill_event_terms();
+    }
     m_db.exec("PRAGMA user_version = " + std::to_string(version + 1));
     m_db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
     tx.commit();

@@ -321,6 +321,23 @@ void Store::save_decisions(const std::vector<std::pair<std::int64_t, Decision>>&
     q->bind(8, hits.dump());
     q->bind(9, to_db(now));
     q->exec();
+    if (d.published) {
+      // First published: the uid readers see is fixed from now on, whichever sighting
+      // represents the story later.
+      Use r(
+          m_impl->stmt("SELECT e.canonical_url, s.name, e.identity FROM stories st "
+                       "JOIN entries e ON e.id = st.rep_entry_id "
+                       "JOIN sources s ON s.id = e.source_id WHERE st.id = ? AND st.uid IS NULL"));
+      r->bind(1, story_id);
+      if (r->executeStep()) {
+        const std::string uid = derived_uid(
+            r->getColumn(0).getString(), r->getColumn(1).getString(), r->getColumn(2).getString());
+        Use u(m_impl->stmt("UPDATE stories SET uid = ? WHERE id = ?"));
+        u->bind(1, uid);
+        u->bind(2, story_id);
+        u->exec();
+      }
+    }
   }
   tx.commit();
 }

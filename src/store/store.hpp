@@ -8,14 +8,20 @@
 // - Identity is per source: guid while the feed's guids are sound, else canonical link +
 //   published date, else a content hash (FreshRSS's adaptive rule). An edited item
 //   updates its row. A guid shared by two sources gives two sightings, never a move.
-// - A new sighting joins the story of any entry with the same canonical URL, else the most
-//   similar entry (MinHash of normalised title + lede, LSH-indexed) within
-//   ClusterOptions::window if similarity >= ClusterOptions::similarity; else a new story.
-// - Representative = the sighting that founded the story (it keeps the story's link
-//   stable); only if it is pruned does the earliest remaining sighting take over.
-//   Story::outlets lists every sighting, representative first, then by time.
-// - Story::updated moves only when the representative's text changes (an edit), not
-//   when another outlet joins or a supporting outlet edits its copy.
+// - A new sighting joins the story of any entry with the same canonical URL; else of the
+//   most similar copy (MinHash of normalised title + lede, LSH-indexed, >=
+//   ClusterOptions::similarity, titles' numbers equal) within ClusterOptions::window; else
+//   of the story another outlet's report of the same event is in (event score >=
+//   ClusterOptions::event_similarity, a clear margin over the next story, the story begun
+//   within half the window: store/event_index.hpp); else a new story. A report that scores
+//   high with two stories folds the younger into the older (Story ids stay resolvable).
+// - Representative = the earliest-published sighting (ties: source name, then link): the
+//   story's headline and link are the first outlet's to report it, whatever order the
+//   feeds arrived in. Story::outlets lists every sighting in that order.
+// - Story::uid is fixed the first time the story is published (save_decisions); before
+//   that it is derived from the representative, so it too does not depend on fetch order.
+// - Story::updated moves when the representative's text changes (an edit) or another
+//   sighting becomes the representative, not when another outlet joins.
 // - Pruned sightings and URLs leave tombstones: they are skipped if they reappear.
 // Cost: an unchanged item of a re-fetched feed is one indexed look-up and a hash compare,
 // no write; LSH look-ups use an in-memory index of the touched 4-day buckets (at most 32
@@ -33,6 +39,7 @@
 #include <vector>
 
 #include "dedup/dedup.hpp"
+#include "dedup/event_terms.hpp"
 #include "model/decision.hpp"
 #include "model/entry.hpp"
 #include "model/source_status.hpp"
@@ -49,7 +56,10 @@ struct SourceDef {
 
 struct ClusterOptions {
   Seconds window = std::chrono::days{3};
-  double similarity = 0.6;
+  double similarity = 0.6; ///< copies: MinHash similarity of title + lede
+  /// Independent coverage of one event: the event score (store/event_index.hpp) at which a
+  /// report joins a story. 1 turns event clustering off (copies and URLs still fold).
+  double event_similarity = 0.11;
 };
 
 /// How a process uses the database. `read_only` is for `reelfeed status/explain/render`
@@ -78,6 +88,8 @@ struct PreparedEntry {
   /// MinHash of title + lede. prepare() always fills it; Store::ingest(Feed) leaves it
   /// empty and computes it only for new or edited items.
   std::optional<dedup::Signature> signature;
+  /// The item's event terms (dedup::EventTermizer), filled like `signature`.
+  std::optional<dedup::EventTerms> event_terms;
   std::string categories_json; ///< JSON array, as stored
   std::string enclosures_json; ///< JSON array, as stored
 };
@@ -108,14 +120,25 @@ struct GroupOutcome {
   [[nodiscard]] bool ok() const { return error.empty(); }
 };
 
+/// Why one sighting is in its story, and which stories came next (`reelfeed explain`).
+struct MemberExplanation {
+  std::string reason;             ///< "same canonical URL", "similarity 0.82", "same event 0.23"
+  std::vector<std::string> terms; ///< for an event join: the shared terms that carried it
+  /// The stories it is most like among those it is not in: (uid, score), best first.
+  std::vector<std::pair<std::string, double>> nearest;
+};
+
 /// Why an entry is where it is (`reelfeed explain`).
 struct Explanation {
   std::int64_t entry_id = 0;
   std::string source;
   Entry entry;
   Story story;
-  std::vector<std::string> join_reasons; ///< per outlet: "same canonical URL", "similarity 0.82"
-  std::vector<Decision> decisions;       ///< latest decision per topic
+  std::vector<std::string> join_reasons;  ///< per outlet: "same canonical URL", "similarity 0.82"
+  std::vector<MemberExplanation> members; ///< per outlet, parallel to story.outlets
+  /// The story asked for was folded into `story` (a later report covered both): its uid.
+  std::string folded_from;
+  std::vector<Decision> decisions; ///< latest decision per topic
 };
 
 class Store {

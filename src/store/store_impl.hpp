@@ -16,13 +16,14 @@
 
 #include "dedup/dedup.hpp"
 #include "store/checkpointer.hpp"
+#include "store/event_index.hpp"
 #include "store/hash_index.hpp"
 #include "store/lsh_index.hpp"
 #include "store/store.hpp"
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 10;
+inline constexpr int k_schema_version = 11;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -84,6 +85,11 @@ inline std::int64_t bucket_of(std::int64_t t) {
 }
 /// One 32-bit hash per band; nullopt for an empty signature (it would match everything).
 std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signature& sig);
+/// The uid of a story not yet published: from its representative's canonical URL (or,
+/// without one, its source and identity), so that it does not depend on the order in which
+/// feeds were stored. The URL form's hex digits are HashIndex::key_of(canon).
+std::string
+derived_uid(const std::string& canon, const std::string& source, const std::string& identity);
 std::string sig_to_blob(const dedup::Signature& sig);
 dedup::Signature sig_from_blob(const void* data, int size);
 std::int64_t to_db(Timestamp t);
@@ -137,6 +143,8 @@ public:
   void forget_uncommitted() {
     m_lsh.clear();
     m_lsh_pending.clear();
+    m_events.clear();
+    m_term_stats_loaded = false;
   }
   // identity.cpp
   /// The source's stored rows under the given identity keys (through the identity index).
@@ -156,6 +164,19 @@ public:
     std::string reason;
     double score = 0;
     std::int64_t joined_entry = 0;
+    /// A story the new sighting bridges to `story_id`: fold it (fold_stories) after the
+    /// sighting is stored.
+    std::int64_t fold = 0;
+  };
+  /// What place() needs to know of a new sighting.
+  struct NewSighting {
+    const std::string* canon = nullptr;
+    const dedup::Signature* sig = nullptr;
+    const dedup::EventTerms* terms = nullptr; ///< null: no event clustering
+    const std::string* normalised_title = nullptr;
+    const Entry* entry = nullptr;
+    std::int64_t source_id = 0;
+    Timestamp t{};
   };
   /// The first sighting (lowest id) of a canonical URL: story id and entry id.
   using UrlHit = std::optional<std::pair<std::int64_t, std::int64_t>>;
@@ -170,10 +191,31 @@ public:
   /// Every stored entry whose canonical_url is `canon`, in id order.
   std::vector<UrlSighting> url_sightings(const std::string& canon);
   /// `url_hit`: the caller already looked `canon` up in entries (nullopt: look it up here).
-  std::optional<Placement> place(const std::string& canon,
-                                 const dedup::Signature& sig,
-                                 Timestamp t,
+  std::optional<Placement> place(const NewSighting& n,
                                  const std::optional<UrlHit>& url_hit = std::nullopt);
+  /// The copy step of place(): the most similar stored copy within the window.
+  Placement place_copy(const NewSighting& n);
+  /// The event step of place(): the story of the same event, if one is clearly best.
+  Placement place_event(const NewSighting& n);
+  /// A story scored for a new sighting (event clustering).
+  struct StoryScore {
+    std::int64_t story_id = 0;
+    double score = 0;
+    std::int64_t entry_id = 0; ///< the member that matched best
+    std::uint32_t top_term = 0;
+  };
+  /// The stories whose members are most like `v` by event score, best first; members of
+  /// `source_id` and of `exclude_story` are left out, and so are stories begun more than
+  /// half the window from `t` (coverage of one event starts within a day or so).
+  std::vector<StoryScore> event_candidates(const EventVector& v,
+                                           std::int64_t source_id,
+                                           std::int64_t t,
+                                           std::int64_t exclude_story);
+  /// Folds story `gone` into `keep`: its sightings move, it is marked merged (its id and
+  /// uid resolve to `keep` in explain), its decisions go.
+  void fold_stories(std::int64_t keep, std::int64_t gone);
+  /// After a sighting joined: it becomes the representative if it was published earlier.
+  void maybe_take_over(std::int64_t story_id, std::int64_t entry_id);
   /// Inserts a story with the next id of this transaction (tx_begin) and its
   /// representative entry id (which the caller inserts next, with that id).
   std::int64_t create_story(const std::string& link,
@@ -188,9 +230,11 @@ public:
     std::int64_t source_id = 0;
     const std::string* identity = nullptr;
     const std::string* canon = nullptr;
+    std::int64_t story_id = 0;                ///< (add_entry_keys only)
+    const dedup::EventTerms* terms = nullptr; ///< (add_entry_keys only) null: none
   };
-  /// Queues the entry's lsh row (band hashes, URL and identity keys) and adds it to the
-  /// loaded in-memory indexes.
+  /// Queues the entry's lsh row (band hashes, URL and identity keys, event terms) and adds
+  /// it to the loaded in-memory indexes.
   void add_entry_keys(const RowKeys& row, const dedup::Signature& sig);
   /// Deletes the entry's lsh row and takes it out of the in-memory indexes.
   void drop_entry_keys(const RowKeys& row);
@@ -207,6 +251,15 @@ public:
   LshBucket& lsh_bucket(std::int64_t bucket);
   /// Loads the in-memory URL and identity indexes from the lsh table, if not loaded.
   void load_hash_indexes();
+  /// The event index of one time bucket, loaded from the lsh table if needed.
+  EventBucket& event_bucket(std::int64_t bucket);
+  /// The document frequencies of terms, loaded from the newest lsh rows if needed.
+  const TermStats& term_stats();
+  /// Computes the event terms of every entry whose lsh row has none (after the migration
+  /// that added them).
+  void fill_event_terms();
+  /// The extractor for texts read back from the database (explain, migration).
+  dedup::EventTermizer& termizer();
   /// Drops the in-memory indexes if another connection committed since the last call.
   void check_foreign_writes();
 
@@ -243,10 +296,16 @@ public:
     std::uint64_t url_key = 0; ///< 0: no canonical URL
     std::uint64_t id_key = 0;
     std::int64_t source_id = 0;
+    std::string terms; ///< terms_to_blob(); empty: none
   };
   std::vector<PendingLsh> m_lsh_pending; ///< this transaction's rows, not yet written
-  HashIndex m_urls;                      ///< canonical URL -> entry ids
-  HashIndex m_idents;                    ///< (source, identity) -> entry ids
+  EventIndex m_events;
+  TermStats m_term_stats;
+  bool m_term_stats_loaded = false;
+  bool m_lsh_has_terms = true; ///< false while migrating a schema older than lsh.terms
+  std::unique_ptr<dedup::EventTermizer> m_termizer;
+  HashIndex m_urls;   ///< canonical URL -> entry ids
+  HashIndex m_idents; ///< (source, identity) -> entry ids
   bool m_hashes_loaded = false;
   std::int64_t m_data_version = -1;
   /// After m_db: destroyed (hook removed, thread joined) before the writer closes.

@@ -123,6 +123,11 @@ similarity = 0
       }));
   EXPECT_EQ(errors_of("[dedup]\nsimilarity = 1.5\n"),
             (Lines{"t.toml:2:14: dedup.similarity: must be between 0 and 1"}));
+  EXPECT_EQ(errors_of("[dedup]\nevent_similarity = 0\n"),
+            (Lines{"t.toml:2:20: dedup.event_similarity: must be greater than 0 (1 = identical "
+                   "only)"}));
+  EXPECT_EQ(errors_of("[dedup]\nevent_similarity = \"high\"\n"),
+            (Lines{"t.toml:2:20: dedup.event_similarity: expected a number, got a string"}));
 }
 
 TEST(LoadErrors, ListenBaseUrlAndScope) {

@@ -161,6 +161,11 @@ TEST(Load, SimilarityAcceptsIntegerOne) {
   EXPECT_DOUBLE_EQ(load_ok("[dedup]\nsimilarity = 1\n").dedup.similarity, 1.0);
 }
 
+TEST(Load, EventSimilarityHasAMeasuredDefaultAndCanBeSet) {
+  EXPECT_DOUBLE_EQ(load_ok("").dedup.event_similarity, 0.11);
+  EXPECT_DOUBLE_EQ(load_ok("[dedup]\nevent_similarity = 0.2\n").dedup.event_similarity, 0.2);
+}
+
 TEST(LoadFile, ResolvesPathsAgainstTheConfigFolder) {
   const test::TempDir dir;
   const auto file = dir.write("reelfeed.toml", R"(

@@ -95,7 +95,7 @@ TEST(Migration, Version1DatabaseIsUpgradedKeepingItsStories) {
   ASSERT_EQ(fresh.new_stories, 1);
   const auto explained = store.explain("https://deadline.com/new");
   ASSERT_TRUE(explained.has_value());
-  EXPECT_EQ(explained->story.uid, "urn:reelfeed:story:13");
+  EXPECT_EQ(explained->story.id, 13);
 }
 
 TEST(Migration, MigratingTwiceIsANoOp) {

@@ -114,7 +114,7 @@ TEST_F(Retention, StoryIdsAreNeverReused) {
   EXPECT_EQ(count("SELECT max(id) FROM stories"), pruned_id + 1);
   const auto s = m_store.stories(at(17), 10);
   ASSERT_EQ(s.size(), 1u);
-  EXPECT_EQ(s[0].uid, "urn:reelfeed:story:" + std::to_string(pruned_id + 1));
+  EXPECT_EQ(s[0].id, pruned_id + 1);
 }
 
 } // namespace

@@ -1,0 +1,193 @@
+#pragma once
+// Private to src/store: the in-memory side of event clustering (independent coverage of one
+// news event by several outlets).
+//
+// - TermStats: how many stored entries use each term (document frequency, for IDF), in a
+//   fixed-size counter table: a collision can only make a term look commoner, which lowers
+//   its weight (a missed join, never a wrong one). Loaded from the newest stored entries'
+//   lsh rows, then kept up by every insert and delete.
+// - EventBucket: one 4-day time bucket of entries with their terms, and postings of each
+//   entry's most distinctive terms, for candidate look-ups that never scan a bucket.
+// - event_score(): how alike two entries are as reports of one event.
+//
+// Like the LSH index, it may hold more than the database (a rolled-back entry), never less
+// for a loaded bucket; Store::Impl clears it after a failed ingest, a prune or another
+// connection's commit. Not thread-safe (the Store's thread only).
+
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "dedup/event_terms.hpp"
+
+namespace reelfeed::store {
+
+/// An entry's terms as stored: actions, then (hash, weight x 16) pairs (see terms_to_blob).
+std::string terms_to_blob(const dedup::EventTerms& terms);
+std::optional<dedup::EventTerms> terms_from_blob(const void* data, int size);
+
+class TermStats {
+public:
+  TermStats() : m_counts(k_slots, 0) {}
+  void add(const dedup::EventTerms& t);
+  void remove(const dedup::EventTerms& t);
+  /// Inverse document frequency with a prior: a term no stored entry uses weighs as if
+  /// k_prior_docs imaginary entries had used it at rate k_prior_rate, so a new or small
+  /// store still gives every term a sensible, similar weight.
+  [[nodiscard]] double idf(std::uint32_t hash) const;
+  [[nodiscard]] std::uint64_t documents() const { return m_docs; }
+  void clear() {
+    std::fill(m_counts.begin(), m_counts.end(), 0);
+    m_docs = 0;
+  }
+
+  static constexpr double k_prior_docs = 50;
+  static constexpr double k_prior_rate = 0.02;
+
+private:
+  static constexpr std::size_t k_slots = std::size_t{1} << 18; // 1 MiB of counters
+  std::vector<std::uint32_t> m_counts;
+  std::uint64_t m_docs = 0;
+};
+
+/// An entry's normalised TF-IDF vector, in hash order.
+struct EventVector {
+  std::vector<std::pair<std::uint32_t, float>> w;
+  std::uint16_t actions = 0;
+  std::uint32_t title_numbers = 0;
+};
+[[nodiscard]] EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats);
+
+/// The tuning of event_score() and of the join rule (ClusterOptions carries the user's).
+struct EventRule {
+  double threshold = 0.11;         ///< a story joins at this score or more...
+  double margin = 0.04;            ///< ...when the next story scores this much less,
+  double sure = 0.25;              ///< or at this score whatever the next one scores
+  std::int64_t window = 3 * 86400; ///< seconds; the score falls to 0 at this distance
+};
+
+/// How one report (a) matches another (b) as coverage of one event, in [0, 1]:
+///   (cosine - half the largest single term's share)      no one word makes a match
+///   x time factor: 1 within window/6, then falling linearly to 0 at the window
+///   x 0.5 when both titles name actions and none in common (a deal vs a vote)
+///   x 0.25 when both titles give figures and none in common.
+struct EventScore {
+  double score = 0;
+  double cosine = 0;
+  std::uint32_t top_term = 0; ///< the term that carried most of the cosine
+};
+[[nodiscard]] EventScore event_score(const EventVector& a,
+                                     const EventVector& b,
+                                     std::int64_t seconds_apart,
+                                     const EventRule& rule);
+/// The shared terms of a and b, largest contribution first (for `explain`).
+[[nodiscard]] std::vector<std::pair<std::uint32_t, double>> shared_terms(const EventVector& a,
+                                                                         const EventVector& b);
+
+/// An entry as the clustering sees it.
+struct EventDoc {
+  std::int64_t entry_id = 0;
+  std::int64_t t = 0;
+  std::int64_t story_id = 0;
+  std::int64_t source_id = 0;
+  dedup::EventTerms terms;
+};
+
+/// One time bucket: its entries' terms in flat arrays (about 40 bytes per entry plus 6 per
+/// term), and postings of each entry's k_posted most distinctive terms in an open-addressing
+/// table (8 bytes per posting), for candidate look-ups that never scan the bucket.
+class EventBucket {
+public:
+  static constexpr std::size_t k_posted = 12;
+  /// A term posted by more entries than this in one bucket is not used to find
+  /// candidates: it says too little, and scanning it would cost per item what the bucket
+  /// holds (a feed whose every item says "Daily update").
+  static constexpr std::uint32_t k_max_postings = 256;
+
+  struct Doc {
+    std::int64_t entry_id = 0;
+    std::int64_t t = 0;
+    std::int64_t story_id = 0;
+    std::int64_t source_id = 0;
+    std::uint32_t first = 0; ///< index of its first term in the term arrays
+    std::uint32_t title_numbers = 0;
+    std::uint16_t count = 0; ///< number of terms
+    std::uint16_t actions = 0;
+  };
+
+  void add(const EventDoc& d, const TermStats& stats);
+  /// Calls f(doc index) for each entry that posted `hash` (none when the term is too common
+  /// in this bucket).
+  template <typename F> void find(std::uint32_t hash, F&& f) const {
+    const Slot* s = slot(hash);
+    if (s == nullptr || s->count > k_max_postings)
+      return;
+    for (auto p = s->head; p != k_none; p = m_postings[p].next)
+      f(m_postings[p].doc);
+  }
+  [[nodiscard]] const Doc& doc(std::uint32_t i) const { return m_docs[i]; }
+  /// The terms of doc i (raw weights, hash order).
+  [[nodiscard]] dedup::EventTerms terms(std::uint32_t i) const;
+  /// A story folded into another: its entries now belong to `into`.
+  void move_story(std::int64_t from, std::int64_t into);
+  [[nodiscard]] std::size_t size() const { return m_docs.size(); }
+  /// Bytes held (for the memory accounting of benchmarks).
+  [[nodiscard]] std::size_t bytes() const;
+
+private:
+  static constexpr std::uint32_t k_none = UINT32_MAX;
+  struct Slot {
+    std::uint32_t hash = 0; ///< 0: empty
+    std::uint32_t head = k_none;
+    std::uint32_t count = 0;
+  };
+  struct Posting {
+    std::uint32_t doc = 0;
+    std::uint32_t next = k_none;
+  };
+  [[nodiscard]] const Slot* slot(std::uint32_t hash) const;
+  Slot& slot_for_insert(std::uint32_t hash);
+
+  std::vector<Doc> m_docs;
+  std::vector<std::uint32_t> m_term_hash;
+  std::vector<std::uint16_t> m_term_weight; ///< raw weight x 16
+  std::vector<Slot> m_slots;
+  std::vector<Posting> m_postings;
+  std::size_t m_used = 0;
+};
+
+/// Loaded time buckets, keyed by bucket number (at most k_max_buckets).
+class EventIndex {
+public:
+  [[nodiscard]] EventBucket* loaded(std::int64_t bucket) {
+    const auto it = m_buckets.find(bucket);
+    return it == m_buckets.end() ? nullptr : &it->second;
+  }
+  /// Evicts the loaded bucket farthest in time from `bucket`, never a neighbour: a lookup
+  /// holds references into the (at most three) buckets its window spans while it loads them.
+  EventBucket& create(std::int64_t bucket) {
+    if (m_buckets.size() >= k_max_buckets) {
+      auto far = m_buckets.begin();
+      for (auto it = m_buckets.begin(); it != m_buckets.end(); ++it)
+        if (std::llabs(it->first - bucket) > std::llabs(far->first - bucket))
+          far = it;
+      m_buckets.erase(far);
+    }
+    return m_buckets[bucket];
+  }
+  void forget(std::int64_t bucket) { m_buckets.erase(bucket); }
+  void clear() { m_buckets.clear(); }
+  void move_story(std::int64_t from, std::int64_t into) {
+    for (auto& [k, b] : m_buckets)
+      b.move_story(from, into);
+  }
+
+private:
+  static constexpr std::size_t k_max_buckets = 8;
+  std::unordered_map<std::int64_t, EventBucket> m_buckets;
+};
+
+} // namespace reelfeed::store
