@@ -17,6 +17,9 @@ constexpr float k_weight_scale = 16.0F; // stored weights: raw weight x 16 in a 
 constexpr int k_blob_header = 6;        // actions (2 bytes), title numbers (4)
 /// Share of the largest single term's contribution taken off the cosine.
 constexpr double k_single_term_discount = 0.5;
+/// Two short reports that share one word ("Café Noir", "Noir") are not one event, however
+/// rare the word.
+constexpr int k_min_shared_terms = 2;
 /// Actions of different classes in both titles: the score is multiplied by this.
 constexpr double k_action_conflict = 0.5;
 /// Figures in both titles and none in common ("Part 3" and "Part 4", "up 3%" and "down 2%"):
@@ -141,6 +144,7 @@ EventScore event_score(const EventVector& a,
                        const EventRule& rule) {
   EventScore s;
   double top = 0;
+  int shared = 0;
   auto i = a.w.begin();
   auto j = b.w.begin();
   while (i != a.w.end() && j != b.w.end()) {
@@ -151,6 +155,7 @@ EventScore event_score(const EventVector& a,
     } else {
       const double c = static_cast<double>(i->second) * j->second;
       s.cosine += c;
+      ++shared;
       if (c > top) {
         top = c;
         s.top_term = i->first;
@@ -159,6 +164,8 @@ EventScore event_score(const EventVector& a,
       ++j;
     }
   }
+  if (shared < k_min_shared_terms)
+    return s;
   const auto dt = static_cast<double>(std::llabs(seconds_apart));
   const auto window = static_cast<double>(std::max<std::int64_t>(rule.window, 1));
   const double flat = window / 6;

@@ -254,6 +254,15 @@ TEST_F(EventCluster, TheSameFeedsInAnotherOrderMakeTheSameStories) {
   EXPECT_EQ(a, b);
 }
 
+TEST_F(EventCluster, ShortTitlesSharingOneWordStayApart) {
+  m_store.ingest("Variety", feed_of({item("a", "Café Noir", "https://variety.com/a", at(10))}),
+                 status_of("Variety", at(11)), at(11));
+  m_store.ingest("Reuters",
+                 feed_of({item("b", "Noir returns", "https://reuters.com/b", at(10, 13))}),
+                 status_of("Reuters", at(11)), at(11));
+  EXPECT_EQ(stories(), 2u);
+}
+
 // Reports spread over two months in one transaction load more time buckets than the index
 // keeps; each pair still finds its partner, and nothing reads an evicted bucket.
 TEST_F(EventCluster, OneBurstAcrossManyWeeksStillPairsEachEvent) {
