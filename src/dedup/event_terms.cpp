@@ -323,6 +323,20 @@ EventTerms EventTermizer::terms(const Entry& entry) {
   return out;
 }
 
+std::vector<std::uint32_t> EventTermizer::beat_terms() {
+  std::vector<std::uint32_t> out;
+  for (std::string_view s = k_beat_words; !s.empty();) {
+    const auto sp = s.find(' ');
+    const std::string& term = m_impl->term_of(std::string(s.substr(0, sp)), false);
+    if (!term.empty())
+      out.push_back(event_term_hash(term));
+    s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<std::pair<std::uint32_t, std::string>> EventTermizer::words(const Entry& entry) {
   std::vector<std::pair<std::uint32_t, std::string>> out;
   for (auto& w : m_impl->weighted(entry, nullptr))

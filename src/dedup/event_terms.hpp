@@ -64,6 +64,9 @@ public:
   /// The same terms as readable words (the stem, or the concept as "@deal"), for
   /// `reelfeed explain`: (hash, word) pairs.
   [[nodiscard]] std::vector<std::pair<std::uint32_t, std::string>> words(const Entry& entry);
+  /// The hashes of the beat's own words (AI, actor, studio...), which nearly every story
+  /// of the store says: sorted.
+  [[nodiscard]] std::vector<std::uint32_t> beat_terms();
 
 private:
   struct Impl;

@@ -91,8 +91,9 @@ void TermStats::remove(const dedup::EventTerms& t) {
 
 double TermStats::idf(std::uint32_t hash) const {
   const double df = m_counts[counter_of(hash, k_slots)];
-  return std::log((static_cast<double>(m_docs) + k_prior_docs) /
-                  (df + k_prior_docs * k_prior_rate + 0.5));
+  const double rate =
+      std::binary_search(m_beat.begin(), m_beat.end(), hash) ? k_prior_beat_rate : k_prior_rate;
+  return std::log((static_cast<double>(m_docs) + k_prior_docs) / (df + k_prior_docs * rate + 0.5));
 }
 
 EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats) {

@@ -36,9 +36,12 @@ public:
   void remove(const dedup::EventTerms& t);
   /// Inverse document frequency with a prior: a term no stored entry uses weighs as if
   /// k_prior_docs imaginary entries had used it at rate k_prior_rate, so a new or small
-  /// store still gives every term a sensible, similar weight.
+  /// store still gives every term a sensible, similar weight (and the beat's own words a
+  /// low one).
   [[nodiscard]] double idf(std::uint32_t hash) const;
   [[nodiscard]] std::uint64_t documents() const { return m_docs; }
+  /// The beat's own words (sorted hashes), whose prior rate is k_prior_beat_rate.
+  void set_beat_terms(std::vector<std::uint32_t> sorted) { m_beat = std::move(sorted); }
   void clear() {
     std::fill(m_counts.begin(), m_counts.end(), 0);
     m_docs = 0;
@@ -46,11 +49,13 @@ public:
 
   static constexpr double k_prior_docs = 50;
   static constexpr double k_prior_rate = 0.02;
+  static constexpr double k_prior_beat_rate = 0.1;
 
 private:
   static constexpr std::size_t k_slots = std::size_t{1} << 18; // 1 MiB of counters
   std::vector<std::uint32_t> m_counts;
   std::uint64_t m_docs = 0;
+  std::vector<std::uint32_t> m_beat;
 };
 
 /// An entry's normalised TF-IDF vector, in hash order.

@@ -242,6 +242,7 @@ const TermStats& Store::Impl::term_stats() {
   // every report says, bounded so that start-up does not grow with the store.
   constexpr int k_stats_rows = 200000;
   m_term_stats.clear();
+  m_term_stats.set_beat_terms(termizer().beat_terms());
   {
     Use q(stmt("SELECT terms FROM lsh WHERE terms IS NOT NULL ORDER BY key DESC LIMIT ?"));
     q->bind(1, k_stats_rows);

@@ -263,6 +263,25 @@ TEST_F(EventCluster, ShortTitlesSharingOneWordStayApart) {
   EXPECT_EQ(stories(), 2u);
 }
 
+// In a store too small to have learned that every story here says "AI", "actor" and
+// "voice", two events that share only those words stay apart.
+TEST_F(EventCluster, TheBeatsOwnWordsDoNotMakeAnEventInASmallStore) {
+  m_store.ingest(
+      "Variety",
+      feed_of({item("n", "Netflix Expands AI Dubbing That Matches Actors' Lip Movements",
+                    "https://variety.com/netflix-dubbing", at(18, 13),
+                    "Netflix is rolling out machine-learning lip sync on dubbed versions of its "
+                    "originals, drawing concern from voice actors' unions in Europe.")}),
+      status_of("Variety", at(19)), at(19));
+  m_store.ingest("Deadline",
+                 feed_of({item("s", "Voice Actor Sues AI Startup Over Cloned Voice Used In Ads",
+                               "https://deadline.com/voice-actor-sues", at(18, 17),
+                               "Veteran narrator Paul Reyes claims a text-to-speech company "
+                               "cloned his voice from his audiobook work.")}),
+                 status_of("Deadline", at(19)), at(19));
+  EXPECT_EQ(stories(), 2u);
+}
+
 // Reports spread over two months in one transaction load more time buckets than the index
 // keeps; each pair still finds its partner, and nothing reads an evicted bucket.
 TEST_F(EventCluster, OneBurstAcrossManyWeeksStillPairsEachEvent) {
