@@ -62,6 +62,14 @@ int Daemon::run() {
   m_base_url = base_url(cfg, m_server->port());
   m_server->set_handler("/healthz", [this] { return health(); });
   m_server->set_handler("/metrics", [this] { return metrics(); });
+  // A flood of connections (or a descriptor limit too low) is shed by the server; the log
+  // says so, at most once per 10 s per limit.
+  m_server->on_limit([this](const serve::LimitReport& r) {
+    m_log.warn("server_limit", {{"limit", r.limit},
+                                {"shed", static_cast<unsigned long long>(r.shed)},
+                                {"refused", static_cast<unsigned long long>(r.refused)},
+                                {"connections", static_cast<unsigned long long>(r.connections)}});
+  });
   m_fetcher = std::make_unique<fetch::Fetcher>(m_io, fetch_limits(cfg));
   m_poller =
       std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
