@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <xxhash.h>
 
@@ -29,6 +32,13 @@ std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signa
   }
   return out;
 }
+
+namespace {
+
+/// Entries read and compared per sighting, at most.
+constexpr std::size_t k_max_candidates = 64;
+
+} // namespace
 
 bool Store::Impl::tombstoned_url(const std::string& canon) {
   if (!m_tx.any_url_tombstones)
@@ -96,7 +106,7 @@ std::optional<Store::Impl::Placement> Store::Impl::place(const std::string& cano
   const auto window = to_db(Timestamp{m_options.window});
   const auto lo = to_db(t) - window;
   const auto hi = to_db(t) + window;
-  std::unordered_set<std::int64_t> candidates;
+  std::unordered_map<std::int64_t, int> shared; // candidate -> bands it shares
   if (const auto bands = band_hashes(sig)) {
     for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
       const LshBucket& b = lsh_bucket(bucket);
@@ -105,12 +115,23 @@ std::optional<Store::Impl::Placement> Store::Impl::place(const std::string& cano
       for (std::size_t band = 0; band < k_bands; ++band)
         b.find(band, (*bands)[band], [&](std::int64_t id, std::int64_t ct) {
           if (ct >= lo && ct <= hi)
-            candidates.insert(id);
+            ++shared[id];
         });
     }
   }
+  // Each candidate costs a read: at most k_max_candidates, those sharing the most bands
+  // (the likeliest to be similar), so that a crowd of near-identical titles stays cheap.
+  std::vector<std::pair<int, std::int64_t>> candidates;
+  candidates.reserve(shared.size());
+  for (const auto& [id, n] : shared)
+    candidates.emplace_back(n, id);
+  if (candidates.size() > k_max_candidates) {
+    std::nth_element(candidates.begin(), candidates.begin() + k_max_candidates, candidates.end(),
+                     std::greater<>{});
+    candidates.resize(k_max_candidates);
+  }
   double best = 0;
-  for (const auto id : candidates) {
+  for (const auto& [n, id] : candidates) {
     Use q(stmt("SELECT sig, story_id FROM entries WHERE id = ?"));
     q->bind(1, id);
     if (!q->executeStep())
