@@ -70,10 +70,14 @@ struct LimitReport {
 
 /// What the server allows each connection, and how many it keeps.
 struct ServerLimits {
-  std::size_t max_connections = 1024;
+  /// An idle connection costs a descriptor and a few hundred bytes. Many slots keep a flood
+  /// of slow connections mostly held (each closed only at its request deadline) instead of
+  /// shed and reopened at once, a churn that queues a reader's connect behind the flood's.
+  /// Past the process's descriptor limit the shedding on EMFILE takes over.
+  std::size_t max_connections = 4096;
   /// One client address's share: a single address cannot take every slot (and so cannot
   /// make the server shed the connections of others).
-  std::size_t max_per_address = 256;
+  std::size_t max_per_address = 1024;
   /// To deliver a whole request (header and the <= 8 KiB body), also the keep-alive idle
   /// time. A request is a few hundred bytes sent at once; the limit only bites on clients
   /// that trickle or hold connections open.
