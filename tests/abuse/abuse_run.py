@@ -21,6 +21,7 @@ others) assert the behaviour.
 import argparse
 import http.client
 import http.server
+import multiprocessing
 import os
 import resource
 import selectors
@@ -142,7 +143,10 @@ class Flood(threading.Thread):
             key.fileobj.close()
 
 
-def normal_client(port, stop, results):
+def normal_client(port, stop, out):
+    """Runs in its own process (not a thread of the flooding one), so that what it measures
+    is the daemon, not this script's interpreter lock."""
+    results = []
     while not stop.is_set():
         for path in ("/feed.atom", "/healthz"):
             t0 = time.monotonic()
@@ -158,6 +162,7 @@ def normal_client(port, stop, results):
                 pass
             results.append((path, ok, (time.monotonic() - t0) * 1000))
         time.sleep(0.1)
+    out.send(results)
 
 
 def wait_for(pred, seconds):
@@ -198,6 +203,7 @@ listen = "127.0.0.1:0"
 [poll]
 interval = "1m"
 min_interval = "30s"
+max_body_size = "64MB"   # the flooding source's 100,000 items are ~18 MB
 [output]
 max_age = "3650d"
 '''
@@ -225,12 +231,12 @@ max_age = "3650d"
     rss_before = rss_kib(daemon.pid)
 
     flood = Flood(port, args.flood)
+    stop = multiprocessing.Event()
+    results_in, results_out = multiprocessing.Pipe(duplex=False)
+    client = multiprocessing.Process(target=normal_client, args=(port, stop, results_out))
+    client.start()  # forked before the flood's thread starts
     flood.start()
-    stop = threading.Event()
-    results = []
-    client = threading.Thread(target=normal_client, args=(port, stop, results), daemon=True)
     started = time.monotonic()
-    client.start()
     rss_peak, fds_peak, held = rss_before, 0, []
     while time.monotonic() - started < args.seconds:
         time.sleep(0.5)
@@ -238,6 +244,7 @@ max_age = "3650d"
         fds_peak = max(fds_peak, open_fds(daemon.pid))
         held.append(flood.open_now)
     stop.set()
+    results = results_in.recv()
     client.join()
     flood.stop = True
     flood.join()
