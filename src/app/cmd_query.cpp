@@ -183,6 +183,7 @@ int cmd_render(const std::filesystem::path& path,
   return reading(*config, io.err,
                  [&] { return render_from(*store, *config, *format, path, topic, all, io); });
 }
+
 int cmd_status(const std::filesystem::path& path, Streams io) {
   std::optional<config::Config> config = load_config(path, io.err);
   if (!config) {
