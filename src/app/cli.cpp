@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include <exception>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -83,37 +84,47 @@ int main(int argc, char** argv) {
   }
 
   const Streams io{std::cout, std::cerr};
-  if (*run) {
-    return cmd_run(config, io);
+  const auto dispatch = [&]() -> int {
+    if (*run) {
+      return cmd_run(config, io);
+    }
+    if (*poll) {
+      return cmd_poll(config, io);
+    }
+    if (*render) {
+      return cmd_render(config, format, topic, all, io);
+    }
+    if (*parse) {
+      return cmd_parse(file, io);
+    }
+    if (*check) {
+      return cmd_check_config(config, io);
+    }
+    if (*status) {
+      return cmd_status(config, io);
+    }
+    if (*explain) {
+      return cmd_explain(config, what, io);
+    }
+    if (*rules_test) {
+      return cmd_rules_test(config, io);
+    }
+    if (*opml_import) {
+      return cmd_opml_import(opml_file, io);
+    }
+    if (*opml_export) {
+      return cmd_opml_export(config, io);
+    }
+    return 2;
+  };
+  // Each command reports its own errors; this is the last resort, so that no exception
+  // ends reelfeed with an abort (exit 134) instead of a message.
+  try {
+    return dispatch();
+  } catch (const std::exception& e) {
+    io.err << "reelfeed: " << e.what() << "\n";
+    return 1;
   }
-  if (*poll) {
-    return cmd_poll(config, io);
-  }
-  if (*render) {
-    return cmd_render(config, format, topic, all, io);
-  }
-  if (*parse) {
-    return cmd_parse(file, io);
-  }
-  if (*check) {
-    return cmd_check_config(config, io);
-  }
-  if (*status) {
-    return cmd_status(config, io);
-  }
-  if (*explain) {
-    return cmd_explain(config, what, io);
-  }
-  if (*rules_test) {
-    return cmd_rules_test(config, io);
-  }
-  if (*opml_import) {
-    return cmd_opml_import(opml_file, io);
-  }
-  if (*opml_export) {
-    return cmd_opml_export(config, io);
-  }
-  return 2;
 }
 
 } // namespace reelfeed::app

@@ -15,6 +15,7 @@
 #include "app/poller.hpp"
 #include "app/publish.hpp"
 #include "app/settings.hpp"
+#include "app/store_failure.hpp"
 #include "filter/filter.hpp"
 #include "store/store.hpp"
 
@@ -94,12 +95,14 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
         log.warn("skipped", {{"source", source.name}, {"state", "gone"}});
         continue;
       }
-      run.queue.emplace_back(std::move(status),
-                             PollSettings{policy, source.utc_offset_minutes, source.encoding});
+      run.queue.emplace_back(
+          std::move(status),
+          PollSettings{policy, source.utc_offset_minutes, source.encoding,
+                       static_cast<std::size_t>(config.poll.max_items_per_fetch)});
     }
   } catch (const std::exception& e) {
-    log.error("startup_failed", {{"err", e.what()}});
-    return 1;
+    log.error("startup_failed", {{"err", describe_store_failure(config.storage.path, e)}});
+    return store_failure_exit_code(e); // a full disk while creating the schema is still 2
   }
   // Many hosts among the first admitted: the Poller then keeps the hosts' turns.
   interleave_by_host(run.queue);
@@ -161,8 +164,8 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
                         {"stories", static_cast<unsigned long long>(plan.stories)},
                         {"published", static_cast<unsigned long long>(published)}});
   } catch (const std::exception& e) {
-    log.error("evaluate_failed", {{"err", e.what()}});
-    return 1;
+    log.error("evaluate_failed", {{"err", describe_store_failure(config.storage.path, e)}});
+    return std::max(exit_code(run), store_failure_exit_code(e));
   }
   return exit_code(run);
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <exception>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iterator>
 #include <limits>
@@ -13,6 +14,7 @@
 #include "app/rules_diff.hpp"
 #include "app/settings.hpp"
 #include "app/status_table.hpp"
+#include "app/store_failure.hpp"
 #include "config/load.hpp"
 #include "filter/filter.hpp"
 #include "parse/parse.hpp"
@@ -30,9 +32,20 @@ std::unique_ptr<store::Store> open_for_reading(const config::Config& config, std
     return std::make_unique<store::Store>(config.storage.path, cluster_options(config),
                                           store::Access::read_only);
   } catch (const std::exception& e) {
-    err << "reelfeed: cannot open the store " << config.storage.path.string() << ": " << e.what()
-        << "\n";
+    err << "reelfeed: " << describe_store_failure(config.storage.path, e) << "\n";
     return nullptr;
+  }
+}
+
+/// Runs the part of a reading command that queries the store. A database that opens but
+/// fails a query (damaged pages, an I/O error, a lock) ends the command with one clear
+/// line and exit 1, never an abort; nothing is printed to `out` before the queries are done.
+int reading(const config::Config& config, std::ostream& err, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    err << "reelfeed: " << describe_store_failure(config.storage.path, e) << "\n";
+    return 1;
   }
 }
 
@@ -106,6 +119,50 @@ int cmd_parse(const std::filesystem::path& file, Streams io) {
   return 0;
 }
 
+namespace {
+
+int render_from(store::Store& store,
+                const config::Config& config,
+                Format format,
+                const std::filesystem::path& path,
+                const std::string& topic,
+                bool all,
+                Streams io) {
+  const std::string base = base_url(config, config.server.port);
+  const Timestamp now = Clock{}.now();
+  TopicOutput output;
+  std::string doc_path;
+  if (all) {
+    output = all_stories(store.stories(Timestamp{}, k_story_limit), config);
+    doc_path = std::string("/all.") + extension(format);
+  } else {
+    const filter::Rules rules(config.topics);
+    PublishPlan plan = plan_from_store(store, rules, config, now);
+    std::size_t index = 0;
+    if (!topic.empty()) {
+      const auto it = std::find_if(plan.topics.begin(), plan.topics.end(),
+                                   [&](const TopicOutput& t) { return t.name == topic; });
+      if (it == plan.topics.end()) {
+        io.err << "reelfeed: no topic '" << topic << "' in " << path.string() << " (topics:";
+        for (const TopicOutput& t : plan.topics) {
+          io.err << " " << t.name;
+        }
+        io.err << ")\n";
+        return 1;
+      }
+      index = static_cast<std::size_t>(it - plan.topics.begin());
+    }
+    output = std::move(plan.topics[index]);
+    // The bytes the daemon serves at /topics/NAME.* (its /feed.* copy differs only in
+    // naming /feed.* as its self link).
+    doc_path = "/topics/" + output.name + "." + extension(format);
+  }
+  io.out << render_feed(format, feed_info(output, base, doc_path), output.items);
+  return 0;
+}
+
+} // namespace
+
 int cmd_render(const std::filesystem::path& path,
                const std::string& format_name,
                const std::string& topic,
@@ -124,37 +181,8 @@ int cmd_render(const std::filesystem::path& path,
   if (!store) {
     return 1;
   }
-  const std::string base = base_url(*config, config->server.port);
-  const Timestamp now = Clock{}.now();
-  TopicOutput output;
-  std::string doc_path;
-  if (all) {
-    output = all_stories(store->stories(Timestamp{}, k_story_limit), *config);
-    doc_path = std::string("/all.") + extension(*format);
-  } else {
-    const filter::Rules rules(config->topics);
-    PublishPlan plan = plan_from_store(*store, rules, *config, now);
-    std::size_t index = 0;
-    if (!topic.empty()) {
-      const auto it = std::find_if(plan.topics.begin(), plan.topics.end(),
-                                   [&](const TopicOutput& t) { return t.name == topic; });
-      if (it == plan.topics.end()) {
-        io.err << "reelfeed: no topic '" << topic << "' in " << path.string() << " (topics:";
-        for (const TopicOutput& t : plan.topics) {
-          io.err << " " << t.name;
-        }
-        io.err << ")\n";
-        return 1;
-      }
-      index = static_cast<std::size_t>(it - plan.topics.begin());
-    }
-    output = std::move(plan.topics[index]);
-    // The bytes the daemon serves at /topics/NAME.* (its /feed.* copy differs only in
-    // naming /feed.* as its self link).
-    doc_path = "/topics/" + output.name + "." + extension(*format);
-  }
-  io.out << render_feed(*format, feed_info(output, base, doc_path), output.items);
-  return 0;
+  return reading(*config, io.err,
+                 [&] { return render_from(*store, *config, *format, path, topic, all, io); });
 }
 
 int cmd_status(const std::filesystem::path& path, Streams io) {
@@ -165,10 +193,10 @@ int cmd_status(const std::filesystem::path& path, Streams io) {
   std::vector<SourceStatus> statuses;
   if (std::filesystem::exists(config->storage.path)) {
     auto store = open_for_reading(*config, io.err);
-    if (!store) {
+    if (!store ||
+        reading(*config, io.err, [&] { return (statuses = store->statuses(), 0); }) != 0) {
       return 1;
     }
-    statuses = store->statuses();
   } else {
     // Not an error (nothing has polled yet), but say so: a wrong -c looks the same.
     io.err << "reelfeed: no database at " << config->storage.path.string()
@@ -188,7 +216,10 @@ int cmd_explain(const std::filesystem::path& path, const std::string& what, Stre
   if (!store) {
     return 1;
   }
-  const std::optional<store::Explanation> ex = store->explain(what);
+  std::optional<store::Explanation> ex;
+  if (reading(*config, io.err, [&] { return (ex = store->explain(what), 0); }) != 0) {
+    return 1;
+  }
   if (!ex) {
     io.err << "reelfeed: no stored entry or story matches '" << what << "'\n";
     return 1;
@@ -267,8 +298,15 @@ int cmd_rules_test(const std::filesystem::path& path, Streams io) {
   }
   const filter::Rules rules(config->topics);
   const Timestamp now = Clock{}.now();
-  std::vector<Story> stories = store->stories(now - config->output.max_age, k_story_limit);
-  const StoredDecisions before = stored_decisions(*store, stories);
+  std::vector<Story> stories;
+  StoredDecisions before;
+  if (reading(*config, io.err, [&] {
+        stories = store->stories(now - config->output.max_age, k_story_limit);
+        before = stored_decisions(*store, stories);
+        return 0;
+      }) != 0) {
+    return 1;
+  }
   const PublishPlan plan = plan_publish(stories, rules, *config);
   io.out << format_rules_diff(diff_rules(plan, stories, before), plan.stories, path.string());
   return 0;

@@ -10,6 +10,7 @@
 #include "app/metrics.hpp"
 #include "app/publish.hpp"
 #include "app/settings.hpp"
+#include "app/store_failure.hpp"
 #include "config/load.hpp"
 
 namespace reelfeed::app {
@@ -54,13 +55,21 @@ int Daemon::run() {
     m_rules = std::make_shared<const filter::Rules>(cfg.topics);
     m_server = std::make_unique<serve::Server>(m_io, cfg.server.host, cfg.server.port);
   } catch (const std::exception& e) {
-    m_log.error("startup_failed", {{"err", e.what()}});
+    m_log.error("startup_failed", {{"err", describe_store_failure(cfg.storage.path, e)}});
     return 1;
   }
   m_log.info("listening", {{"addr", cfg.server.host + ":" + std::to_string(m_server->port())}});
   m_base_url = base_url(cfg, m_server->port());
   m_server->set_handler("/healthz", [this] { return health(); });
   m_server->set_handler("/metrics", [this] { return metrics(); });
+  // A flood of connections (or a descriptor limit too low) is shed by the server; the log
+  // says so, at most once per 10 s per limit.
+  m_server->on_limit([this](const serve::LimitReport& r) {
+    m_log.warn("server_limit", {{"limit", r.limit},
+                                {"shed", static_cast<unsigned long long>(r.shed)},
+                                {"refused", static_cast<unsigned long long>(r.refused)},
+                                {"connections", static_cast<unsigned long long>(r.connections)}});
+  });
   m_fetcher = std::make_unique<fetch::Fetcher>(m_io, fetch_limits(cfg));
   m_poller =
       std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
@@ -190,7 +199,8 @@ void Daemon::poll_source(const std::string& name) {
   slot.in_flight = true;
   const std::uint64_t generation = slot.generation;
   try {
-    const PollSettings settings{slot.policy, slot.source.utc_offset_minutes, slot.source.encoding};
+    const PollSettings settings{slot.policy, slot.source.utc_offset_minutes, slot.source.encoding,
+                                static_cast<std::size_t>(m_config->poll.max_items_per_fetch)};
     m_poller->poll(slot.status, settings, [this, name, generation](PollDone done) {
       if (done.cancelled || m_stopping) {
         return;

@@ -197,6 +197,7 @@ std::size_t Poller::cancel(std::string_view name) {
 
 void Poller::stop() {
   m_stopping = true;
+  m_stop.request_stop();
   m_admission.cancel_all();
 }
 
@@ -343,31 +344,39 @@ void Poller::drain_store_queue() {
       sj.entries = sj.feed->feed.entries.size();
       sj.warnings = sj.feed->feed.warnings.size();
     }
-    items.push_back({sj.ingest ? &*sj.feed : nullptr, &status});
+    items.push_back(
+        {sj.ingest ? &*sj.feed : nullptr, &status, sj.job->settings.max_items_per_fetch});
   }
   // A feed's entries are not needed once it is in the transaction: free each one then, not
   // at the end of the group (a burst's group holds up to the whole admission window).
-  const auto outcomes =
-      m_store.ingest_group(items, m_clock.now(), [&](std::size_t i) { batch[i].feed.reset(); });
+  const auto outcomes = m_store.ingest_group(
+      items, m_clock.now(), [&](std::size_t i) { batch[i].feed.reset(); }, m_stop.get_token());
 
   std::vector<store::GroupItem> retry; // statuses of the feeds whose entries were refused
   std::vector<std::size_t> retry_of;
+  std::size_t interrupted = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     StoreJob& sj = batch[i];
     SourceStatus& status = sj.job->status;
     const std::string& name = status.name;
     const store::GroupOutcome& o = outcomes[i];
+    if (o.interrupted) {
+      ++interrupted; // stopping: nothing of it was stored, the next start fetches it again
+      continue;
+    }
     if (!o.ok()) {
       sj.job->store_failed = true;
-      m_log.error("store_failed", {{"source", name}, {"err", o.error}});
       if (sj.ingest) {
         // Rolled back: keep the old digest and drop this response's validators, so the
         // next poll downloads, parses and ingests the same items again instead of a 304 or
-        // an "unchanged" hiding them for good (a full disk must not lose entries).
+        // an "unchanged" hiding them for good (a full disk must not lose entries). Logged
+        // once, after that status is saved (or not).
         status.body_digest = std::move(sj.previous_digest);
         status.validators = {};
         retry.push_back({nullptr, &status});
         retry_of.push_back(i);
+      } else {
+        m_log.error("store_failed", {{"source", name}, {"err", o.error}});
       }
       continue;
     }
@@ -375,6 +384,17 @@ void Poller::drain_store_queue() {
       continue;
     sj.changed = o.result.changed();
     sj.new_entries = o.result.new_entries;
+    if (o.result.capped_entries > 0) {
+      // Stored without validators or digest (store::GroupItem::max_new_entries): the same
+      // here, so that the next poll is not a 304 that hides what was left out.
+      status.validators = {};
+      status.body_digest.clear();
+      m_log.warn("capped", {{"source", name},
+                            {"new", o.result.new_entries},
+                            {"left_out", o.result.capped_entries},
+                            {"max_items_per_fetch", static_cast<unsigned long long>(
+                                                        sj.job->settings.max_items_per_fetch)}});
+    }
     m_log.info("fetched", {{"source", name},
                            {"status", sj.http_status},
                            {"bytes", sj.bytes},
@@ -387,10 +407,15 @@ void Poller::drain_store_queue() {
   }
   if (!retry.empty()) {
     const auto saved = m_store.ingest_group(retry, m_clock.now());
-    for (std::size_t k = 0; k < saved.size(); ++k)
-      if (!saved[k].ok())
-        m_log.error("store_failed",
-                    {{"source", batch[retry_of[k]].job->status.name}, {"err", saved[k].error}});
+    for (std::size_t k = 0; k < saved.size(); ++k) {
+      const std::size_t i = retry_of[k];
+      m_log.error("store_failed", {{"source", batch[i].job->status.name},
+                                   {"err", outcomes[i].error},
+                                   {"status_saved", saved[k].ok() ? "yes" : "no"}});
+    }
+  }
+  if (interrupted > 0) {
+    m_log.info("store_interrupted", {{"feeds", static_cast<unsigned long long>(interrupted)}});
   }
   for (StoreJob& sj : batch) {
     asio::post(m_io, [this, job = std::move(sj.job), changed = sj.changed, failed = sj.failed,

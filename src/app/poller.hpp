@@ -23,6 +23,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,9 @@ struct PollSettings {
   sched::Policy policy;
   int utc_offset_minutes = 0; ///< the source's utc_offset: its dates that name no zone
   std::string encoding;       ///< the source's encoding (empty: detect)
+  /// `[poll] max_items_per_fetch`: most new items one fetch may add (0: no cap); see
+  /// store::GroupItem::max_new_entries.
+  std::size_t max_items_per_fetch = 0;
 };
 
 /// Reorders sources round-robin over their hosts (first-seen host order, each host's own
@@ -137,8 +141,11 @@ public:
   /// `due`, or later when the source's host is held by a Retry-After (io thread).
   [[nodiscard]] Timestamp defer(const SourceStatus& status, Timestamp due) const;
 
-  /// Shutdown: queued polls are cancelled, and results arriving from now on (the Fetcher's
-  /// cancellations) are dropped instead of being recorded as failures.
+  /// Shutdown: queued polls are cancelled, results arriving from now on (the Fetcher's
+  /// cancellations) are dropped instead of being recorded as failures, and a group commit
+  /// under way on the store thread stops before its next feed (the feeds not stored keep
+  /// their old validators and digest, so the next start fetches them again). Safe to call
+  /// from the io thread while the store thread ingests.
   void stop();
 
 private:
@@ -192,6 +199,7 @@ private:
     return m_hold_scope != config::PollConfig::RetryAfterScope::source;
   }
   bool m_stopping = false;
+  std::stop_source m_stop; ///< requested by stop(): read by the store thread between feeds
   Admission m_admission{Admission::Limits{}};
   std::mutex m_store_mutex; ///< guards the two below (io thread pushes, store thread drains)
   std::vector<StoreJob> m_store_queue;

@@ -18,6 +18,7 @@ fetch::Limits fetch_limits(const config::Config& config) {
   limits.timeout = p.timeout;
   limits.max_body_bytes = p.max_body_bytes;
   limits.user_agent = p.user_agent;
+  limits.allow_private_redirects = p.allow_private_redirects;
   return limits;
 }
 

@@ -56,6 +56,13 @@ struct PollConfig {
   enum class RetryAfterScope { source, host, domain };
   RetryAfterScope retry_after_scope = RetryAfterScope::source;
   std::string user_agent; ///< default names reelfeed + version + URL
+  /// A redirect may lead from a public address to a loopback, private, link-local or
+  /// unspecified one (off: refused, against server-side request forgery).
+  bool allow_private_redirects = false;
+  /// Most new items one fetch of one source may add, the newest by date; the rest wait for
+  /// the next poll. 5x the largest real feed in the test corpora (100 items): a big first
+  /// fetch fits, a source that floods 100,000 items adds 500 per poll.
+  int max_items_per_fetch = 500;
 };
 
 struct OutputConfig {

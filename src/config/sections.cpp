@@ -72,7 +72,8 @@ void server(Reader& r, ServerConfig& out) {
 void poll(Reader& r, PollConfig& out) {
   r.check_keys({"interval", "min_interval", "max_interval", "timeout", "connect_timeout",
                 "max_body_size", "max_concurrent", "max_per_host", "max_redirects",
-                "retry_after_scope", "user_agent"});
+                "retry_after_scope", "user_agent", "allow_private_redirects",
+                "max_items_per_fetch"});
   r.get_duration("interval", out.interval);
   const bool has_min = r.get_duration("min_interval", out.min_interval);
   const bool has_max = r.get_duration("max_interval", out.max_interval);
@@ -102,6 +103,8 @@ void poll(Reader& r, PollConfig& out) {
     }
   }
   r.get("user_agent", out.user_agent, false);
+  r.get("allow_private_redirects", out.allow_private_redirects);
+  r.get("max_items_per_fetch", out.max_items_per_fetch, 1, 1'000'000);
 }
 
 void output(Reader& r, OutputConfig& out) {

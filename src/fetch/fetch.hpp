@@ -11,6 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "fetch/address.hpp"
 #include "model/fetch_result.hpp"
 
 namespace reelfeed::fetch {
@@ -28,6 +29,15 @@ struct Limits {
   /// PEM file of the CAs trusted for https (a private CA, a test's self-signed certificate);
   /// empty = the system's store.
   std::string ca_file;
+  /// A hop reached through a redirect may connect to a loopback, private, link-local,
+  /// unspecified or reserved address only when the source's own address is of the same
+  /// class (address.hpp); `true` lifts that rule. The configured URL itself may point
+  /// anywhere: that is the user's choice, not a server's.
+  bool allow_private_redirects = false;
+  /// Tests only, never set from the config: classifies the addresses the redirect rule
+  /// sees, in place of fetch::classify. A test on loopback has no public address to serve
+  /// from, so it names one of 127/8 public here.
+  std::function<AddressClass(const IpAddress&)> classify_for_tests;
 };
 
 struct Request {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "fetch/url.hpp"
 
@@ -90,6 +91,13 @@ CURL* Transfer::prepare_hop() {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
+  // The redirect rule is checked on the address each hop connects to: before a new
+  // connection is opened, and again once the connection (new or reused from the cache,
+  // which another source may have opened) is known, before the request goes out.
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::on_open_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::on_prerequest);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, this);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_headers_out.get());
   curl_easy_setopt(e, CURLOPT_USERAGENT, ua.c_str());
   // Redirects are followed here, hop by hop, so that each one is checked and recorded;
@@ -174,6 +182,58 @@ std::size_t Transfer::on_write(char* data, std::size_t size, std::size_t n, void
   return len;
 }
 
+bool Transfer::admit(const IpAddress& address) {
+  const AddressClass cls =
+      m_limits.classify_for_tests ? m_limits.classify_for_tests(address) : classify(address);
+  if (m_result.redirects.empty()) {
+    m_source_class = cls; // the configured URL: the user's choice
+    return true;
+  }
+  // Unknown (the first hop never connected, e.g. a reused connection it did not report):
+  // judged as public, the strictest.
+  const AddressClass source = m_source_class.value_or(AddressClass::public_address);
+  if (redirect_may_reach(source, cls, m_limits.allow_private_redirects)) {
+    return true;
+  }
+  m_refused = "redirect refused: " + m_url + " leads to " + to_string(address) + " (" +
+              to_string(cls) + ") from a " + to_string(source) +
+              " source; [poll] allow_private_redirects = true allows it";
+  return false;
+}
+
+curl_socket_t
+Transfer::on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address) noexcept {
+  auto* self = static_cast<Transfer*>(user);
+  try {
+    if (purpose == CURLSOCKTYPE_IPCXN && !self->m_result.redirects.empty()) {
+      const auto ip = ip_of(&address->addr);
+      if (ip && !self->admit(*ip)) {
+        return CURL_SOCKET_BAD; // never connected: curl reports "couldn't connect"
+      }
+    }
+  } catch (...) {
+    return CURL_SOCKET_BAD;
+  }
+  return ::socket(address->family, address->socktype, address->protocol);
+}
+
+int Transfer::on_prerequest(void* user,
+                            char* primary_ip,
+                            char* /*local_ip*/,
+                            int /*primary_port*/,
+                            int /*local_port*/) noexcept {
+  auto* self = static_cast<Transfer*>(user);
+  try {
+    const auto ip = primary_ip != nullptr ? parse_ip(primary_ip) : std::nullopt;
+    if (ip && !self->admit(*ip)) {
+      return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
+  } catch (...) {
+    return CURL_PREREQFUNC_ABORT;
+  }
+}
+
 bool Transfer::finish_hop(CURLcode code) {
   long status = 0;
   curl_easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &status);
@@ -182,6 +242,10 @@ bool Transfer::finish_hop(CURLcode code) {
   curl_easy_getinfo(m_easy.get(), CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
   curl_easy_getinfo(m_easy.get(), CURLINFO_HEADER_SIZE, &header_bytes);
   m_wire_bytes += static_cast<std::uint64_t>(body_bytes) + static_cast<std::uint64_t>(header_bytes);
+  if (!m_refused.empty()) {
+    finalize(FetchOutcome::bad_redirect, m_refused);
+    return false;
+  }
   if (code == CURLE_WRITE_ERROR && m_cut_drain) {
     code = CURLE_OK;
   }
@@ -215,6 +279,12 @@ bool Transfer::follow(long status) {
   }
   m_url = *target;
   m_host = host_key(m_url);
+  // An address written in the URL is refused before any connection is tried; a name is
+  // judged by what it resolves to, when the hop connects.
+  if (const auto ip = literal_host(m_url); ip && !admit(*ip)) {
+    finalize(FetchOutcome::bad_redirect, m_refused);
+    return false;
+  }
   return true;
 }
 

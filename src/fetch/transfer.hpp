@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,6 +51,14 @@ public:
 private:
   static std::size_t on_write(char* data, std::size_t size, std::size_t n, void* user) noexcept;
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) noexcept;
+  static curl_socket_t
+  on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address) noexcept;
+  static int on_prerequest(
+      void* user, char* primary_ip, char* local_ip, int primary_port, int local_port) noexcept;
+  /// The redirect rule on an address this hop connects to (or, before connecting, a URL's
+  /// literal address). The first hop records its class as the source's; a later hop that
+  /// may not go there is refused: false, and m_refused says why.
+  [[nodiscard]] bool admit(const IpAddress& address);
   [[nodiscard]] bool follow(long status);
   void build_result(CURLcode code, long status);
 
@@ -62,6 +71,8 @@ private:
   std::chrono::steady_clock::time_point m_started;
   FetchResult m_result;
   std::uint64_t m_wire_bytes = 0;
+  std::optional<AddressClass> m_source_class; ///< of the address the first hop connected to
+  std::string m_refused;                      ///< why admit() refused this hop's address
 
   // Per hop.
   std::unique_ptr<CURL, EasyDeleter> m_easy;

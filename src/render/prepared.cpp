@@ -10,12 +10,17 @@ namespace reelfeed::render {
 
 namespace {
 
-void add_unique(std::vector<std::string>& out, const std::string& raw) {
-  std::string value = plain_text(raw);
-  if (value.empty() || std::find(out.begin(), out.end(), value) != out.end()) {
-    return;
-  }
-  out.push_back(std::move(value));
+// Every published field is bounded here, once, so that Atom, RSS and JSON Feed carry the
+// same text: one hostile item must not make every document huge, nor one format differ
+// from the others. Real headlines are under 200 bytes, names and categories under 100.
+constexpr std::size_t k_max_title = 1000;
+constexpr std::size_t k_max_name = 200;     ///< author, outlet, category, media type, topic
+constexpr std::size_t k_max_url = 8 * 1024; ///< longer links are dropped: a cut URL is wrong
+constexpr std::size_t k_max_categories = 50;
+constexpr std::size_t k_max_enclosures = 20;
+
+std::string plain_name(const std::string& raw) {
+  return truncated(plain_text(raw), k_max_name);
 }
 
 /// The headline a reader should see: plain text without the outlet's decorations
@@ -23,18 +28,27 @@ void add_unique(std::vector<std::string>& out, const std::string& raw) {
 /// A title that is only decoration is kept whole (dedup::undecorated's rule).
 std::string display_title(const std::string& raw) {
   const std::string text = plain_text(raw);
-  return std::string(dedup::undecorated(text));
+  return truncated(std::string(dedup::undecorated(text)), k_max_title);
 }
 
 std::string safe_link(const std::string& url) {
   std::string clean = clean_text(url);
-  return safe_url(clean) ? clean : std::string{};
+  return clean.size() <= k_max_url && safe_url(clean) ? clean : std::string{};
 }
 
 /// Summaries or bodies larger than this are not republished (a link to the article
 /// stands in): one hostile or broken item must not make every document and every publish
 /// huge. Long-form articles with inline images stay far below it.
 constexpr std::size_t k_max_html = 256 * 1024;
+
+void add_unique(std::vector<std::string>& out, const std::string& raw) {
+  std::string value = plain_name(raw);
+  if (value.empty() || out.size() >= k_max_categories ||
+      std::find(out.begin(), out.end(), value) != out.end()) {
+    return;
+  }
+  out.push_back(std::move(value));
+}
 
 std::string too_long_note(const std::string& link) {
   std::string out = "<p>The full text is too long to republish here";
@@ -88,13 +102,13 @@ Prepared prepare(const Item& item) {
   }
   p.title = display_title(s.title);
   if (p.title.empty()) {
-    p.title = plain_text(s.link); // a reader lists an untitled item by something
+    p.title = truncated(plain_text(s.link), k_max_title); // an untitled item needs a name
   }
   p.link = safe_link(s.link);
   for (const Outlet& o : s.outlets) {
-    p.outlets.push_back({plain_text(o.source), safe_link(o.link), display_title(o.title)});
+    p.outlets.push_back({plain_name(o.source), safe_link(o.link), display_title(o.title)});
   }
-  p.author = plain_text(s.author);
+  p.author = plain_name(s.author);
   if (p.author.empty() && !p.outlets.empty()) {
     p.author = p.outlets.front().source;
   }
@@ -120,17 +134,19 @@ Prepared prepare(const Item& item) {
     add_unique(p.categories, c);
   }
   for (const Enclosure& e : s.enclosures) {
-    Enclosure clean{safe_link(e.url), clean_text(e.type), e.length};
-    if (!clean.url.empty()) {
+    Enclosure clean{safe_link(e.url), truncated(clean_text(e.type), k_max_name), e.length};
+    if (!clean.url.empty() && p.enclosures.size() < k_max_enclosures) {
       p.enclosures.push_back(std::move(clean));
     }
   }
   p.published = s.published == Timestamp{} ? s.updated : s.published;
   p.updated = std::max(s.updated, p.published);
-  p.topic = clean_text(item.decision.topic);
+  p.topic = truncated(clean_text(item.decision.topic), k_max_name);
   p.score = item.decision.score;
   for (const std::string& c : item.decision.concepts_matched) {
-    p.concepts.push_back(clean_text(c));
+    if (p.concepts.size() < k_max_categories) {
+      p.concepts.push_back(truncated(clean_text(c), k_max_name));
+    }
   }
   return p;
 }

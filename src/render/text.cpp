@@ -118,4 +118,24 @@ void append_html_escaped(std::string& out, std::string_view in, bool quote) {
   }
 }
 
+std::string truncated(std::string in, std::size_t max_bytes) {
+  constexpr std::string_view k_ellipsis = "\xE2\x80\xA6"; // U+2026
+  if (in.size() <= max_bytes) {
+    return in;
+  }
+  std::size_t cut = max_bytes > k_ellipsis.size() ? max_bytes - k_ellipsis.size() : 0;
+  while (cut > 0 && (static_cast<unsigned char>(in[cut]) & 0xC0) == 0x80) {
+    --cut; // never inside a character
+  }
+  // A word boundary within the last few characters reads better than a cut word.
+  constexpr std::size_t k_word_slack = 32;
+  const std::size_t space = in.rfind(' ', cut);
+  if (space != std::string::npos && space > 0 && cut - space <= k_word_slack) {
+    cut = space;
+  }
+  in.resize(cut);
+  in += k_ellipsis;
+  return in;
+}
+
 } // namespace reelfeed::render

@@ -17,4 +17,8 @@ namespace reelfeed::render {
 /// Escapes `in` for HTML text (`quote` also escapes '"' for attribute values).
 void append_html_escaped(std::string& out, std::string_view in, bool quote);
 
+/// `in` (valid UTF-8) cut to at most `max_bytes`: at a character boundary, at a word
+/// boundary when there is one near the end, with "…" appended. `in` itself if it fits.
+[[nodiscard]] std::string truncated(std::string in, std::size_t max_bytes);
+
 } // namespace reelfeed::render

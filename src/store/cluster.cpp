@@ -16,10 +16,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <xxhash.h>
@@ -39,6 +40,13 @@ std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signa
   }
   return out;
 }
+
+namespace {
+
+/// Entries read and compared per sighting, at most.
+constexpr std::size_t k_max_candidates = 64;
+
+} // namespace
 
 bool Store::Impl::tombstoned_url(const std::string& canon) {
   if (!m_tx.any_url_tombstones)
@@ -85,9 +93,6 @@ std::string_view lede_of(const Entry& e) {
   return e.summary.empty() ? std::string_view(e.content) : std::string_view(e.summary);
 }
 
-/// Per band and time bucket, the candidates an LSH look-up may bring: a band shared by more
-/// entries than this is a phrase every item of some feed repeats, not a sign of a copy.
-constexpr std::size_t k_max_band_hits = 64;
 /// Event candidates scored in full per new sighting, and terms probed for them.
 constexpr std::size_t k_event_candidates = 24;
 constexpr std::size_t k_event_probes = 10;
@@ -129,27 +134,33 @@ Store::Impl::Placement Store::Impl::place_copy(const NewSighting& n) {
   const auto window = to_db(Timestamp{m_options.window});
   const auto lo = to_db(n.t) - window;
   const auto hi = to_db(n.t) + window;
-  std::unordered_set<std::int64_t> candidates;
+  std::unordered_map<std::int64_t, int> shared; // candidate -> bands it shares
   if (const auto bands = band_hashes(*n.sig)) {
     for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
       const LshBucket& b = lsh_bucket(bucket);
       for (std::size_t band = 0; band < k_bands; ++band)
         b.prefetch(band, (*bands)[band]);
-      for (std::size_t band = 0; band < k_bands; ++band) {
-        std::size_t hits = 0;
-        std::vector<std::int64_t> found;
+      for (std::size_t band = 0; band < k_bands; ++band)
         b.find(band, (*bands)[band], [&](std::int64_t id, std::int64_t ct) {
-          if (++hits <= k_max_band_hits && ct >= lo && ct <= hi)
-            found.push_back(id);
+          if (ct >= lo && ct <= hi)
+            ++shared[id];
         });
-        if (hits <= k_max_band_hits)
-          candidates.insert(found.begin(), found.end());
-      }
     }
+  }
+  // Each candidate costs a read: at most k_max_candidates, those sharing the most bands
+  // (the likeliest to be similar), so that a crowd of near-identical titles stays cheap.
+  std::vector<std::pair<int, std::int64_t>> candidates;
+  candidates.reserve(shared.size());
+  for (const auto& [id, count] : shared)
+    candidates.emplace_back(count, id);
+  if (candidates.size() > k_max_candidates) {
+    std::nth_element(candidates.begin(), candidates.begin() + k_max_candidates, candidates.end(),
+                     std::greater<>{});
+    candidates.resize(k_max_candidates);
   }
   std::optional<std::vector<std::string>> numbers; // computed for the first close candidate
   double best = 0;
-  for (const auto id : candidates) {
+  for (const auto& [count, id] : candidates) {
     Use q(stmt("SELECT sig, story_id, title, "
                "CASE summary WHEN '' THEN substr(content, 1, 2000) ELSE summary END "
                "FROM entries WHERE id = ?"));

@@ -30,7 +30,8 @@ IngestResult Store::Impl::ingest_one(const std::string& source,
 
 std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& items,
                                               Timestamp now,
-                                              const std::function<void(std::size_t)>& item_done) {
+                                              const std::function<void(std::size_t)>& item_done,
+                                              std::stop_token stop) {
   Impl& impl = *m_impl;
   impl.start_write("ingest");
   std::vector<GroupOutcome> out(items.size());
@@ -53,12 +54,22 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
     impl.check_foreign_writes();
     for (; next < items.size(); ++next) {
       const GroupItem& item = items[next];
+      if (stop.stop_requested()) {
+        // Between two feeds: what is in commits below, the rest is left for the next run.
+        for (std::size_t j = next; j < items.size(); ++j) {
+          out[j].error = "not stored: stopping";
+          out[j].interrupted = true;
+          if (item_done)
+            item_done(j);
+        }
+        break;
+      }
       impl.m_db.exec("SAVEPOINT item");
       try {
         if (item.prepared) {
           const Prepared& p = *item.prepared;
-          out[next].result =
-              impl.ingest_in_tx(item.status->name, p.feed, p.entries, *item.status, now);
+          out[next].result = impl.ingest_in_tx(item.status->name, p.feed, p.entries, *item.status,
+                                               now, item.max_new_entries);
         } else {
           impl.save_status_in_tx(*item.status);
         }

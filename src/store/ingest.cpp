@@ -48,11 +48,49 @@ SourceRow Store::Impl::source_row(const std::string& name, const std::string& ur
   throw std::runtime_error("cannot create source " + name);
 }
 
+namespace {
+
+SourceStatus without_validators(SourceStatus status) {
+  status.validators = {};
+  status.body_digest.clear();
+  return status;
+}
+
+/// Which items of a feed may be stored as new when at most `max_new` may (0: all): the
+/// newest by date (published, else updated; an undated item counts as new as the fetch)
+/// among those `probably_new` (not found under their first identity key). Empty when the
+/// cap cannot bite.
+std::vector<bool> new_allowance(const Feed& feed,
+                                const std::vector<bool>& probably_new,
+                                std::size_t max_new,
+                                Timestamp now) {
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < probably_new.size(); ++i)
+    if (probably_new[i])
+      candidates.push_back(i);
+  if (max_new == 0 || candidates.size() <= max_new)
+    return {};
+  const auto when = [&](std::size_t i) {
+    const Entry& e = feed.entries[i];
+    return e.published ? *e.published : e.updated.value_or(now);
+  };
+  // Stable: among equal dates the feed's own order (usually newest first) decides.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](std::size_t a, std::size_t b) { return when(a) > when(b); });
+  std::vector<bool> allowed(probably_new.size(), false);
+  for (std::size_t k = 0; k < max_new; ++k)
+    allowed[candidates[k]] = true;
+  return allowed;
+}
+
+} // namespace
+
 IngestResult Store::Impl::ingest_in_tx(const std::string& source,
                                        const Feed& feed,
                                        const std::vector<PreparedEntry>& prepared,
                                        const SourceStatus& status,
-                                       Timestamp now) {
+                                       Timestamp now,
+                                       std::size_t max_new) {
   if (prepared.size() != feed.entries.size())
     throw std::invalid_argument("store::Prepared: entries are not parallel to feed.entries");
   IngestResult result;
@@ -102,6 +140,15 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       first_keys.push_back(&p.hash_key);
   }
   auto stored = stored_by_identity(src.id, first_keys);
+  // The cap on what one fetch may add: decided up front, so that the newest items are the
+  // ones stored whatever their order in the document.
+  std::vector<bool> allowed;
+  if (max_new > 0 && n > max_new) {
+    std::vector<bool> probably_new(n);
+    for (std::size_t i = 0; i < n; ++i)
+      probably_new[i] = stored.rows.count(*first_keys[i]) == 0;
+    allowed = new_allowance(feed, probably_new, max_new, now);
+  }
   for (const auto& p : prepared) // most are looked up (new items), see url_sightings()
     if (!p.canonical_url.empty())
       m_urls.prefetch(HashIndex::key_of(p.canonical_url.data(), p.canonical_url.size()));
@@ -254,6 +301,11 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       ++result.skipped_entries; // pruned earlier: never new again
       continue;
     }
+    if (max_new > 0 && ((!allowed.empty() && !allowed[i]) ||
+                        static_cast<std::size_t>(result.new_entries) >= max_new)) {
+      ++result.capped_entries; // not stored this time; fetched again next poll
+      continue;
+    }
     auto placement = place({&canon, &sig, &terms, &p.normalised_title, &e, src.id, t}, url_hit);
     if (!placement) {
       ++result.skipped_entries;
@@ -337,7 +389,9 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
     Use q(stmt("UPDATE sources SET last_fetch_id = ?, status = ?, latest_entries = ? "
                "WHERE id = ?"));
     q->bind(1, fetch_id);
-    q->bind(2, status_json(status));
+    // A capped fetch keeps neither validators nor body digest: the next poll downloads and
+    // reads the whole feed again, and stores the next newest of what was left out.
+    q->bind(2, status_json(result.capped_entries > 0 ? without_validators(status) : status));
     q->bind(3, latest.data(), static_cast<int>(latest.size() * sizeof(std::int64_t)));
     q->bind(4, src.id);
     q->exec();

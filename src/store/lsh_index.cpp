@@ -20,7 +20,18 @@ void LshBucket::add(std::int64_t entry_id,
   for (std::size_t b = 0; b < n; ++b) // (overlaps the cache misses, see prefetch())
     __builtin_prefetch(&m_slots[slot_of(pack_key(b, bands[b]))], 1);
   for (std::size_t b = 0; b < n; ++b)
-    insert_slot((pack_key(b, bands[b]) << k_idx_bits) | idx);
+    insert_capped((pack_key(b, bands[b]) << k_idx_bits) | idx);
+}
+
+void LshBucket::insert_capped(std::uint64_t slot) {
+  const std::uint64_t key = slot >> k_idx_bits;
+  std::size_t same = 0;
+  std::size_t i = slot_of(key);
+  for (; m_slots[i] != 0; i = (i + 1) & (m_slots.size() - 1))
+    if ((m_slots[i] >> k_idx_bits) == key && ++same >= k_max_per_key)
+      return; // a band every item shares says nothing: the entry is found by its others
+  m_slots[i] = slot;
+  ++m_used;
 }
 
 void LshBucket::insert_slot(std::uint64_t slot) {

@@ -6,8 +6,15 @@
 // needs it and then follows every insert. Not thread-safe (the Store's thread only).
 //
 // Consistency: the index may only hold more than the database (an entry of a rolled-back
-// transaction), never less for a loaded bucket; every candidate is re-checked against the
-// stored signature, so an extra one costs a look-up, not a wrong join. Store::Impl clears
+// transaction), never less for a loaded bucket, except for the cap below; every candidate
+// is re-checked against the stored signature, so an extra one costs a look-up, not a wrong
+// join.
+//
+// Bounded cost: a band hash keeps at most k_max_per_key entries of a bucket; later entries
+// are not indexed under it. Near-identical titles ("Local bakery note number N about
+// bread") share most bands, and without the cap every new item would find every earlier
+// one as a candidate (ingest quadratic in the feed's size). Such a band tells nothing
+// apart; the entries stay findable by the bands where they differ. Store::Impl clears
 // it after a failed ingest, a prune, or another connection's commit.
 
 #include <cstdint>
@@ -45,6 +52,7 @@ public:
   }
 
 private:
+  static constexpr std::size_t k_max_per_key = 32;
   static constexpr unsigned k_idx_bits = 27;
   static constexpr std::uint64_t k_idx_mask = (std::uint64_t{1} << k_idx_bits) - 1;
   // 4 bits of band + 1 (never 0: an empty slot is 0) and 32 bits of hash.
@@ -55,6 +63,8 @@ private:
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> m_shift);
   }
   void insert_slot(std::uint64_t slot);
+  /// insert_slot(), unless the slot's key already has k_max_per_key entries.
+  void insert_capped(std::uint64_t slot);
   void grow();
 
   std::vector<std::pair<std::int64_t, std::int64_t>> m_entries; ///< (entry id, time)

@@ -2,6 +2,7 @@
 
 #include "store/store.hpp"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -122,9 +123,20 @@ dedup::Signature sig_from_blob(const void* data, int size) {
   return sig;
 }
 
+/// How long a call waits for another connection's lock before it fails "database is
+/// locked". A writer waits long: another `reelfeed poll` or the daemon may hold the write
+/// lock through a group commit of a cold first poll (seconds each, back to back), and a
+/// second process must then wait for it, at start-up (schema creation, migration, the
+/// sources) as later, rather than fail. A reader (status, render) never waits for writers
+/// in WAL mode; only for a checkpoint's brief lock.
+constexpr int k_writer_busy_ms = 120'000;
+constexpr int k_reader_busy_ms = 5'000;
+
 Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Access access)
-    : m_db(checked_path(path, access), open_flags(access), 5000), m_options(options),
-      m_access(access) {
+    : m_db(checked_path(path, access),
+           open_flags(access),
+           access == Access::read_write ? k_writer_busy_ms : k_reader_busy_ms),
+      m_options(options), m_access(access) {
   m_db.exec("PRAGMA foreign_keys = ON");
   // The default 2 MB page cache makes every look-up a pread at 100k entries. 16 MiB holds
   // the hot index pages: at 100k entries ingest and look-ups cost the same CPU as with
@@ -172,29 +184,75 @@ std::string cannot_open_reason(const std::filesystem::path& path, Access access)
   if (!fs::is_directory(folder, ec)) {
     return " (the folder " + folder.string() + " does not exist)";
   }
+  // A read-only mount: SQLite cannot create the -shm and -wal files beside the database
+  // (reading needs them too), and no permission change would help.
+  struct statvfs fs_info {};
+  if (::statvfs(folder.c_str(), &fs_info) == 0 && (fs_info.f_flag & ST_RDONLY) != 0) {
+    return " (the file system holding " + folder.string() + " is read-only)";
+  }
+  const std::string user = "this user, uid " + std::to_string(::getuid());
   if (access == Access::read_only) { // checked_path() has ruled out a missing file
-    return " (this user, uid " + std::to_string(::getuid()) + ", may not read it)";
+    if (::access(path.c_str(), R_OK) != 0) {
+      return " (" + user + ", may not read it)";
+    }
+    if (::access(folder.c_str(), W_OK | X_OK) != 0 && !fs::exists(path.string() + "-shm", ec)) {
+      return " (" + user + ", may not create in " + folder.string() +
+             " the -shm file that reading a WAL database needs)";
+    }
+    return {};
   }
   if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    return " (this user, uid " + std::to_string(::getuid()) + ", may not write in the folder " +
-           folder.string() + ")";
+    return " (" + user + ", may not write in the folder " + folder.string() + ")";
   }
   if (fs::exists(path, ec) && ::access(path.c_str(), R_OK | W_OK) != 0) {
-    return " (this user, uid " + std::to_string(::getuid()) + ", may not write the file)";
+    return " (" + user + ", may not write the file)";
   }
   return {};
 }
 
 } // namespace
 
+Failure failure_of(const std::exception& e) noexcept {
+  if (const auto* error = dynamic_cast<const Error*>(&e)) {
+    return error->kind();
+  }
+  const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+  if (sqlite == nullptr) {
+    return Failure::other;
+  }
+  switch (sqlite->getErrorCode() & 0xff) { // the primary code of an extended one
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+    return Failure::damaged;
+  case SQLITE_READONLY:
+    return Failure::read_only;
+  case SQLITE_FULL:
+    return Failure::disk_full;
+  case SQLITE_IOERR:
+    return Failure::io_error;
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return Failure::busy;
+  case SQLITE_CANTOPEN:
+    return Failure::cannot_open;
+  default:
+    return Failure::other;
+  }
+}
+
 Store::Store(const std::filesystem::path& path, ClusterOptions options, Access access) try
     : m_impl(std::make_unique<Impl>(path, options, access)) {
 } catch (const SQLite::Exception& e) {
   std::string message = path.string() + ": " + e.what();
-  if (e.getErrorCode() == SQLITE_CANTOPEN) {
-    message += cannot_open_reason(path, access);
+  Failure kind = failure_of(e);
+  if (kind == Failure::cannot_open || kind == Failure::read_only) {
+    const std::string reason = cannot_open_reason(path, access);
+    if (reason.find("is read-only") != std::string::npos) {
+      kind = Failure::read_only;
+    }
+    message += reason;
   }
-  throw std::runtime_error(message);
+  throw Error(message, kind);
 }
 
 Store::~Store() = default;

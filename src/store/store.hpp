@@ -26,14 +26,17 @@
 // Cost: an unchanged item of a re-fetched feed is one indexed look-up and a hash compare,
 // no write; LSH look-ups use an in-memory index of the touched 4-day buckets (at most 32
 // kept, ~100-200 bytes per entry), loaded from the lsh table on first use.
-// Errors: SQLite failures throw std::runtime_error (SQLite::Exception); the transaction
-// of the failing call is rolled back, nothing already stored is lost.
+// Errors: SQLite failures throw std::runtime_error (SQLite::Exception, or store::Error
+// when opening); the transaction of the failing call is rolled back, nothing already
+// stored is lost. failure_of() says what kind of failure an exception is.
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +49,31 @@
 #include "model/story.hpp"
 
 namespace reelfeed::store {
+
+/// What kind of storage failure an exception from the Store is: how a command words it,
+/// and whether the disk refused a write (poll exits 2) or the database cannot be used (1).
+enum class Failure {
+  other,       ///< not a storage failure (bad input, a bug)
+  damaged,     ///< corrupt, or not an SQLite database at all
+  read_only,   ///< the file or its file system is read-only
+  disk_full,   ///< no room (a full disk, a file-size limit)
+  io_error,    ///< the disk failed a read or write
+  busy,        ///< another process holds the database locked
+  cannot_open, ///< missing folder, permissions (the message says which)
+};
+
+/// A failure while opening a database, with its kind.
+class Error : public std::runtime_error {
+public:
+  Error(const std::string& what, Failure kind) : std::runtime_error(what), m_kind(kind) {}
+  [[nodiscard]] Failure kind() const { return m_kind; }
+
+private:
+  Failure m_kind;
+};
+
+/// The kind of `e` when the Store threw it (SQLite's result code); `other` for anything else.
+[[nodiscard]] Failure failure_of(const std::exception& e) noexcept;
 
 struct SourceDef {
   std::string name;
@@ -74,6 +102,7 @@ struct IngestResult {
   int new_stories = 0;
   int joined_stories = 0;  ///< new entries that joined an existing story
   int skipped_entries = 0; ///< tombstoned (pruned earlier) or repeated within the feed
+  int capped_entries = 0;  ///< new items left out by GroupItem::max_new_entries
   [[nodiscard]] bool changed() const { return new_entries + updated_entries > 0; }
 };
 
@@ -111,12 +140,22 @@ struct Prepared {
 struct GroupItem {
   const Prepared* prepared = nullptr; ///< null: save the status only
   const SourceStatus* status = nullptr;
+  /// At most this many new items of the feed are stored (0: no cap), the newest by date
+  /// (published, else updated; undated ones count as new as the fetch). The rest are not
+  /// stored at all, counted in IngestResult::capped_entries, and the status is stored
+  /// without validators or body digest, so the next poll downloads the whole feed again and
+  /// stores the next newest: a source that floods adds at most this many per poll, a busy
+  /// one catches up over a few polls, and nothing is lost for good.
+  std::size_t max_new_entries = 0;
 };
 
 /// What became of one GroupItem.
 struct GroupOutcome {
   IngestResult result; ///< the feed's counts when stored (zeros for a status only)
   std::string error;   ///< non-empty: nothing of this item was stored, and this says why
+  /// A stop was requested before this item's turn: nothing of it (not even its status)
+  /// was stored; `error` says so. Its feed is fetched again on the next start.
+  bool interrupted = false;
   [[nodiscard]] bool ok() const { return error.empty(); }
 };
 
@@ -189,10 +228,14 @@ public:
   /// status's name.
   /// `item_done(i)`, if given, runs as soon as item i is in or out of the transaction
   /// (not yet committed: its outcome may still change), so its caller can free it early.
+  /// `stop`: once requested (a SIGTERM), no further item is started; the items already in
+  /// are committed and the rest come back `interrupted`. Each item is one savepoint, so a
+  /// stop never leaves half a feed.
   [[nodiscard]] std::vector<GroupOutcome>
   ingest_group(const std::vector<GroupItem>& items,
                Timestamp now,
-               const std::function<void(std::size_t)>& item_done = {});
+               const std::function<void(std::size_t)>& item_done = {},
+               std::stop_token stop = {});
 
   /// Stories with any sighting published (or first seen) at or after `since`, newest
   /// first (by Story::published), at most `limit` (negative: no limit).

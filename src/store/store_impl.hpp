@@ -122,12 +122,14 @@ public:
   // ingest.cpp
   /// The body of an ingest, inside a transaction or savepoint the caller opened (after
   /// check_foreign_writes()). `prepared` is parallel to feed.entries. Writes its LSH rows
-  /// before returning, so m_lsh_pending is empty between items of a group.
+  /// before returning, so m_lsh_pending is empty between items of a group. At most
+  /// `max_new` new items are stored (0: no cap), see GroupItem::max_new_entries.
   IngestResult ingest_in_tx(const std::string& source,
                             const Feed& feed,
                             const std::vector<PreparedEntry>& prepared,
                             const SourceStatus& status,
-                            Timestamp now);
+                            Timestamp now,
+                            std::size_t max_new = 0);
   SourceRow source_row(const std::string& name, const std::string& url_if_new);
   /// Store::save_status inside the caller's transaction or savepoint.
   void save_status_in_tx(const SourceStatus& status);

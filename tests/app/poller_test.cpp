@@ -71,11 +71,11 @@ public:
   }
 
   /// One poll from the stored status, run to completion.
-  PollDone poll() {
+  PollDone poll(PollSettings settings = {}) {
     SourceStatus status = stored_status();
     std::optional<PollDone> result;
     auto guard = asio::make_work_guard(m_io);
-    m_poller.poll(std::move(status), PollSettings{}, [&](PollDone d) {
+    m_poller.poll(std::move(status), std::move(settings), [&](PollDone d) {
       result = std::move(d);
       guard.reset();
     });
@@ -287,6 +287,35 @@ TEST(PollerDigest, BodyThatIsNotAFeedRecordsNoDigest) {
   EXPECT_FALSE(done.unchanged);
   EXPECT_TRUE(rig.stored_status().body_digest.empty());
   EXPECT_EQ(rig.ingests(), 0);
+}
+
+TEST(PollerCap, AFeedOverTheCapIsStoredInTurnsAndKeepsNoValidatorsMeanwhile) {
+  PollerRig rig;
+  std::string items;
+  for (int i = 0; i < 12; ++i) {
+    items += item("c" + std::to_string(i));
+  }
+  rig.set_body(rss(items));
+  PollSettings settings;
+  settings.max_items_per_fetch = 5;
+  const PollDone first = rig.poll(settings);
+  EXPECT_EQ(first.new_entries, 5);
+  EXPECT_FALSE(first.failed);
+  // Neither the status the daemon keeps nor the stored one may make the next poll a 304
+  // or an "unchanged" that would hide the seven left out.
+  EXPECT_TRUE(first.status.validators.etag.empty());
+  EXPECT_TRUE(first.status.body_digest.empty());
+  EXPECT_TRUE(rig.stored_status().validators.etag.empty());
+  EXPECT_NE(rig.log_text().find("warn capped source=T new=5 left_out=7 max_items_per_fetch=5"),
+            std::string::npos)
+      << rig.log_text();
+  EXPECT_EQ(rig.poll(settings).new_entries, 5);
+  const PollDone last = rig.poll(settings);
+  EXPECT_EQ(last.new_entries, 2);
+  EXPECT_EQ(rig.entries(), 12);
+  EXPECT_EQ(last.status.validators.etag, "\"same\""); // all in: validators as usual
+  EXPECT_FALSE(last.status.body_digest.empty());
+  EXPECT_EQ(rig.poll(settings).new_entries, 0);
 }
 
 } // namespace

@@ -121,6 +121,10 @@ similarity = 0
           "t.toml:9:13: output.max_items: must be between 1 and 100000, got 0",
           "t.toml:11:14: dedup.similarity: must be greater than 0 (1 = identical only)",
       }));
+  EXPECT_EQ(
+      errors_of("[poll]\nmax_items_per_fetch = 0\nallow_private_redirects = 1\n"),
+      (Lines{"t.toml:2:23: poll.max_items_per_fetch: must be between 1 and 1000000, got 0",
+             "t.toml:3:27: poll.allow_private_redirects: expected true or false, got an integer"}));
   EXPECT_EQ(errors_of("[dedup]\nsimilarity = 1.5\n"),
             (Lines{"t.toml:2:14: dedup.similarity: must be between 0 and 1"}));
   EXPECT_EQ(errors_of("[dedup]\nevent_similarity = 0\n"),

@@ -49,6 +49,8 @@ max_per_host = 2
 max_redirects = 3
 retry_after_scope = "host"
 user_agent = "reelfeed-test/1"
+allow_private_redirects = true
+max_items_per_fetch = 200
 
 [output]
 title = "Robots on the Lot"
@@ -90,6 +92,8 @@ url = "file:samples/local.xml"
   EXPECT_EQ(c.poll.max_redirects, 3);
   EXPECT_EQ(c.poll.retry_after_scope, PollConfig::RetryAfterScope::host);
   EXPECT_EQ(c.poll.user_agent, "reelfeed-test/1");
+  EXPECT_TRUE(c.poll.allow_private_redirects);
+  EXPECT_EQ(c.poll.max_items_per_fetch, 200);
   EXPECT_EQ(c.output.title, "Robots on the Lot");
   EXPECT_EQ(c.output.max_items, 50);
   EXPECT_EQ(c.output.max_age, days{14});
@@ -129,6 +133,8 @@ TEST(Load, EmptyConfigGetsDefaults) {
   EXPECT_EQ(load_ok("[poll]\nretry_after_scope = \"domain\"\n").poll.retry_after_scope,
             PollConfig::RetryAfterScope::domain);
   EXPECT_TRUE(c.poll.user_agent.empty());
+  EXPECT_FALSE(c.poll.allow_private_redirects);
+  EXPECT_EQ(c.poll.max_items_per_fetch, 500);
   EXPECT_EQ(c.output.title, "AI in Hollywood");
   EXPECT_EQ(c.output.max_items, 100);
   EXPECT_EQ(c.output.max_age, days{30});

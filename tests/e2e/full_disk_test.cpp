@@ -85,7 +85,8 @@ TEST(FullDisk, WritesFailingMidFeedLoseNothingAndCatchUpLater) {
   const int full = run_limited(poll, dir.path() / "2.log", limit);
   const std::string log = read_file(dir.path() / "2.log");
   EXPECT_LT(full, 128) << "killed by a signal instead of reporting the error\n" << log;
-  EXPECT_NE(log.find("error store_failed source=feed0"), std::string::npos) << log;
+  for (int f = 0; f < k_feeds; ++f) // once each, whether or not its status could be saved
+    EXPECT_EQ(count(log, "error store_failed source=feed" + std::to_string(f) + " "), 1U) << log;
   EXPECT_NE(log.find("failed=3"), std::string::npos) << "store failures must count\n" << log;
   EXPECT_EQ(full, 2) << "a poll that could not store must exit 2\n" << log;
   EXPECT_TRUE(log.find("disk is full") != std::string::npos ||
@@ -103,6 +104,21 @@ TEST(FullDisk, WritesFailingMidFeedLoseNothingAndCatchUpLater) {
   EXPECT_EQ(after.size(), static_cast<std::size_t>(k_feeds * 210));
   for (const std::string& guid : before)
     EXPECT_TRUE(after.count(guid)) << "lost " << guid;
+}
+
+TEST(FullDisk, ANewDatabaseWithNoRoomForItsSchemaExits2) {
+  test::TempDir dir;
+  const fs::path db = dir.path() / "new.db";
+  dir.write("feed0.xml", feed_xml(0, 3));
+  const fs::path cfg = dir.write("disk.toml", file_sources_config(db, dir.path(), 1));
+  const int code = run_limited({"poll", "-c", cfg.string()}, dir.path() / "new.log", 8 * 1024);
+  const std::string log = read_file(dir.path() / "new.log");
+  EXPECT_EQ(code, 2) << "a full disk is a full disk, also while creating the schema\n" << log;
+  EXPECT_EQ(count(log, "\n"), 1U) << log;
+  EXPECT_NE(log.find("error startup_failed"), std::string::npos) << log;
+  EXPECT_TRUE(log.find("no room to write the database") != std::string::npos ||
+              log.find("the disk failed") != std::string::npos)
+      << log;
 }
 
 } // namespace

@@ -115,8 +115,9 @@ struct Connection {
 
 class HttpServer::Impl {
 public:
-  explicit Impl(Handler handler) : m_acceptor(m_io), m_handler(std::move(handler)) {
-    const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+  Impl(Handler handler, const std::string& address)
+      : m_acceptor(m_io), m_handler(std::move(handler)) {
+    const tcp::endpoint ep(asio::ip::make_address(address), 0);
     m_acceptor.open(ep.protocol());
     m_acceptor.set_option(tcp::acceptor::reuse_address(true));
     m_acceptor.bind(ep);
@@ -288,7 +289,12 @@ private:
   std::thread m_thread;
 };
 
-HttpServer::HttpServer(Handler handler) : m_impl(std::make_unique<Impl>(std::move(handler))) {}
+HttpServer::HttpServer(Handler handler, std::string address)
+    : m_impl(std::make_unique<Impl>(std::move(handler), address)), m_address(std::move(address)) {
+  if (m_address.find(':') != std::string::npos) {
+    m_address = "[" + m_address + "]";
+  }
+}
 HttpServer::~HttpServer() = default;
 
 std::uint16_t HttpServer::port() const {
@@ -297,7 +303,7 @@ std::uint16_t HttpServer::port() const {
 
 std::string HttpServer::url(const std::string& path) const {
   const std::string p = !path.empty() && path.front() == '/' ? path.substr(1) : path;
-  return "http://127.0.0.1:" + std::to_string(port()) + "/" + p;
+  return "http://" + m_address + ":" + std::to_string(port()) + "/" + p;
 }
 
 std::vector<HttpRequest> HttpServer::requests() const {

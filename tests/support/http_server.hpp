@@ -38,14 +38,16 @@ using Handler = std::function<HttpReply(const HttpRequest&)>;
 /// throws produces a 500. The destructor closes every connection and joins the thread.
 class HttpServer {
 public:
-  explicit HttpServer(Handler handler);
+  /// Listens on `address` (any of 127/8, or ::1), on a free port.
+  explicit HttpServer(Handler handler, std::string address = "127.0.0.1");
   ~HttpServer(); ///< stops the thread; any dripping/endless reply is cut off
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   [[nodiscard]] std::uint16_t port() const;
-  [[nodiscard]] std::string url(const std::string& path) const; ///< "http://127.0.0.1:PORT/path"
-  [[nodiscard]] std::vector<HttpRequest> requests() const;      ///< copies, in arrival order
+  /// "http://127.0.0.1:PORT/path" (the server's address, in brackets for IPv6).
+  [[nodiscard]] std::string url(const std::string& path) const;
+  [[nodiscard]] std::vector<HttpRequest> requests() const; ///< copies, in arrival order
   /// Highest number of requests that were being answered at the same time.
   [[nodiscard]] int max_concurrent() const;
   /// Connections accepted so far (keep-alive reuse shows as fewer connections than requests).
@@ -55,6 +57,7 @@ public:
 private:
   class Impl;
   std::unique_ptr<Impl> m_impl;
+  std::string m_address; ///< as it appears in url()
 };
 
 /// A handler serving the files of `root` (Content-Type from the extension, strong ETag
