@@ -34,6 +34,7 @@
 #include "app/log.hpp"
 #include "config/config.hpp"
 #include "fetch/fetch.hpp"
+#include "filter/filter.hpp"
 #include "model/entry.hpp"
 #include "model/fetch_result.hpp"
 #include "model/source_status.hpp"
@@ -76,6 +77,12 @@ struct PollSettings {
   sched::Policy policy;
   int utc_offset_minutes = 0; ///< the source's utc_offset: its dates that name no zone
   std::string encoding;       ///< the source's encoding (empty: detect)
+  /// With rules, each parsed entry is also decided on the CPU pool as a story of its own
+  /// (store::Prepared::decisions): a new story is then saved decided and the publish has
+  /// nothing to evaluate for it. Null: the publish evaluates every new story.
+  std::shared_ptr<const filter::Rules> rules;
+  std::uint64_t rules_fingerprint = 0; ///< app::rules_fingerprint of `rules`
+  std::vector<std::string> tags;       ///< the source's tags, as the rules see them
 };
 
 /// Reorders sources round-robin over their hosts (first-seen host order, each host's own
@@ -176,6 +183,10 @@ private:
   void drain_store_queue();
   void finish(Job job, bool changed, bool failed, int new_entries);
   void parse_body(Job& job, FetchResult& result, std::optional<store::Prepared>& feed) const;
+  /// CPU pool: each entry's decisions as a story of its own, when settings carry rules.
+  void decide_entries(store::Prepared& feed,
+                      const std::string& source,
+                      const PollSettings& settings) const;
 
   boost::asio::io_context& m_io;
   fetch::Fetcher& m_fetcher;

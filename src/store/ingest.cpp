@@ -52,7 +52,10 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
                                        const Feed& feed,
                                        const std::vector<PreparedEntry>& prepared,
                                        const SourceStatus& status,
-                                       Timestamp now) {
+                                       Timestamp now,
+                                       const Decided& decided) {
+  const auto& decisions = decided.per_entry;
+  const auto rules = decided.rules;
   if (prepared.size() != feed.entries.size())
     throw std::invalid_argument("store::Prepared: entries are not parallel to feed.entries");
   IngestResult result;
@@ -243,6 +246,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
         q->bind(3, row->id);
         q->exec();
       }
+      story_changed(row->story_id); // any sighting's text counts for the rules
       latest.push_back(row->id);
       ++result.updated_entries;
       continue;
@@ -302,13 +306,24 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
     }
     add_entry_keys({entry_id, t, src.id, &primary, &canon}, sig);
     if (placement->joined) {
-      Use q(stmt("UPDATE stories SET last_activity = max(last_activity, ?1), "
-                 "published = min(published, ?1) WHERE id = ?2"));
-      q->bind(1, to_db(t));
-      q->bind(2, placement->story_id);
-      q->exec();
+      {
+        Use q(stmt("UPDATE stories SET last_activity = max(last_activity, ?1), "
+                   "published = min(published, ?1) WHERE id = ?2"));
+        q->bind(1, to_db(t));
+        q->bind(2, placement->story_id);
+        q->exec();
+      }
+      story_changed(placement->story_id);
       ++result.joined_stories;
     } else {
+      if (i < decisions.size() && rules != 0 && rules == m_rules) {
+        // Decided before the ingest on this very story (single_story) under the rules the
+        // store follows: saved now, not queued.
+        for (const Decision& d : decisions[i])
+          insert_decision(placement->story_id, d, std::make_pair(t, t), now);
+      } else {
+        story_changed(placement->story_id);
+      }
       ++result.new_stories;
     }
     latest.push_back(entry_id);
