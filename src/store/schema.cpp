@@ -243,7 +243,10 @@ CREATE INDEX entries_story ON entries(story_id) WHERE join_entry_id IS NOT NULL;
 ALTER TABLE lsh ADD COLUMN source_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE lsh ADD COLUMN id_key INTEGER NOT NULL DEFAULT 0;  -- HashIndex::key_of(source, identity)
 )sql",
-    // 10 -> 11: publishing follows what changed. Every change of a story queues it in
+    // 10 -> 11: held for the event clustering schema, which is made alongside this one and
+    // takes this slot when the two meet; until then it changes nothing.
+    "",
+    // 11 -> 12: publishing follows what changed. Every change of a story queues it in
     // story_changes until its decisions are saved again; a decision carries its story's
     // published and last-activity times, so that each topic's output is read through
     // decisions_output (newest published stories first) instead of evaluating the window.
