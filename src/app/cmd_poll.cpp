@@ -76,6 +76,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   PollRun run;
   try {
     store = std::make_unique<store::Store>(config.storage.path, cluster_options(config));
+    store->set_cache_size(config.storage.cache_bytes);
     store->checkpoint_in_background(); // the store thread only appends to the WAL
     store->sync_sources(source_defs(config));
     rules = std::make_shared<const filter::Rules>(config.topics);
@@ -100,7 +101,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
       }
       run.queue.emplace_back(std::move(status),
                              PollSettings{policy, source.utc_offset_minutes, source.encoding, rules,
-                                          fingerprint, source.tags});
+                                          fingerprint, source.tags, config.output.max_age});
     }
   } catch (const std::exception& e) {
     log.error("startup_failed", {{"err", e.what()}});

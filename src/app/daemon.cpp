@@ -48,6 +48,7 @@ int Daemon::run() {
   std::vector<SourceStatus> stored;
   try {
     m_store = std::make_unique<store::Store>(cfg.storage.path, cluster_options(cfg));
+    m_store->set_cache_size(cfg.storage.cache_bytes);
     m_store->checkpoint_in_background(); // the store thread only appends to the WAL
     m_store->sync_sources(source_defs(cfg));
     stored = m_store->statuses();
@@ -191,9 +192,13 @@ void Daemon::poll_source(const std::string& name) {
   slot.in_flight = true;
   const std::uint64_t generation = slot.generation;
   try {
-    const PollSettings settings{slot.policy,          slot.source.utc_offset_minutes,
-                                slot.source.encoding, m_rules,
-                                m_rules_fingerprint,  slot.source.tags};
+    const PollSettings settings{slot.policy,
+                                slot.source.utc_offset_minutes,
+                                slot.source.encoding,
+                                m_rules,
+                                m_rules_fingerprint,
+                                slot.source.tags,
+                                m_config->output.max_age};
     m_poller->poll(slot.status, settings, [this, name, generation](PollDone done) {
       if (done.cancelled || m_stopping) {
         return;

@@ -257,10 +257,13 @@ void Poller::decide_entries(store::Prepared& feed,
     return;
   }
   const Timestamp now = m_clock.now();
-  feed.decisions.reserve(feed.entries.size());
+  feed.decisions.resize(feed.entries.size()); // empty: outside the window, left undecided
   for (std::size_t i = 0; i < feed.entries.size(); ++i) {
-    feed.decisions.push_back(settings.rules->evaluate_all(
-        store::single_story(feed.feed.entries[i], feed.entries[i], source, settings.tags, now)));
+    const Entry& e = feed.feed.entries[i];
+    if (e.published.value_or(now) >= now - settings.window) {
+      feed.decisions[i] = settings.rules->evaluate_all(
+          store::single_story(e, feed.entries[i], source, settings.tags, now));
+    }
   }
   feed.rules_fingerprint = settings.rules_fingerprint;
 }

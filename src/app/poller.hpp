@@ -83,6 +83,10 @@ struct PollSettings {
   std::shared_ptr<const filter::Rules> rules;
   std::uint64_t rules_fingerprint = 0; ///< app::rules_fingerprint of `rules`
   std::vector<std::string> tags;       ///< the source's tags, as the rules see them
+  /// Only entries published within this window ([output] max_age, part of the rules'
+  /// fingerprint) are decided: an older one cannot be output until a change queues its
+  /// story anyway.
+  Seconds window{std::chrono::days{30}};
 };
 
 /// Reorders sources round-robin over their hosts (first-seen host order, each host's own

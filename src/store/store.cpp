@@ -126,10 +126,10 @@ Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Acc
     : m_db(checked_path(path, access), open_flags(access), 5000), m_options(options),
       m_access(access) {
   m_db.exec("PRAGMA foreign_keys = ON");
-  // The default 2 MB page cache makes every look-up a pread at 100k entries. 16 MiB holds
-  // the hot index pages: at 100k entries ingest and look-ups cost the same CPU as with
-  // 32 MiB (store_bench), and a 1,000-feed first cycle peaks ~15 MiB lower.
-  m_db.exec("PRAGMA cache_size = -16384");
+  // URL, identity and LSH look-ups go to in-memory indexes, so the page cache only needs
+  // the pages every commit touches (tables' tails) and what a publish reads: 8 MiB by
+  // default ([storage] cache_size, set_cache_size()).
+  m_db.exec("PRAGMA cache_size = -8192");
   m_db.exec("PRAGMA temp_store = MEMORY");
   configure_and_migrate();
   m_rules = recorded_rules();
@@ -199,6 +199,11 @@ Store::Store(const std::filesystem::path& path, ClusterOptions options, Access a
 }
 
 Store::~Store() = default;
+
+void Store::set_cache_size(std::uint64_t bytes) {
+  const auto kib = std::max<std::uint64_t>(bytes / 1024, 1024);
+  m_impl->m_db.exec("PRAGMA cache_size = -" + std::to_string(kib));
+}
 
 void Store::checkpoint_in_background(int frames) {
   m_impl->require_writable("checkpoint");

@@ -89,8 +89,9 @@ struct Prepared {
   /// Optional, parallel to entries when filled: each entry's decision for every topic as a
   /// story of its own (single_story()), made by the caller under the rules whose
   /// fingerprint is `rules_fingerprint`. An entry that founds a new story while the store
-  /// follows those rules (Store::adopt_rules) has them saved at once; otherwise, and for
-  /// every other change, the story is queued for the publish to evaluate.
+  /// follows those rules (Store::adopt_rules) has them saved at once (none for an empty
+  /// list: an entry the caller left undecided because it is too old to be output);
+  /// otherwise, and for every other change, the story is queued for the publish.
   std::vector<std::vector<Decision>> decisions;
   std::uint64_t rules_fingerprint = 0;
 };
@@ -162,6 +163,9 @@ public:
                       const Prepared& prepared,
                       const SourceStatus& status,
                       Timestamp now);
+
+  /// The SQLite page cache of this connection, in bytes (at least 1 MiB is used).
+  void set_cache_size(std::uint64_t bytes);
 
   /// From now on the WAL is checkpointed by a background thread with its own connection
   /// once it holds `frames` pages (4 KiB each), so ingests never wait for a checkpoint's

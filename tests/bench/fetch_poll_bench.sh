@@ -24,7 +24,7 @@ BIN=$BUILD/reelfeed
 BENCH=$BUILD/tests/bench
 mkdir -p "$WORK"
 [ -f "$CORPUS/list.txt" ] ||
-  python3 "$ROOT/../shared/bench/gen_corpus.py" --out "$CORPUS" --feeds 1000 --port "$PORT"
+  python3 "$ROOT/../shared/bench/gen_corpus.py" --recent --out "$CORPUS" --feeds 1000 --port "$PORT"
 sed "s|^|http://127.0.0.1:$PORT/|" "$CORPUS/list.txt" >"$WORK/urls.txt"
 
 write_nginx_conf() { # $1 = on: validators honoured; off: always 200
