@@ -31,7 +31,7 @@ terms = [")" + term + R"("]
   return r.config.value_or(config::Config{});
 }
 
-Entry entry(const std::string& source, int i, const std::string& word, Timestamp published) {
+Entry entry(const std::string& source, long long i, const std::string& word, Timestamp published) {
   Entry e;
   e.id = source + "-" + std::to_string(i);
   // Distinct words per item, so that no two items cluster into one story.
