@@ -12,7 +12,7 @@ reps=${2:-3}
 bench="${STORE_BENCH:-$build/tests/bench/store_bench}"
 if [ "$reps" = scale ]; then
   for n in 10000 100000 1000000; do
-    "$bench" --benchmark_filter="^BM_(StoreOpen|Explain|PublishChanges|StoreIngestNew|StorePrune)/stored:$n\$" \
+    "$bench" --benchmark_filter="^BM_(StoreOpen|Explain|PublishChanges|StoreIngestNew|StorePrune)/stored:$n/" \
       --benchmark_counters_tabular=true 2>&1 | grep -E "^(BM_|Benchmark|-)" | grep -v "^-"
   done
   exit 0
