@@ -73,15 +73,20 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
     log.warn("nice_failed", {{"threads", failed}});
   }
   std::unique_ptr<store::Store> store;
-  std::unique_ptr<filter::Rules> rules;
+  std::shared_ptr<const filter::Rules> rules;
   PollRun run;
   try {
     store = std::make_unique<store::Store>(config.storage.path, cluster_options(config));
+    store->set_cache_size(config.storage.cache_bytes);
     store->checkpoint_in_background(); // the store thread only appends to the WAL
     store->sync_sources(source_defs(config));
-    rules = std::make_unique<filter::Rules>(config.topics);
-    const std::vector<SourceStatus> stored = store->statuses();
+    rules = std::make_shared<const filter::Rules>(config.topics);
     const Timestamp now = clock.now();
+    // The stored decisions follow these rules from now on (if they changed, the window is
+    // queued for evaluation), so new stories can be saved decided.
+    adopt_rules(*store, *rules, config, now);
+    const std::uint64_t fingerprint = rules_fingerprint(config.topics, config.output.max_age);
+    const std::vector<SourceStatus> stored = store->statuses();
     for (const config::SourceConfig& source : config.sources) {
       if (!source.enabled) {
         continue;
@@ -97,7 +102,8 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
       }
       run.queue.emplace_back(
           std::move(status),
-          PollSettings{policy, source.utc_offset_minutes, source.encoding,
+          PollSettings{policy, source.utc_offset_minutes, source.encoding, rules, fingerprint,
+                       source.tags, config.output.max_age,
                        static_cast<std::size_t>(config.poll.max_items_per_fetch)});
     }
   } catch (const std::exception& e) {
@@ -140,29 +146,15 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   cpu.join();
   store_thread.join(); // idle by now; from here the main thread uses the Store alone
 
-  // Decisions follow the current rules, also for entries stored before a rule change.
+  // Decisions follow the current rules, also for entries stored before a rule change: the
+  // stories that changed (and were not decided when stored) are evaluated now.
   try {
-    const Timestamp now = clock.now();
-    if (run.changed == 0) {
-      // Nothing new or edited: the stored decisions already describe what is stored.
-      log.info("polled", {{"sources", static_cast<unsigned long long>(total)},
-                          {"ok", static_cast<unsigned long long>(run.ok)},
-                          {"failed", static_cast<unsigned long long>(run.failed)},
-                          {"new", run.new_entries}});
-      return exit_code(run);
-    }
-    PublishPlan plan = plan_from_store(*store, *rules, config, now);
-    store->save_decisions(plan.decisions);
-    std::size_t published = 0;
-    for (const TopicOutput& t : plan.topics) {
-      published += t.items.size();
-    }
+    const std::size_t evaluated = settle_all(*store, *rules, config, clock.now());
     log.info("polled", {{"sources", static_cast<unsigned long long>(total)},
                         {"ok", static_cast<unsigned long long>(run.ok)},
                         {"failed", static_cast<unsigned long long>(run.failed)},
                         {"new", run.new_entries},
-                        {"stories", static_cast<unsigned long long>(plan.stories)},
-                        {"published", static_cast<unsigned long long>(published)}});
+                        {"evaluated", static_cast<unsigned long long>(evaluated)}});
   } catch (const std::exception& e) {
     log.error("evaluate_failed", {{"err", describe_store_failure(config.storage.path, e)}});
     return std::max(exit_code(run), store_failure_exit_code(e));

@@ -49,10 +49,12 @@ int Daemon::run() {
   std::vector<SourceStatus> stored;
   try {
     m_store = std::make_unique<store::Store>(cfg.storage.path, cluster_options(cfg));
+    m_store->set_cache_size(cfg.storage.cache_bytes);
     m_store->checkpoint_in_background(); // the store thread only appends to the WAL
     m_store->sync_sources(source_defs(cfg));
     stored = m_store->statuses();
     m_rules = std::make_shared<const filter::Rules>(cfg.topics);
+    m_rules_fingerprint = rules_fingerprint(cfg.topics, cfg.output.max_age);
     m_server = std::make_unique<serve::Server>(m_io, cfg.server.host, cfg.server.port);
   } catch (const std::exception& e) {
     m_log.error("startup_failed", {{"err", describe_store_failure(cfg.storage.path, e)}});
@@ -199,7 +201,13 @@ void Daemon::poll_source(const std::string& name) {
   slot.in_flight = true;
   const std::uint64_t generation = slot.generation;
   try {
-    const PollSettings settings{slot.policy, slot.source.utc_offset_minutes, slot.source.encoding,
+    const PollSettings settings{slot.policy,
+                                slot.source.utc_offset_minutes,
+                                slot.source.encoding,
+                                m_rules,
+                                m_rules_fingerprint,
+                                slot.source.tags,
+                                m_config->output.max_age,
                                 static_cast<std::size_t>(m_config->poll.max_items_per_fetch)};
     m_poller->poll(slot.status, settings, [this, name, generation](PollDone done) {
       if (done.cancelled || m_stopping) {
@@ -244,50 +252,75 @@ void Daemon::request_publish() {
 }
 
 void Daemon::publish_now() {
-  const std::uint64_t generation = ++m_publish_generation;
-  auto config = m_config;
-  auto rules = m_rules;
-  const std::string base = m_base_url;
-  const Timestamp now = m_clock.now();
-  auto previous = m_snapshot;
-  asio::post(m_store_thread, [this, generation, config, rules, base, now, previous] {
+  auto run = std::make_shared<PublishRun>();
+  run->generation = ++m_publish_generation;
+  run->config = m_config;
+  run->rules = m_rules;
+  run->fingerprint = m_rules_fingerprint;
+  run->base = m_base_url;
+  run->now = m_clock.now();
+  run->previous = m_snapshot;
+  asio::post(m_store_thread, [this, run] {
     try {
-      const auto started = std::chrono::steady_clock::now();
-      PublishPlan plan = plan_from_store(*m_store, *rules, *config, now);
-      m_store->save_decisions(plan.decisions);
-      plan.decisions.clear();
-      const auto cost = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - started);
-      asio::post(m_io, [this, cost] { m_publish_cost = cost; });
-      // Rendering and gzip are CPU work; the store thread moves on.
-      auto shared_plan = std::make_shared<const PublishPlan>(std::move(plan));
-      asio::post(m_cpu, [this, generation, shared_plan, base, previous] {
-        std::size_t published = 0;
-        for (const TopicOutput& t : shared_plan->topics) {
-          published += t.items.size();
-        }
-        try {
-          auto snapshot = std::make_shared<const serve::Snapshot>(
-              make_snapshot(*shared_plan, base, previous.get()));
-          asio::post(m_io, [this, generation, snapshot, shared_plan, published] {
-            on_published(generation, snapshot, shared_plan->stories, published);
-          });
-        } catch (const std::exception& e) {
-          m_log.error("render_failed", {{"err", e.what()}});
-          asio::post(m_io, [this, generation] { on_published(generation, nullptr, 0, 0); });
-        }
-      });
+      // Rules other than those of the stored decisions queue the whole window first.
+      adopt_rules(*m_store, *run->rules, *run->config, run->now);
     } catch (const std::exception& e) {
       m_log.error("publish_failed", {{"err", e.what()}});
-      asio::post(m_io, [this, generation] { on_published(generation, nullptr, 0, 0); });
     }
+    publish_step(run);
   });
+}
+
+void Daemon::publish_step(const std::shared_ptr<PublishRun>& run) {
+  const std::uint64_t generation = run->generation;
+  try {
+    const auto started = std::chrono::steady_clock::now();
+    // A reload adopted other rules since this publish began: their publish settles the
+    // queue, not this one (it would save decisions of the old rules).
+    const std::size_t settled = m_store->rules_fingerprint() == run->fingerprint
+                                    ? settle_batch(*m_store, *run->rules, run->after)
+                                    : 0;
+    run->cost += std::chrono::steady_clock::now() - started;
+    if (settled > 0) {
+      run->evaluated += settled;
+      asio::post(m_store_thread, [this, run] { publish_step(run); });
+      return;
+    }
+    const auto planning = std::chrono::steady_clock::now();
+    PublishPlan plan = plan_outputs(*m_store, *run->rules, *run->config, run->now);
+    run->cost += std::chrono::steady_clock::now() - planning;
+    const auto cost = std::chrono::duration_cast<std::chrono::milliseconds>(run->cost);
+    const std::size_t evaluated = run->evaluated;
+    asio::post(m_io, [this, cost] { m_publish_cost = cost; });
+    // Rendering and gzip are CPU work; the store thread moves on.
+    auto shared_plan = std::make_shared<const PublishPlan>(std::move(plan));
+    asio::post(m_cpu, [this, generation, shared_plan, run, evaluated] {
+      std::size_t published = 0;
+      for (const TopicOutput& t : shared_plan->topics) {
+        published += t.items.size();
+      }
+      try {
+        auto snapshot = std::make_shared<const serve::Snapshot>(
+            make_snapshot(*shared_plan, run->base, run->previous.get()));
+        asio::post(m_io, [this, generation, snapshot, shared_plan, published, evaluated] {
+          on_published(generation, snapshot, shared_plan->stories, published, evaluated);
+        });
+      } catch (const std::exception& e) {
+        m_log.error("render_failed", {{"err", e.what()}});
+        asio::post(m_io, [this, generation] { on_published(generation, nullptr, 0, 0, 0); });
+      }
+    });
+  } catch (const std::exception& e) {
+    m_log.error("publish_failed", {{"err", e.what()}});
+    asio::post(m_io, [this, generation] { on_published(generation, nullptr, 0, 0, 0); });
+  }
 }
 
 void Daemon::on_published(std::uint64_t generation,
                           std::shared_ptr<const serve::Snapshot> snapshot,
                           std::size_t stories,
-                          std::size_t published) {
+                          std::size_t published,
+                          std::size_t evaluated) {
   if (m_stopping) {
     return;
   }
@@ -298,7 +331,8 @@ void Daemon::on_published(std::uint64_t generation,
     m_server->publish(snapshot);
     const Timestamp now = m_clock.now();
     m_health = Health{stories, published, format_rfc3339(now), now};
-    m_log.info("published", {{"stories", static_cast<unsigned long long>(stories)},
+    m_log.info("published", {{"evaluated", static_cast<unsigned long long>(evaluated)},
+                             {"stories", static_cast<unsigned long long>(stories)},
                              {"items", static_cast<unsigned long long>(published)},
                              {"documents", static_cast<unsigned long long>(snapshot->size())}});
   }
@@ -366,6 +400,7 @@ void Daemon::reload() {
         }
         m_config = config;
         m_rules = rules;
+        m_rules_fingerprint = rules_fingerprint(config->topics, config->output.max_age);
         m_base_url = base_url(*config, m_server->port());
         m_poller->set_host_holds(config->poll.retry_after_scope);
         apply_sources(*config, *stored);

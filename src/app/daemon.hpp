@@ -65,12 +65,30 @@ private:
   void apply_sources(const config::Config& config, const std::vector<SourceStatus>& stored);
   void arm(const std::string& name);
   void poll_source(const std::string& name);
+  /// One publish in progress on the store thread: its inputs and how far it got.
+  struct PublishRun {
+    std::uint64_t generation = 0;
+    std::shared_ptr<const config::Config> config;
+    std::shared_ptr<const filter::Rules> rules;
+    std::uint64_t fingerprint = 0; ///< of `rules`
+    std::string base;
+    Timestamp now{};
+    std::shared_ptr<const serve::Snapshot> previous;
+    std::int64_t after = 0;           ///< queued stories up to this id are settled
+    std::size_t evaluated = 0;        ///< stories evaluated so far
+    std::chrono::nanoseconds cost{0}; ///< store-thread time so far
+  };
   void request_publish();
   void publish_now();
+  /// Store thread: settles one batch of changed stories and posts itself again (so that
+  /// ingests queued meanwhile go first), or, when none is left, plans the outputs and
+  /// hands them to the cpu pool for rendering.
+  void publish_step(const std::shared_ptr<PublishRun>& run);
   void on_published(std::uint64_t generation,
                     std::shared_ptr<const serve::Snapshot> snapshot,
                     std::size_t stories,
-                    std::size_t published);
+                    std::size_t published,
+                    std::size_t evaluated);
   void wait_signal();
   void reload();
   void schedule_prune(std::chrono::seconds delay);
@@ -95,6 +113,7 @@ private:
   std::unique_ptr<Poller> m_poller;
   std::unique_ptr<fetch::Fetcher> m_fetcher; // after m_poller: reset first (its callbacks use it)
   std::shared_ptr<const filter::Rules> m_rules;
+  std::uint64_t m_rules_fingerprint = 0; ///< of m_rules and the output window
   std::string m_base_url;
 
   boost::asio::signal_set m_signals;

@@ -243,11 +243,30 @@ void Poller::parse_body(Job& job, FetchResult& result, std::optional<store::Prep
     // Identity keys, canonical URLs and signatures need no database: computed here, on the
     // CPU pool, so that the one store thread runs only SQL.
     feed = store::prepare(std::move(parsed));
+    decide_entries(*feed, job.status.name, settings);
   } catch (const parse::Error& e) {
     mark_parse_failure(result, e.what());
   } catch (const std::exception& e) {
     mark_parse_failure(result, std::string("parser bug: ") + e.what());
   }
+}
+
+void Poller::decide_entries(store::Prepared& feed,
+                            const std::string& source,
+                            const PollSettings& settings) const {
+  if (!settings.rules || settings.rules->topic_names().empty()) {
+    return;
+  }
+  const Timestamp now = m_clock.now();
+  feed.decisions.resize(feed.entries.size()); // empty: outside the window, left undecided
+  for (std::size_t i = 0; i < feed.entries.size(); ++i) {
+    const Entry& e = feed.feed.entries[i];
+    if (e.published.value_or(now) >= now - settings.window) {
+      feed.decisions[i] = settings.rules->evaluate_all(
+          store::single_story(e, feed.entries[i], source, settings.tags, now));
+    }
+  }
+  feed.rules_fingerprint = settings.rules_fingerprint;
 }
 
 void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepared> feed) {

@@ -35,6 +35,7 @@
 #include "app/log.hpp"
 #include "config/config.hpp"
 #include "fetch/fetch.hpp"
+#include "filter/filter.hpp"
 #include "model/entry.hpp"
 #include "model/fetch_result.hpp"
 #include "model/source_status.hpp"
@@ -77,6 +78,16 @@ struct PollSettings {
   sched::Policy policy;
   int utc_offset_minutes = 0; ///< the source's utc_offset: its dates that name no zone
   std::string encoding;       ///< the source's encoding (empty: detect)
+  /// With rules, each parsed entry is also decided on the CPU pool as a story of its own
+  /// (store::Prepared::decisions): a new story is then saved decided and the publish has
+  /// nothing to evaluate for it. Null: the publish evaluates every new story.
+  std::shared_ptr<const filter::Rules> rules;
+  std::uint64_t rules_fingerprint = 0; ///< app::rules_fingerprint of `rules`
+  std::vector<std::string> tags;       ///< the source's tags, as the rules see them
+  /// Only entries published within this window ([output] max_age, part of the rules'
+  /// fingerprint) are decided: an older one cannot be output until a change queues its
+  /// story anyway.
+  Seconds window{std::chrono::days{30}};
   /// `[poll] max_items_per_fetch`: most new items one fetch may add (0: no cap); see
   /// store::GroupItem::max_new_entries.
   std::size_t max_items_per_fetch = 0;
@@ -183,6 +194,10 @@ private:
   void drain_store_queue();
   void finish(Job job, bool changed, bool failed, int new_entries);
   void parse_body(Job& job, FetchResult& result, std::optional<store::Prepared>& feed) const;
+  /// CPU pool: each entry's decisions as a story of its own, when settings carry rules.
+  void decide_entries(store::Prepared& feed,
+                      const std::string& source,
+                      const PollSettings& settings) const;
 
   boost::asio::io_context& m_io;
   fetch::Fetcher& m_fetcher;

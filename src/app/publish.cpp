@@ -28,8 +28,6 @@ std::string topic_title(const config::Config& config, const std::string& name) {
   return config.output.title;
 }
 
-constexpr std::size_t k_scan_cap = 20000;
-
 /// The previous publish's Resource when `body` is byte-identical (no second gzip, same
 /// ETags); else a new one. A changed document's Last-Modified moves past the previous
 /// one's, even when only an old story left it (its newest story is the same), so
@@ -121,30 +119,6 @@ plan_publish(std::vector<Story> stories, const filter::Rules& rules, const confi
     plan.topics.push_back(std::move(out));
   }
   return plan;
-}
-
-PublishPlan plan_from_store(store::Store& store,
-                            const filter::Rules& rules,
-                            const config::Config& config,
-                            Timestamp now) {
-  const Timestamp since = now - config.output.max_age;
-  const std::size_t want = max_items(config);
-  // First the newest 20 x max_items stories (enough when a topic passes >= 5%), then, only
-  // when some topic is still short, one larger scan. The cap bounds a publish's cost (store
-  // loads ~5,000 stories/s) and memory however many stories are stored.
-  const std::size_t first = std::max<std::size_t>(1000, want * 20);
-  const std::size_t second = std::max<std::size_t>(k_scan_cap, first);
-  for (const std::size_t batch : {first, second}) {
-    std::vector<Story> stories = store.stories(since, static_cast<int>(batch));
-    const bool exhausted = stories.size() < batch;
-    PublishPlan plan = plan_publish(std::move(stories), rules, config);
-    const bool full = std::all_of(plan.topics.begin(), plan.topics.end(),
-                                  [&](const TopicOutput& t) { return t.items.size() >= want; });
-    if (full || exhausted || batch == second) {
-      return plan;
-    }
-  }
-  return {};
 }
 
 TopicOutput all_stories(std::vector<Story> stories, const config::Config& config) {

@@ -38,7 +38,7 @@ struct PublishPlan {
   /// One decision per (story id, topic), for Store::save_decisions.
   std::vector<std::pair<std::int64_t, Decision>> decisions;
   std::vector<TopicOutput> topics; ///< config order; topics[0] is also served at /feed.*
-  std::size_t stories = 0;         ///< stories evaluated
+  std::size_t stories = 0;         ///< stories evaluated (plan_publish) or output
   std::string title;               ///< [output] title (the index page's)
 };
 
@@ -47,11 +47,48 @@ struct PublishPlan {
 [[nodiscard]] PublishPlan
 plan_publish(std::vector<Story> stories, const filter::Rules& rules, const config::Config& config);
 
-/// The plan of what the store holds in the output window ([output] max_age before `now`).
-/// Loads the newest stories: 20 x max_items first, then up to 20,000 when a topic is still
-/// short, so one publish costs about the same with 2,000 or 200,000 stored stories (older
-/// matches beyond the scan are not published; their decisions stay as stored). Decisions
-/// cover the stories evaluated. Store thread.
+/// A fingerprint of everything the stored decisions depend on: the topics as configured,
+/// the output window ([output] max_age: a longer one must decide older stories) and the
+/// version of reelfeed (its filter). Never 0.
+[[nodiscard]] std::uint64_t rules_fingerprint(const std::vector<config::TopicConfig>& topics,
+                                              Seconds max_age);
+
+/// Stories evaluated per batch: a batch's stories are all that a publish holds at once.
+constexpr std::size_t k_settle_batch = 256;
+
+/// Store::adopt_rules for these rules (the window is queued when they changed). Store
+/// thread; read-write store.
+bool adopt_rules(store::Store& store,
+                 const filter::Rules& rules,
+                 const config::Config& config,
+                 Timestamp now);
+
+/// One batch of the publish's evaluation: up to k_settle_batch queued stories after
+/// `after` are evaluated by every topic and their decisions saved (Store::settle), which
+/// takes them off the queue. Returns how many ids it took (0: the queue is done) and moves
+/// `after` past them. Store thread; read-write store.
+std::size_t settle_batch(store::Store& store, const filter::Rules& rules, std::int64_t& after);
+
+/// adopt_rules, then settle_batch until the queue is empty. Returns the stories evaluated.
+std::size_t settle_all(store::Store& store,
+                       const filter::Rules& rules,
+                       const config::Config& config,
+                       Timestamp now);
+
+/// Each topic's output from the stored decisions: its newest [output] max_items stories
+/// decided published and active within [output] max_age, read through an index, whatever
+/// else the window holds (one source's flood of off-topic items cannot push a topic's
+/// stories out). Without topics, the newest stories of the window. Loads only the stories
+/// it outputs. Call after settle_all (else queued stories show their last decisions).
+[[nodiscard]] PublishPlan plan_outputs(store::Store& store,
+                                       const filter::Rules& rules,
+                                       const config::Config& config,
+                                       Timestamp now);
+
+/// The plan a publish would make now, on a store that may be read-only (`render`): stored
+/// decisions, with the queued stories (or, when the rules differ from the stored
+/// decisions', every story of the window) evaluated in memory in bounded batches, keeping
+/// only each topic's best max_items. Saves nothing.
 [[nodiscard]] PublishPlan plan_from_store(store::Store& store,
                                           const filter::Rules& rules,
                                           const config::Config& config,

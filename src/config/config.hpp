@@ -31,6 +31,10 @@ struct StorageConfig {
   std::filesystem::path path = "reelfeed.db"; ///< resolved against the config's folder
   Seconds retain = std::chrono::days{90};
   int max_entries_per_source = 2000;
+  /// SQLite page cache of the store's connection (key cache_size). The look-ups that
+  /// need speed go to in-memory indexes; the cache holds the pages every commit touches
+  /// (the tails of the tables, the decisions index) and the stories a publish reads.
+  std::uint64_t cache_bytes = 8ull << 20;
 };
 
 struct ServerConfig {

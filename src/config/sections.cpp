@@ -27,7 +27,7 @@ const toml::table* section(const toml::table& root,
 }
 
 void storage(Reader& r, const fs::path& base_dir, StorageConfig& out) {
-  r.check_keys({"path", "retain", "max_entries_per_source"});
+  r.check_keys({"path", "retain", "max_entries_per_source", "cache_size"});
   std::string path;
   if (r.get("path", path, false)) {
     out.path = path;
@@ -38,6 +38,7 @@ void storage(Reader& r, const fs::path& base_dir, StorageConfig& out) {
   }
   r.get_duration("retain", out.retain);
   r.get("max_entries_per_source", out.max_entries_per_source, 1, 10'000'000);
+  r.get_size("cache_size", out.cache_bytes);
 }
 
 void server(Reader& r, ServerConfig& out) {

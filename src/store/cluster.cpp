@@ -401,11 +401,13 @@ void Store::Impl::fold_stories(std::int64_t keep, std::int64_t gone) {
     u->bind(2, gone);
     u->exec();
   }
-  {
-    Use u(stmt("DELETE FROM decisions WHERE story_id = ?"));
+  for (const char* sql : {"DELETE FROM decisions WHERE story_id = ?",
+                          "DELETE FROM story_changes WHERE story_id = ?"}) {
+    Use u(stmt(sql));
     u->bind(1, gone);
     u->exec();
   }
+  story_changed(keep);
   if (gone_rep != 0)
     maybe_take_over(keep, gone_rep);
   m_events.move_story(gone, keep);

@@ -14,12 +14,13 @@ IngestResult Store::Impl::ingest_one(const std::string& source,
                                      const Feed& feed,
                                      const std::vector<PreparedEntry>& prepared,
                                      const SourceStatus& status,
-                                     Timestamp now) {
+                                     Timestamp now,
+                                     const Decided& decided) {
   start_write("ingest");
   try {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     check_foreign_writes();
-    auto result = ingest_in_tx(source, feed, prepared, status, now);
+    auto result = ingest_in_tx(source, feed, prepared, status, now, decided);
     tx.commit();
     return result;
   } catch (...) {
@@ -69,7 +70,8 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
         if (item.prepared) {
           const Prepared& p = *item.prepared;
           out[next].result = impl.ingest_in_tx(item.status->name, p.feed, p.entries, *item.status,
-                                               now, item.max_new_entries);
+                                               now, {p.decisions, p.rules_fingerprint},
+                                               item.max_new_entries);
         } else {
           impl.save_status_in_tx(*item.status);
         }

@@ -90,7 +90,10 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
                                        const std::vector<PreparedEntry>& prepared,
                                        const SourceStatus& status,
                                        Timestamp now,
+                                       const Decided& decided,
                                        std::size_t max_new) {
+  const auto& decisions = decided.per_entry;
+  const auto rules = decided.rules;
   if (prepared.size() != feed.entries.size())
     throw std::invalid_argument("store::Prepared: entries are not parallel to feed.entries");
   IngestResult result;
@@ -291,6 +294,7 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
         q->bind(3, row->id);
         q->exec();
       }
+      story_changed(row->story_id); // any sighting's text counts for the rules
       latest.push_back(row->id);
       ++result.updated_entries;
       continue;
@@ -365,8 +369,17 @@ IngestResult Store::Impl::ingest_in_tx(const std::string& source,
       maybe_take_over(placement->story_id, entry_id);
       if (placement->fold != 0)
         fold_stories(placement->story_id, placement->fold);
+      story_changed(placement->story_id);
       ++result.joined_stories;
     } else {
+      if (i < decisions.size() && rules != 0 && rules == m_rules) {
+        // Decided before the ingest on this very story (single_story) under the rules the
+        // store follows: saved now, not queued.
+        for (const Decision& d : decisions[i])
+          insert_decision(placement->story_id, d, std::make_pair(t, t), now);
+      } else {
+        story_changed(placement->story_id);
+      }
       ++result.new_stories;
     }
     latest.push_back(entry_id);

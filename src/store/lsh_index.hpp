@@ -38,12 +38,17 @@ public:
       if (s == 0)
         return;
       if ((s >> k_idx_bits) == key) {
-        const auto& e = m_entries[s & k_idx_mask];
-        f(e.first, e.second);
+        const std::uint64_t e = m_entries[s & k_idx_mask];
+        f(static_cast<std::int64_t>(e >> k_time_bits),
+          m_base + static_cast<std::int64_t>(e & k_time_mask) - k_time_bias);
       }
     }
   }
   [[nodiscard]] std::size_t size() const { return m_entries.size(); }
+  /// Bytes held (benchmarks, the memory budget in ARCHITECTURE.md).
+  [[nodiscard]] std::size_t bytes() const {
+    return (m_entries.capacity() + m_slots.capacity()) * sizeof(std::uint64_t);
+  }
   /// Starts loading the slot find(band, hash) probes first. A large bucket's slots are
   /// random cache misses: prefetching all bands before probing any overlaps them.
   void prefetch(std::size_t band, std::uint32_t hash) const {
@@ -67,8 +72,14 @@ private:
   void insert_capped(std::uint64_t slot);
   void grow();
 
-  std::vector<std::pair<std::int64_t, std::int64_t>> m_entries; ///< (entry id, time)
-  std::vector<std::uint64_t> m_slots; ///< open addressing: key << k_idx_bits | index
+  // An entry packs its id (40 bits) and its time as an offset from the bucket's first
+  // entry's (24 bits, +-97 days; a bucket spans 4): 8 bytes.
+  static constexpr unsigned k_time_bits = 24;
+  static constexpr std::uint64_t k_time_mask = (std::uint64_t{1} << k_time_bits) - 1;
+  static constexpr std::int64_t k_time_bias = std::int64_t{1} << (k_time_bits - 1);
+  std::vector<std::uint64_t> m_entries; ///< id << k_time_bits | (time - m_base + bias)
+  std::int64_t m_base = 0;              ///< the first entry's time
+  std::vector<std::uint64_t> m_slots;   ///< open addressing: key << k_idx_bits | index
   unsigned m_shift = 64;
   std::size_t m_used = 0;
 };

@@ -140,6 +140,18 @@ StoryHead read_head(SQLite::Statement& q) {
   return h;
 }
 
+/// A story's fields that come from its representative sighting.
+void take_representative(Story& s, const Entry& rep) {
+  s.title = rep.title;
+  if (s.link.empty())
+    s.link = rep.link;
+  s.author = rep.author;
+  s.summary = rep.summary;
+  s.content = rep.content;
+  s.categories = rep.categories;
+  s.enclosures = rep.enclosures;
+}
+
 /// rows: the story's sightings, representative first.
 std::optional<Story> assemble(const StoryHead& h, const std::vector<EntryRow>& rows) {
   if (rows.empty())
@@ -151,14 +163,7 @@ std::optional<Story> assemble(const StoryHead& h, const std::vector<EntryRow>& r
   s.link = h.link;
   s.published = h.published;
   s.updated = h.updated;
-  s.title = r.entry.title;
-  if (s.link.empty())
-    s.link = r.entry.link;
-  s.author = r.entry.author;
-  s.summary = r.entry.summary;
-  s.content = r.entry.content;
-  s.categories = r.entry.categories;
-  s.enclosures = r.entry.enclosures;
+  take_representative(s, r.entry);
   std::set<std::string> tags;
   for (const auto& row : rows) {
     s.outlets.push_back(
@@ -173,6 +178,24 @@ std::optional<Story> assemble(const StoryHead& h, const std::vector<EntryRow>& r
 constexpr std::size_t k_bulk_threshold = 64;
 
 } // namespace
+
+Story single_story(const Entry& entry,
+                   const PreparedEntry& prepared,
+                   const std::string& source,
+                   const std::vector<std::string>& tags,
+                   Timestamp now) {
+  // As ingest founds a story (create_story) and assemble() reads it back.
+  const Timestamp t = std::min(entry.published.value_or(now), now);
+  Story s;
+  s.link = prepared.canonical_url.empty() ? entry.link : prepared.canonical_url;
+  s.published = t;
+  s.updated = std::max(t, std::min(entry.updated.value_or(t), now));
+  take_representative(s, entry);
+  s.outlets.push_back(Outlet{0, source, entry.title, entry.link, entry.published});
+  const std::set<std::string> unique(tags.begin(), tags.end());
+  s.source_tags.assign(unique.begin(), unique.end());
+  return s;
+}
 
 std::optional<Story> Store::Impl::load_story(std::int64_t story_id) {
   StoryHead h;
@@ -394,21 +417,8 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
   Use d(stmt("SELECT topic, published, score, threshold, reason, concepts, hits FROM decisions "
              "WHERE story_id = ? ORDER BY topic"));
   d->bind(1, story_id);
-  while (d->executeStep()) {
-    Decision dec;
-    dec.topic = d->getColumn(0).getString();
-    dec.published = d->getColumn(1).getInt() != 0;
-    dec.score = d->getColumn(2).getDouble();
-    dec.threshold = d->getColumn(3).getDouble();
-    dec.reason = d->getColumn(4).getString();
-    dec.concepts_matched = string_list(d->getColumn(5).getString());
-    const json hits = json::parse(d->getColumn(6).getString(), nullptr, false);
-    if (hits.is_array())
-      for (const auto& h : hits)
-        dec.hits.push_back(RuleHit{h.value("concept", ""), h.value("term", ""),
-                                   h.value("field", ""), h.value("weight", 0.0)});
-    ex.decisions.push_back(std::move(dec));
-  }
+  while (d->executeStep())
+    ex.decisions.push_back(read_decision(*d, 0));
   return ex;
 }
 

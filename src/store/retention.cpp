@@ -103,6 +103,7 @@ void Store::Impl::prune(Timestamp older_than, int max_per_source) {
     }
 
     for (const auto story : stories) {
+      story_changed(story); // lost a sighting, perhaps its representative, or is gone
       std::optional<std::int64_t> first;
       {
         // Its sightings: the joined ones (entries_story) and the representative.

@@ -256,6 +256,22 @@ UPDATE stories SET uid = 'urn:reelfeed:story:' || id;
 CREATE INDEX stories_uid ON stories(uid) WHERE uid IS NOT NULL;
 CREATE INDEX stories_merged ON stories(merged_into) WHERE merged_into IS NOT NULL;
 )sql",
+    // 11 -> 12: publishing follows what changed. Every change of a story queues it in
+    // story_changes until its decisions are saved again; a decision carries its story's
+    // published and last-activity times, so that each topic's output is read through
+    // decisions_output (newest published stories first) instead of evaluating the window.
+    // meta.rules_hash names the rules the decisions follow: none yet, so the first publish
+    // queues every story of its window.
+    R"sql(
+CREATE TABLE story_changes (story_id INTEGER PRIMARY KEY);
+ALTER TABLE decisions ADD COLUMN story_published INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE decisions ADD COLUMN story_activity INTEGER NOT NULL DEFAULT 0;
+UPDATE decisions SET
+  story_published = coalesce((SELECT published FROM stories WHERE id = story_id), 0),
+  story_activity = coalesce((SELECT last_activity FROM stories WHERE id = story_id), 0);
+CREATE INDEX decisions_output ON decisions(topic, story_published DESC, story_id DESC)
+  WHERE published = 1;
+)sql",
 };
 
 } // namespace

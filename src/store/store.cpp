@@ -138,12 +138,13 @@ Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Acc
            access == Access::read_write ? k_writer_busy_ms : k_reader_busy_ms),
       m_options(options), m_access(access) {
   m_db.exec("PRAGMA foreign_keys = ON");
-  // The default 2 MB page cache makes every look-up a pread at 100k entries. 16 MiB holds
-  // the hot index pages: at 100k entries ingest and look-ups cost the same CPU as with
-  // 32 MiB (store_bench), and a 1,000-feed first cycle peaks ~15 MiB lower.
-  m_db.exec("PRAGMA cache_size = -16384");
+  // URL, identity and LSH look-ups go to in-memory indexes, so the page cache only needs
+  // the pages every commit touches (tables' tails) and what a publish reads: 8 MiB by
+  // default ([storage] cache_size, set_cache_size()).
+  m_db.exec("PRAGMA cache_size = -8192");
   m_db.exec("PRAGMA temp_store = MEMORY");
   configure_and_migrate();
+  m_rules = recorded_rules();
   if (access == Access::read_write) {
     // The default checkpoint every 1000 WAL pages (4 MB) rewrites the same hot index pages
     // into the database file (and fsyncs it) every couple of feeds; 32 MB between
@@ -257,6 +258,11 @@ Store::Store(const std::filesystem::path& path, ClusterOptions options, Access a
 
 Store::~Store() = default;
 
+void Store::set_cache_size(std::uint64_t bytes) {
+  const auto kib = std::max<std::uint64_t>(bytes / 1024, 1024);
+  m_impl->m_db.exec("PRAGMA cache_size = -" + std::to_string(kib));
+}
+
 void Store::checkpoint_in_background(int frames) {
   m_impl->require_writable("checkpoint");
   if (frames <= 0)
@@ -339,65 +345,20 @@ IngestResult Store::ingest(const std::string& source,
   prepared.reserve(feed.entries.size());
   for (const Entry& e : feed.entries)
     prepared.push_back(prepare_entry(e, false));
-  return m_impl->ingest_one(source, feed, prepared, status, now);
+  static const std::vector<std::vector<Decision>> k_undecided;
+  return m_impl->ingest_one(source, feed, prepared, status, now, {k_undecided, 0});
 }
 
 IngestResult Store::ingest(const std::string& source,
                            const Prepared& prepared,
                            const SourceStatus& status,
                            Timestamp now) {
-  return m_impl->ingest_one(source, prepared.feed, prepared.entries, status, now);
+  return m_impl->ingest_one(source, prepared.feed, prepared.entries, status, now,
+                            {prepared.decisions, prepared.rules_fingerprint});
 }
 
 std::vector<Story> Store::stories(Timestamp since, int limit) {
   return m_impl->stories(since, limit);
-}
-
-void Store::save_decisions(const std::vector<std::pair<std::int64_t, Decision>>& decisions) {
-  m_impl->start_write("save decisions");
-  SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
-  for (const auto& [story_id, d] : decisions) {
-    json hits = json::array();
-    for (const auto& h : d.hits)
-      hits.push_back({{"concept", h.concept_name},
-                      {"term", h.term},
-                      {"field", h.field},
-                      {"weight", h.weight}});
-    // A story pruned since it was evaluated simply gets no decision row.
-    Use q(m_impl->stmt(
-        "INSERT OR REPLACE INTO decisions(story_id, topic, published, score, threshold, reason, "
-        "concepts, hits, decided_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
-        "WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?1)"));
-    q->bind(1, story_id);
-    q->bind(2, d.topic);
-    q->bind(3, d.published ? 1 : 0);
-    q->bind(4, d.score);
-    q->bind(5, d.threshold);
-    q->bind(6, d.reason);
-    q->bind(7, json(d.concepts_matched).dump());
-    q->bind(8, hits.dump());
-    q->bind(9, to_db(now));
-    q->exec();
-    if (d.published) {
-      // First published: the uid readers see is fixed from now on, whichever sighting
-      // represents the story later.
-      Use r(
-          m_impl->stmt("SELECT e.canonical_url, s.name, e.identity FROM stories st "
-                       "JOIN entries e ON e.id = st.rep_entry_id "
-                       "JOIN sources s ON s.id = e.source_id WHERE st.id = ? AND st.uid IS NULL"));
-      r->bind(1, story_id);
-      if (r->executeStep()) {
-        const std::string uid = derived_uid(
-            r->getColumn(0).getString(), r->getColumn(1).getString(), r->getColumn(2).getString());
-        Use u(m_impl->stmt("UPDATE stories SET uid = ? WHERE id = ?"));
-        u->bind(1, uid);
-        u->bind(2, story_id);
-        u->exec();
-      }
-    }
-  }
-  tx.commit();
 }
 
 std::optional<Explanation> Store::explain(const std::string& url_or_id) {

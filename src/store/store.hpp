@@ -127,7 +127,24 @@ struct PreparedEntry {
 struct Prepared {
   Feed feed;
   std::vector<PreparedEntry> entries; ///< parallel to feed.entries
+  /// Optional, parallel to entries when filled: each entry's decision for every topic as a
+  /// story of its own (single_story()), made by the caller under the rules whose
+  /// fingerprint is `rules_fingerprint`. An entry that founds a new story while the store
+  /// follows those rules (Store::adopt_rules) has them saved at once (none for an empty
+  /// list: an entry the caller left undecided because it is too old to be output);
+  /// otherwise, and for every other change, the story is queued for the publish.
+  std::vector<std::vector<Decision>> decisions;
+  std::uint64_t rules_fingerprint = 0;
 };
+
+/// The story an entry of `source` (with the source's config tags) founds when it joins
+/// none: what Store::stories_by_id() returns for a story of that one sighting, so that a
+/// decision made on it before the ingest is the one the publish would make after. Pure.
+[[nodiscard]] Story single_story(const Entry& entry,
+                                 const PreparedEntry& prepared,
+                                 const std::string& source,
+                                 const std::vector<std::string>& tags,
+                                 Timestamp now);
 
 /// The database-free part of an ingest (canonical URLs, identity keys, content hashes,
 /// normalised titles, signatures, serialised fields), so that it can run on a CPU pool
@@ -209,6 +226,9 @@ public:
                       const SourceStatus& status,
                       Timestamp now);
 
+  /// The SQLite page cache of this connection, in bytes (at least 1 MiB is used).
+  void set_cache_size(std::uint64_t bytes);
+
   /// From now on the WAL is checkpointed by a background thread with its own connection
   /// once it holds `frames` pages (4 KiB each), so ingests never wait for a checkpoint's
   /// copy and fsync; at 2 * `frames` the calling thread checkpoints what is left (so the
@@ -242,8 +262,40 @@ public:
   [[nodiscard]] std::vector<Story> stories(Timestamp since, int limit);
 
   /// Latest decision per (story id, topic), replacing the previous one; decisions for
-  /// stories that no longer exist are ignored.
+  /// stories that no longer exist are ignored. The stories stay queued (see settle()).
   void save_decisions(const std::vector<std::pair<std::int64_t, Decision>>& decisions);
+
+  // Incremental publishing. Every change of a story (a new story, a sighting that joins
+  // it, an edited sighting, retention) queues it until its decisions are saved again by
+  // settle(); each topic's output is then read from the stored decisions
+  // (published_stories()), so a publish costs what changed, not the size of the window.
+
+  /// Records the rules (a fingerprint of their text) that the stored decisions follow.
+  /// When it differs from the recorded one, every story active since `since` is queued and
+  /// the decisions of topics not in `topics` are deleted, in one transaction. Returns
+  /// whether it differed.
+  bool
+  adopt_rules(std::uint64_t fingerprint, const std::vector<std::string>& topics, Timestamp since);
+  /// The recorded fingerprint (0: none yet).
+  [[nodiscard]] std::uint64_t rules_fingerprint();
+  /// Queued story ids above `after`, lowest first, at most `limit`.
+  [[nodiscard]] std::vector<std::int64_t> changed_stories(std::int64_t after, int limit);
+  /// Ids of the stories active (any sighting) since `since`, above `after`, lowest first,
+  /// at most `limit`: the window in bounded batches.
+  [[nodiscard]] std::vector<std::int64_t>
+  story_ids_since(Timestamp since, std::int64_t after, int limit);
+  /// The stories with these ids, in that order; a deleted one is left out.
+  [[nodiscard]] std::vector<Story> stories_by_id(const std::vector<std::int64_t>& ids);
+  /// Saves `decisions` (of stories among `ids`, each with its story's current published and
+  /// activity times) and takes every story of `ids` off the queue; a story of `ids` that
+  /// no longer exists loses its decisions. One transaction.
+  void settle(const std::vector<std::int64_t>& ids,
+              const std::vector<std::pair<std::int64_t, Decision>>& decisions);
+  /// The stored published decisions of `topic` whose story is active since `since`, newest
+  /// story first (Story::published, then id), at most `limit`: an index range, whatever
+  /// else the window holds.
+  [[nodiscard]] std::vector<std::pair<std::int64_t, Decision>>
+  published_stories(const std::string& topic, Timestamp since, int limit);
 
   /// Accepts an entry URL (raw or canonical), a story uid or numeric id, or an entry guid.
   /// Explanation::join_reasons is parallel to story.outlets. nullopt when nothing matches.

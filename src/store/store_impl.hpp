@@ -23,7 +23,7 @@
 
 namespace reelfeed::store {
 
-inline constexpr int k_schema_version = 11;
+inline constexpr int k_schema_version = 12;
 inline constexpr std::int64_t k_application_id = 0x7265656C; // "reel"
 inline constexpr const char* k_uid_prefix = "urn:reelfeed:story:";
 /// LSH banding of the 32-value MinHash: 10 bands of 3 rows. A pair with Jaccard 0.6 is a
@@ -97,6 +97,9 @@ std::string status_json(const SourceStatus& status);
 Timestamp from_db(std::int64_t v);
 /// prepare.cpp: one entry's database-free work; the signature only if asked for.
 PreparedEntry prepare_entry(const Entry& e, bool with_signature);
+/// decisions.cpp: a decision from the columns topic, published, score, threshold, reason,
+/// concepts, hits starting at column `first`.
+Decision read_decision(SQLite::Statement& q, int first);
 
 class Store::Impl {
 public:
@@ -111,13 +114,19 @@ public:
   // schema.cpp
   void configure_and_migrate();
 
+  /// Decisions made before an ingest (Prepared::decisions and its rules fingerprint).
+  struct Decided {
+    const std::vector<std::vector<Decision>>& per_entry;
+    std::uint64_t rules = 0;
+  };
   // group.cpp
   /// One feed in its own transaction (Store::ingest); rethrows after the rollback.
   IngestResult ingest_one(const std::string& source,
                           const Feed& feed,
                           const std::vector<PreparedEntry>& prepared,
                           const SourceStatus& status,
-                          Timestamp now);
+                          Timestamp now,
+                          const Decided& decided);
 
   // ingest.cpp
   /// The body of an ingest, inside a transaction or savepoint the caller opened (after
@@ -129,6 +138,7 @@ public:
                             const std::vector<PreparedEntry>& prepared,
                             const SourceStatus& status,
                             Timestamp now,
+                            const Decided& decided,
                             std::size_t max_new = 0);
   SourceRow source_row(const std::string& name, const std::string& url_if_new);
   /// Store::save_status inside the caller's transaction or savepoint.
@@ -264,6 +274,28 @@ public:
   dedup::EventTermizer& termizer();
   /// Drops the in-memory indexes if another connection committed since the last call.
   void check_foreign_writes();
+
+  // decisions.cpp
+  /// THE entry point for "this story changed": queues it for the publish, which evaluates
+  /// it again and saves its decisions (Store::settle). Every change calls it inside the
+  /// ingest's or prune's transaction: a new story (unless decided at once), a sighting that
+  /// joins or leaves it, an edited sighting, a new representative. A story folded into
+  /// another one (or deleted) must be queued too, and load_story() must no longer find it:
+  /// the publish then drops its decisions, so it leaves every topic's output.
+  void story_changed(std::int64_t story_id);
+  /// One decision row; `times` (story published, last activity) or, without, read from the
+  /// story row (no row if the story is gone).
+  /// Writes the uid derived from the story's representative, if it has none yet.
+  void freeze_uid(std::int64_t story_id);
+  void insert_decision(std::int64_t story_id,
+                       const Decision& d,
+                       std::optional<std::pair<Timestamp, Timestamp>> times,
+                       Timestamp now);
+  /// meta.rules_hash (0: none).
+  std::uint64_t recorded_rules();
+  /// The rules the stored decisions follow, as last read or adopted (decisions made before
+  /// the ingest are saved only under these).
+  std::uint64_t m_rules = 0;
 
   // query.cpp
   std::optional<Story> load_story(std::int64_t story_id);

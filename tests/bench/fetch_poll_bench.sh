@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Poll-cycle benchmark for issue 4: 1,000 generated feeds (../shared/bench/gen_corpus.py)
-# served by a local nginx, polled by `reelfeed poll` in three cycles, with the floors
-# measured in the same run:
+# Poll-cycle benchmark: FEEDS (default 1,000; 10,000 for the scale run) generated feeds
+# dated like live news (../shared/bench/gen_corpus.py --recent) served by a local nginx,
+# polled by `reelfeed poll` in three cycles, with the floors measured in the same run:
 #   cold        empty store, every feed 200
 #   redownload  server ignores validators (etag off, if_modified_since off): all 200, nothing new
 #   warm        validators honoured: all 304
 #   floors      bare libcurl multi (200 and 304), reelfeed's Fetcher alone (200 and 304),
 #               bare pugixml parse, bare SQLite insert loop of the same rows
 #   daemon      (DAEMON=1) `reelfeed run`'s first cycle of the same sources on an empty store:
-#               peak RSS (VmHWM) once every source logged its poll, then SIGTERM
+#               peak RSS (VmHWM) once every source logged its poll, and how the sources'
+#               next polls spread over the interval (busiest second and busiest minute),
+#               then SIGTERM
 # Usage: tests/bench/fetch_poll_bench.sh [BUILD_DIR]
-#   env: CORPUS=/tmp/rf-corpus WORK=/tmp/rf-pollbench PORT=18481 PAR=64
+#   env: FEEDS=1000 CORPUS=/tmp/rf-corpus-recent-$FEEDS WORK=/tmp/rf-pollbench PORT=18481 PAR=64
 #        FLOORS=0 skips the floors; DAEMON=1 adds the daemon cycle (DAEMON_BIN: another binary)
 # BUILD_DIR needs: cmake -DREELFEED_BUILD_BENCH=ON, targets reelfeed fetch_*_bench.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build-bench}" && pwd)
-CORPUS=${CORPUS:-/tmp/rf-corpus}
+FEEDS=${FEEDS:-1000}
+CORPUS=${CORPUS:-/tmp/rf-corpus-recent-$FEEDS}
 WORK=${WORK:-/tmp/rf-pollbench}
 PORT=${PORT:-18481}
 PAR=${PAR:-64}
@@ -24,7 +27,7 @@ BIN=$BUILD/reelfeed
 BENCH=$BUILD/tests/bench
 mkdir -p "$WORK"
 [ -f "$CORPUS/list.txt" ] ||
-  python3 "$ROOT/../shared/bench/gen_corpus.py" --out "$CORPUS" --feeds 1000 --port "$PORT"
+  python3 "$ROOT/../shared/bench/gen_corpus.py" --recent --out "$CORPUS" --feeds "$FEEDS" --port "$PORT"
 sed "s|^|http://127.0.0.1:$PORT/|" "$CORPUS/list.txt" >"$WORK/urls.txt"
 
 write_nginx_conf() { # $1 = on: validators honoured; off: always 200
@@ -143,6 +146,13 @@ daemon_cycle() { # $1 = reelfeed binary
   echo "cycle=daemon-first wall_s=$(echo "$(date +%s.%N) - $t0" | bc) polled=$(grep -cE '^[a-z]+ (fetched|unchanged|not_modified|fetch_failed) ' "$WORK/daemon.err") vmhwm_mib=$(echo "scale=1; ${hwm:-0} / 1024" | bc) binary=$bin"
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" || echo "(daemon exited $?)" >&2
+  sqlite3 "$db" "WITH d AS (SELECT json_extract(status, '$.next_due') AS t FROM sources
+                          WHERE json_extract(status, '$.last_success') > 0),
+    s AS (SELECT count(*) AS n FROM d GROUP BY t), m AS (SELECT count(*) AS n FROM d GROUP BY t / 60)
+    SELECT 'next polls: sources=' || (SELECT count(*) FROM d) ||
+           ' over_s=' || (SELECT max(t) - min(t) FROM d) ||
+           ' busiest_second=' || (SELECT max(n) FROM s) ||
+           ' busiest_minute=' || (SELECT max(n) FROM m)"
   rm -f "$db"*
 }
 if [ "${DAEMON:-0}" = 1 ]; then

@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <random>
@@ -484,17 +485,95 @@ void BM_StorePrune(benchmark::State& state) {
   state.SetItemsProcessed(day * c.stored / 100);
 }
 
-void sizes(benchmark::internal::Benchmark* b) {
-  for (long n : {1'000L, 10'000L, 100'000L})
+/// Start-up: a store of `stored` entries opened, and its first look-up by URL answered,
+/// which loads the URL and identity indexes (a daemon's first poll does the same).
+void BM_StoreOpen(benchmark::State& state) {
+  auto& c = corpus(state.range(0));
+  const std::string url = c.store->explain("urn:bench:3")->entry.link;
+  for (auto _ : state) {
+    store::Store s(c.dir / "r.db");
+    benchmark::DoNotOptimize(s.explain(url));
+  }
+}
+
+/// `reelfeed explain URL` on an open store: one hash look-up and the story's rows.
+void BM_Explain(benchmark::State& state) {
+  auto& c = corpus(state.range(0));
+  std::mt19937 rng(3);
+  std::vector<std::string> urls;
+  for (int k = 0; k < 64; ++k) {
+    const long n = static_cast<long>(rng() % static_cast<unsigned>(c.stored));
+    urls.push_back(c.store->explain("urn:bench:" + std::to_string(n))->entry.link);
+  }
+  std::size_t i = 0;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(c.store->explain(urls[i++ % urls.size()]));
+}
+
+/// Takes every queued story off the queue without deciding it (the corpus's own queue).
+void settle_all(store::Store& s) {
+  for (auto ids = s.changed_stories(0, 10000); !ids.empty(); ids = s.changed_stories(0, 10000))
+    s.settle(ids, {});
+}
+
+/// A publish's store side after one feed of k_batch new entries: read the queued stories,
+/// save a decision for each, and read the topic's newest 100 published stories.
+void BM_PublishChanges(benchmark::State& state) {
+  auto& c = corpus(state.range(0));
+  settle_all(*c.store);
+  TextGen gen(static_cast<unsigned>(23 + c.next));
+  SourceStatus st;
+  st.name = "src0";
+  long stories = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    c.store->ingest(st.name, new_feed(gen, c), st, c.now());
+    state.ResumeTiming();
+    for (auto ids = c.store->changed_stories(0, 256); !ids.empty();
+         ids = c.store->changed_stories(ids.back(), 256)) {
+      std::vector<std::pair<std::int64_t, Decision>> decisions;
+      for (const Story& story : c.store->stories_by_id(ids)) {
+        Decision d;
+        d.topic = "t";
+        d.published = story.id % 4 == 0;
+        decisions.emplace_back(story.id, std::move(d));
+      }
+      c.store->settle(ids, decisions);
+      stories += static_cast<long>(ids.size());
+    }
+    benchmark::DoNotOptimize(
+        c.store->published_stories("t", c.now() - std::chrono::hours{24 * 30}, 100));
+  }
+  state.counters["stories"] =
+      benchmark::Counter(static_cast<double>(stories), benchmark::Counter::kAvgIterations);
+}
+
+/// Up to a million stored entries: start-up, publish, explain, retention and ingest per
+/// new entry must stay flat or logarithmic in the store's size (run one size per process:
+/// tests/bench/store_bench.sh scale).
+void stored_sizes(benchmark::internal::Benchmark* b,
+                  std::initializer_list<long> sizes,
+                  double min_s) {
+  for (long n : sizes)
     b->Arg(n);
-  b->ArgName("stored")->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+  b->ArgName("stored")->Unit(benchmark::kMicrosecond)->MinTime(min_s);
+}
+void scale(benchmark::internal::Benchmark* b) {
+  stored_sizes(b, {10'000L, 100'000L, 1'000'000L}, 1.0);
+}
+BENCHMARK(BM_StoreOpen)->Apply(scale);
+BENCHMARK(BM_Explain)->Apply(scale);
+BENCHMARK(BM_PublishChanges)->Apply(scale);
+
+void sizes(benchmark::internal::Benchmark* b) {
+  stored_sizes(b, {1'000L, 10'000L, 100'000L}, 2.0);
 }
 
 BENCHMARK(BM_BareSqliteInsert)->Apply(sizes);
 BENCHMARK(BM_BareSqliteInsertGroup)->Apply(sizes);
 BENCHMARK(BM_StoreIngestGroup)->Apply(sizes);
 BENCHMARK(BM_BareSchemaInsertGroup)->Apply(sizes);
-BENCHMARK(BM_StoreIngestNew)->Apply(sizes);
+BENCHMARK(BM_StoreIngestNew)->Apply(sizes)->Arg(1'000'000);
 BENCHMARK(BM_StoreIngestPrepared)->Apply(sizes);
 BENCHMARK(BM_StoreIngestWireCopies)->Apply(sizes);
 BENCHMARK(BM_StoreIngestUnchanged)->Apply(sizes);
@@ -513,6 +592,7 @@ BENCHMARK(BM_StorePrune)
     ->ArgName("stored")
     ->Arg(10000)
     ->Arg(100000)
+    ->Arg(1000000)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(20);
 

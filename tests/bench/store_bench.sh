@@ -3,10 +3,20 @@
 # (benchmarks sharing a process share its stores and page cache), and prints the ratios
 # of issue 5: bare insert loop / Store ingest, per feed and per group commit.
 #   usage: tests/bench/store_bench.sh BUILD_DIR [rounds]
+#          tests/bench/store_bench.sh BUILD_DIR scale
+#            start-up, explain, publish, ingest per new entry and retention at 10k, 100k and
+#            1M stored entries, one process per size (each builds its own store first)
 set -euo pipefail
 build=${1:?build dir (configured with -DREELFEED_BUILD_BENCH=ON)}
 reps=${2:-3}
 bench="${STORE_BENCH:-$build/tests/bench/store_bench}"
+if [ "$reps" = scale ]; then
+  for n in 10000 100000 1000000; do
+    "$bench" --benchmark_filter="^BM_(StoreOpen|Explain|PublishChanges|StoreIngestNew|StorePrune)/stored:$n/" \
+      --benchmark_counters_tabular=true 2>&1 | grep -E "^(BM_|Benchmark|-)" | grep -v "^-"
+  done
+  exit 0
+fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 names=(BareSqliteInsert StoreIngestPrepared BareSqliteInsertGroup StoreIngestGroup BareSchemaInsertGroup)

@@ -32,6 +32,7 @@ TEST(Load, EveryKeyIsParsed) {
 path = "data/feeds.db"
 retain = "60d"
 max_entries_per_source = 500
+cache_size = "32MB"
 
 [server]
 listen = "[::1]:9090"
@@ -78,6 +79,7 @@ url = "file:samples/local.xml"
   EXPECT_EQ(c.storage.path, "/etc/reelfeed/data/feeds.db");
   EXPECT_EQ(c.storage.retain, days{60});
   EXPECT_EQ(c.storage.max_entries_per_source, 500);
+  EXPECT_EQ(c.storage.cache_bytes, 32ull << 20);
   EXPECT_EQ(c.server.host, "::1");
   EXPECT_EQ(c.server.port, 9090);
   EXPECT_EQ(c.server.base_url, "https://feeds.example.org/ai");

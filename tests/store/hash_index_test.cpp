@@ -8,12 +8,14 @@
 #include <map>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store/hash_index.hpp"
+#include "store/lsh_index.hpp"
 #include "store_helpers.hpp"
 
 namespace reelfeed::store {
@@ -59,6 +61,46 @@ TEST(HashIndex, KeepsEveryIdOfAKeyAndForgetsRemovedOnesAcrossGrowth) {
   ix.remove(999999, 1); // absent: no effect
   EXPECT_EQ(ix.size(), live);
   EXPECT_NE(HashIndex::key_of("", 0), 0u);
+}
+
+// A slot packs a 40-bit id with a tag of the key's hash: the largest id comes back whole,
+// and an id that does not fit is refused rather than stored truncated.
+TEST(HashIndex, KeepsIdsUpToFortyBitsAndRefusesLargerOnes) {
+  HashIndex ix;
+  const std::uint64_t key = HashIndex::key_of(3, "g:item");
+  const std::int64_t largest = HashIndex::k_max_id - 1;
+  ix.add(key, largest);
+  ix.add(key, 1);
+  EXPECT_EQ(ids_of(ix, key), (std::vector<std::int64_t>{1, largest}));
+  EXPECT_THROW(ix.add(key, HashIndex::k_max_id), std::out_of_range);
+  EXPECT_THROW(ix.add(key, 0), std::out_of_range);
+  ix.remove(key, largest);
+  EXPECT_EQ(ids_of(ix, key), std::vector<std::int64_t>{1});
+  EXPECT_GT(ix.bytes(), 0u);
+}
+
+// An LSH entry keeps its time as an offset from the bucket's first entry: times before and
+// after it come back exact, and one too far away is refused.
+TEST(LshBucket, ReturnsEachEntrysIdAndTimeAroundTheFirstEntrysTime) {
+  LshBucket b;
+  const std::uint32_t bands_a[2] = {11, 22};
+  const std::uint32_t bands_b[2] = {11, 33};
+  const std::int64_t t0 = 1'780'000'000;
+  b.add(7, t0, bands_a, 2);
+  b.add((std::int64_t{1} << 40) - 1, t0 - 3 * 86400 - 5, bands_b, 2);
+  b.add(9, t0 + 4 * 86400 + 1, bands_b, 2);
+  std::vector<std::pair<std::int64_t, std::int64_t>> got;
+  b.find(0, 11, [&](std::int64_t id, std::int64_t t) { got.emplace_back(id, t); });
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(
+      got,
+      (std::vector<std::pair<std::int64_t, std::int64_t>>{
+          {7, t0}, {9, t0 + 4 * 86400 + 1}, {(std::int64_t{1} << 40) - 1, t0 - 3 * 86400 - 5}}));
+  got.clear();
+  b.find(1, 22, [&](std::int64_t id, std::int64_t t) { got.emplace_back(id, t); });
+  EXPECT_EQ(got, (std::vector<std::pair<std::int64_t, std::int64_t>>{{7, t0}}));
+  EXPECT_THROW(b.add(10, t0 + 200 * 86400, bands_a, 2), std::out_of_range);
+  EXPECT_EQ(b.size(), 3u);
 }
 
 class UrlLookups : public test::StoreTest {};
