@@ -38,6 +38,17 @@ struct ConceptConfig {
   Position pos;
 };
 
+/// A reading of an ambiguous word that its context decides for the whole story: when any
+/// `context` pattern matches anywhere in the story (any field of any outlet), every concept
+/// match that covers one of the `hides` terms is hidden, in every field. "Hollywood" is the
+/// Florida city in a story that also names Broward County, whichever field says so.
+struct SenseConfig {
+  std::string name;
+  std::vector<PatternConfig> hides;   ///< terms
+  std::vector<PatternConfig> context; ///< terms and regexes
+  Position pos;
+};
+
 /// Boolean combination of concept names: `ai & entertainment & !review | video-gen`.
 /// `!` binds tightest, then `&`, then `|`; parentheses group.
 struct Expr {
@@ -79,6 +90,7 @@ struct TopicConfig {
     double score = 0;
   };
   std::vector<Prior> priors;
+  std::vector<SenseConfig> senses; ///< at most 32
   Position pos;
 };
 

@@ -177,9 +177,11 @@ Decision Rules::evaluate(std::size_t topic, const Story& story) const {
   // Each term still counts once per field, so five outlets' weak mentions weigh what one
   // does, while a word only one outlet's headline has still counts.
   thread_local FieldTexts texts;
+  thread_local std::vector<RawHit> raw;
+  raw.clear();
   auto field = [&](const char* name, double weight) {
     if (weight > 0 && !texts.empty())
-      t.matcher->match_field(texts.segments(), name, weight, d.hits);
+      t.matcher->match_field(texts.segments(), name, weight, raw);
   };
   texts.clear();
   texts.add(story.title);
@@ -216,12 +218,32 @@ Decision Rules::evaluate(std::size_t topic, const Story& story) const {
       }
   for (const auto* p : best)
     if (p)
-      d.hits.push_back({p->concept_name, "tag:" + p->tag, "source", p->score});
+      raw.push_back({{p->concept_name, "tag:" + p->tag, "source", p->score},
+                     t.concept_index(p->concept_name),
+                     false,
+                     0});
 
+  // A sense applies to the whole story once its context matched in any field; it then hides
+  // the hits its terms cover everywhere. Both show in the explanation, at weight 0.
+  std::uint32_t active = 0;
+  for (const auto& h : raw)
+    if (h.context)
+      active |= std::uint32_t{1} << h.index;
   const auto n = cfg.concepts.size();
   std::vector<double> score(n, 0.0);
-  for (const auto& h : d.hits)
-    score[t.concept_index(h.concept_name)] += h.weight;
+  d.hits.reserve(raw.size());
+  for (auto& h : raw) {
+    if (const std::uint32_t hiding = h.covers & active; hiding != 0 && !h.context) {
+      std::size_t sense = 0;
+      while ((hiding >> sense & 1u) == 0)
+        ++sense;
+      h.hit.term += " (hidden: " + t.matcher->sense_name(sense) + ")";
+      h.hit.weight = 0;
+    } else if (!h.context) {
+      score[h.index] += h.hit.weight;
+    }
+    d.hits.push_back(std::move(h.hit));
+  }
   std::vector<char> fired(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     fired[i] = score[i] > 0 && score[i] >= cfg.concepts[i].min_score;
@@ -239,6 +261,9 @@ Decision Rules::evaluate(std::size_t topic, const Story& story) const {
       scores += ", ";
     scores += cfg.concepts[i].name + " " + num(score[i]) + "/" + num(cfg.concepts[i].min_score);
   }
+  for (std::size_t i = 0; i < cfg.senses.size(); ++i)
+    if (active >> i & 1u)
+      scores += "; sense " + cfg.senses[i].name;
   if (d.published) {
     d.reason = "published: " + scores + "; score " + num(d.score) + " >= " + num(cfg.threshold);
   } else if (!rule_ok) {
