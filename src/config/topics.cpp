@@ -92,7 +92,8 @@ public:
       error(p.pos, "invalid regex '" + p.text + "': " + re.error());
   }
 
-  /// `terms`/`weak`/`negative`/`ignore`: strings or {term=, weight=, case_sensitive=} tables.
+  /// `terms`/`weak`/`negative`/`ignore`: strings or {term=, weight=, case_sensitive=} tables;
+  /// regexes: strings or {regex=, weight=, label=} tables.
   void parse_patterns(const toml::node& n,
                       std::string_view key,
                       bool is_regex,
@@ -112,7 +113,8 @@ public:
         p.text = *e.value<std::string>();
       } else if (const auto* t = e.as_table()) {
         const std::string_view text_key = is_regex ? "regex" : "term";
-        if (!check_keys(*t, {text_key, "weight", "case_sensitive"}, std::string(key) + " entry"))
+        if (!check_keys(*t, {text_key, "weight", "case_sensitive", "label"},
+                        std::string(key) + " entry"))
           continue;
         const auto* tn = t->get(text_key);
         if (!tn) {
@@ -129,6 +131,16 @@ public:
           if (!d)
             continue;
           p.weight = *d;
+        }
+        if (const auto* l = t->get("label")) {
+          auto v = get_string(*l, "label");
+          if (!v)
+            continue;
+          if (!is_regex) {
+            error(*l, "'label' applies to regexes only (a term shows itself)");
+            continue;
+          }
+          p.label = *v;
         }
         if (const auto* cs = t->get("case_sensitive")) {
           if (!cs->is_boolean() || is_regex) {

@@ -24,6 +24,7 @@ struct PatternConfig {
   bool is_regex = false;
   bool case_sensitive = false; ///< terms only: "AI" must be written in capitals
   double weight = 1.0;
+  std::string label; ///< regexes only: what explanations show instead of the regex
   Position pos;
 };
 

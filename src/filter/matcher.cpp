@@ -76,7 +76,8 @@ void TopicMatcher::add(const config::PatternConfig& p, std::size_t concept_idx, 
   CompiledPattern cp;
   cp.concept_idx = concept_idx;
   cp.role = role;
-  cp.text = p.text;
+  // A regex hit shows its label, or the regex between slashes.
+  cp.text = !p.is_regex ? p.text : !p.label.empty() ? p.label : "/" + p.text + "/";
   cp.case_sensitive = p.case_sensitive;
   cp.is_regex = p.is_regex;
   cp.weight = p.weight;
@@ -225,18 +226,15 @@ void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
           seen[id] = 1;
           const auto& p = m_patterns[id];
           if (p.role == PatternRole::Context) {
-            hits.push_back({{m_senses[p.concept_idx], "/" + p.text + "/", field, 0.0},
-                            p.concept_idx,
-                            true,
-                            0});
+            hits.push_back({{m_senses[p.concept_idx], p.text, field, 0.0}, p.concept_idx, true, 0});
             continue;
           }
           double w = p.weight * field_weight;
-          hits.push_back({{m_concepts[p.concept_idx], "/" + p.text + "/", field,
-                           p.role == PatternRole::Negative ? -w : w},
-                          p.concept_idx,
-                          false,
-                          0});
+          hits.push_back(
+              {{m_concepts[p.concept_idx], p.text, field, p.role == PatternRole::Negative ? -w : w},
+               p.concept_idx,
+               false,
+               0});
         }
     }
   }

@@ -183,6 +183,19 @@ context = ["y"]
   EXPECT_TRUE(has_error(errors, 17, 1, "sense needs a 'name'"));
 }
 
+TEST(TopicConfig, LabelAppliesToRegexesOnly) {
+  auto errors = topic_errors(R"toml([[topic]]
+name = "t"
+[[topic.concept]]
+name = "a"
+terms = [{ term = "x", label = "ex" }]
+regex = [{ regex = 'y+', label = "why" }, { regex = 'z', label = 3 }]
+)toml");
+  EXPECT_TRUE(has_error(errors, 5, 32, "'label' applies to regexes only"));
+  EXPECT_TRUE(has_error(errors, 6, 66, "'label' must be a string"));
+  EXPECT_EQ(errors.size(), 2u);
+}
+
 TEST(TopicConfig, LoaderReportsTopicErrorsAsFileLineCol) {
   auto r = load_string(R"toml(
 [[source]]
