@@ -24,6 +24,7 @@
 
 #include "eval_support.hpp"
 #include "filter/filter.hpp"
+#include "topics_text.hpp"
 
 namespace reelfeed::filter {
 namespace {
@@ -129,19 +130,14 @@ TEST(Signals, ADenialIsOnTopicFromTheIndustryAndOffTopicFromAProductMaker) {
 }
 
 TEST(Signals, ARegexHitShowsItsLabel) {
-  auto tbl = toml::parse(R"toml(
+  const Rules r(test::topics(R"toml(
 [[topic]]
 name = "t"
 all = ["review"]
 [[topic.concept]]
 name = "review"
 regex = [{ regex = '[★☆]', label = "star rating" }, '\bs\d+e\d+\b']
-)toml");
-  std::vector<config::TopicConfig> topics;
-  std::vector<config::Error> errors;
-  config::parse_topics(tbl.get("topic"), "rules.toml", topics, errors);
-  ASSERT_TRUE(errors.empty()) << errors.front().message;
-  const Rules r(topics);
+)toml"));
   Story s;
   s.title = "The Electric State ★★☆☆☆";
   s.summary = "S01E02 is the best one.";

@@ -8,6 +8,7 @@
 #include "config/topics_toml.hpp"
 #include "eval_support.hpp"
 #include "filter/filter.hpp"
+#include "topics_text.hpp"
 
 namespace reelfeed::filter {
 namespace {
@@ -43,15 +44,7 @@ Rules default_rules() {
       eval::load_rules(std::string(REELFEED_SOURCE_DIR) + "/config/topics/ai-hollywood.toml"));
 }
 
-std::vector<config::TopicConfig> topics(std::string_view toml_text) {
-  auto tbl = toml::parse(toml_text, std::string_view("rules.toml"));
-  std::vector<config::TopicConfig> out;
-  std::vector<config::Error> errors;
-  config::parse_topics(tbl.get("topic"), "rules.toml", out, errors);
-  for (const auto& e : errors)
-    ADD_FAILURE() << e.line << ":" << e.column << ": " << e.message;
-  return out;
-}
+using test::topics;
 
 TEST(StoryEvidence, TheDecisionIsTheSameWhicheverSightingFoundedTheStory) {
   // The aggregator's copy lacks the word that makes the original outlet's headline a
