@@ -64,6 +64,14 @@ int main(int argc, char** argv) {
       rules->add_subcommand("test", "show what the config's rules would add to or remove from "
                                     "the output, compared with the stored decisions");
   add_config(rules_test);
+  std::string labels;
+  std::string rules_topic;
+  rules_test
+      ->add_option("--labels", labels,
+                   "labelled JSONL file: print the rules' precision and recall on it and every "
+                   "wrong decision with its reasons, instead of the change to the output")
+      ->check(CLI::ExistingFile);
+  rules_test->add_option("--topic", rules_topic, "with --labels: topic name (default: the first)");
 
   CLI::App* opml =
       app.add_subcommand("opml", "subscription lists: import one as sources, export the sources");
@@ -107,6 +115,9 @@ int main(int argc, char** argv) {
       return cmd_explain(config, what, io);
     }
     if (*rules_test) {
+      if (!labels.empty()) {
+        return cmd_rules_test_labels(config, labels, rules_topic, io);
+      }
       return cmd_rules_test(config, io);
     }
     if (*opml_import) {

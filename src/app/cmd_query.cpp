@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "app/publish.hpp"
 #include "app/rules_diff.hpp"
+#include "app/rules_labels.hpp"
 #include "app/settings.hpp"
 #include "app/status_table.hpp"
 #include "app/store_failure.hpp"
@@ -310,6 +311,45 @@ int cmd_rules_test(const std::filesystem::path& path, Streams io) {
   const PublishPlan plan = plan_publish(stories, rules, *config);
   io.out << format_rules_diff(diff_rules(plan, stories, before), plan.stories, path.string());
   return 0;
+}
+
+int cmd_rules_test_labels(const std::filesystem::path& path,
+                          const std::filesystem::path& labels,
+                          const std::string& topic,
+                          Streams io) {
+  std::optional<config::Config> config = load_config(path, io.err);
+  if (!config) {
+    return 1;
+  }
+  std::ifstream in(labels, std::ios::binary);
+  if (!in) {
+    io.err << "reelfeed: cannot read " << labels.string() << "\n";
+    return 1;
+  }
+  const filter::Rules rules(config->topics);
+  std::size_t index = 0;
+  if (!topic.empty()) {
+    const std::optional<std::size_t> found = rules.find_topic(topic);
+    if (!found) {
+      io.err << "reelfeed: no topic '" << topic << "' in " << path.string() << "\n";
+      return 1;
+    }
+    index = *found;
+  } else if (rules.topic_names().empty()) {
+    io.err << "reelfeed: " << path.string() << " defines no topic\n";
+    return 1;
+  }
+  const LabelsRead read = read_labels(in, labels.string(), config->sources);
+  if (in.bad()) {
+    io.err << "reelfeed: cannot read " << labels.string() << "\n";
+    return 1;
+  }
+  for (const std::string& e : read.errors) {
+    io.err << e << "\n";
+  }
+  io.out << format_labels_report(score_labels(rules, index, read.items), path.string(),
+                                 labels.string());
+  return read.errors.empty() ? 0 : 1;
 }
 
 } // namespace reelfeed::app

@@ -33,6 +33,12 @@ int cmd_check_config(const std::filesystem::path& config, Streams io);
 int cmd_status(const std::filesystem::path& config, Streams io);
 int cmd_explain(const std::filesystem::path& config, const std::string& what, Streams io);
 int cmd_rules_test(const std::filesystem::path& config, Streams io);
+/// Precision, recall and the wrong decisions of one topic's rules on a labelled JSONL file;
+/// 1 on a config error, an unknown topic or any bad line (the rest is still scored).
+int cmd_rules_test_labels(const std::filesystem::path& config,
+                          const std::filesystem::path& labels,
+                          const std::string& topic,
+                          Streams io);
 /// Prints the [[source]] tables of an OPML file's feeds (skipped outlines go to err).
 int cmd_opml_import(const std::filesystem::path& file, Streams io);
 /// Prints the config's sources as OPML 2.0.

@@ -92,7 +92,8 @@ public:
       error(p.pos, "invalid regex '" + p.text + "': " + re.error());
   }
 
-  /// `terms`/`weak`/`negative`/`ignore`: strings or {term=, weight=, case_sensitive=} tables.
+  /// `terms`/`weak`/`negative`/`ignore`: strings or {term=, weight=, case_sensitive=} tables;
+  /// regexes: strings or {regex=, weight=, label=} tables.
   void parse_patterns(const toml::node& n,
                       std::string_view key,
                       bool is_regex,
@@ -112,7 +113,8 @@ public:
         p.text = *e.value<std::string>();
       } else if (const auto* t = e.as_table()) {
         const std::string_view text_key = is_regex ? "regex" : "term";
-        if (!check_keys(*t, {text_key, "weight", "case_sensitive"}, std::string(key) + " entry"))
+        if (!check_keys(*t, {text_key, "weight", "case_sensitive", "label"},
+                        std::string(key) + " entry"))
           continue;
         const auto* tn = t->get(text_key);
         if (!tn) {
@@ -129,6 +131,16 @@ public:
           if (!d)
             continue;
           p.weight = *d;
+        }
+        if (const auto* l = t->get("label")) {
+          auto v = get_string(*l, "label");
+          if (!v)
+            continue;
+          if (!is_regex) {
+            error(*l, "'label' applies to regexes only (a term shows itself)");
+            continue;
+          }
+          p.label = *v;
         }
         if (const auto* cs = t->get("case_sensitive")) {
           if (!cs->is_boolean() || is_regex) {
@@ -195,6 +207,34 @@ public:
     out.push_back(std::move(c));
   }
 
+  void parse_sense(const toml::node& n, std::vector<SenseConfig>& out) {
+    const auto* t = n.as_table();
+    if (!t) {
+      error(n, "'sense' entries must be tables");
+      return;
+    }
+    check_keys(*t, {"name", "hides", "context", "context_regex"}, "[[topic.sense]]");
+    SenseConfig s;
+    s.pos = pos_of(n);
+    if (const auto* nm = t->get("name")) {
+      if (auto v = get_string(*nm, "name"))
+        s.name = *v;
+    } else {
+      error(n, "sense needs a 'name'");
+    }
+    if (const auto* v = t->get("hides"))
+      parse_patterns(*v, "hides", false, 1.0, s.hides);
+    if (const auto* v = t->get("context"))
+      parse_patterns(*v, "context", false, 1.0, s.context);
+    if (const auto* v = t->get("context_regex"))
+      parse_patterns(*v, "context_regex", true, 1.0, s.context);
+    if (s.hides.empty() && !s.name.empty())
+      error(n, "sense '" + s.name + "' hides no terms ('hides')");
+    if (s.context.empty() && !s.name.empty())
+      error(n, "sense '" + s.name + "' has no 'context' or 'context_regex'");
+    out.push_back(std::move(s));
+  }
+
   void parse_weights(const toml::node& n, TopicConfig& topic) {
     const auto* t = n.as_table();
     if (!t) {
@@ -255,6 +295,13 @@ public:
     for (const auto& c : topic.concepts)
       if (!c.name.empty() && !names.insert(c.name).second)
         error(c.pos, "duplicate concept '" + c.name + "'");
+    // A sense is named in explanations beside the concepts: its name must be its own.
+    std::set<std::string> senses;
+    for (const auto& s : topic.senses)
+      if (names.count(s.name) || !senses.insert(s.name).second)
+        error(s.pos, "sense '" + s.name + "' has the name of another concept or sense");
+    if (topic.senses.size() > 32)
+      error(topic.senses[32].pos, "a topic has at most 32 senses");
     auto check = [&](const std::string& name, const toml::node& where) {
       if (!names.count(name))
         error(where, "unknown concept '" + name + "' in topic '" + topic.name + "'");
@@ -297,10 +344,10 @@ public:
       error(n, "'topic' entries must be tables ([[topic]])");
       return;
     }
-    check_keys(
-        *t,
-        {"name", "title", "when", "all", "any", "not", "threshold", "weights", "prior", "concept"},
-        "[[topic]]");
+    check_keys(*t,
+               {"name", "title", "when", "all", "any", "not", "threshold", "weights", "prior",
+                "concept", "sense"},
+               "[[topic]]");
     TopicConfig topic;
     topic.pos = pos_of(n);
     if (const auto* v = t->get("name")) {
@@ -344,6 +391,13 @@ public:
     }
     if (topic.concepts.empty())
       error(n, "topic '" + topic.name + "' has no concepts ([[topic.concept]])");
+    if (const auto* v = t->get("sense")) {
+      if (const auto* arr = v->as_array())
+        for (const auto& s : *arr)
+          parse_sense(s, topic.senses);
+      else
+        error(*v, "'sense' must be an array of tables ([[topic.sense]])");
+    }
     if (const auto* v = t->get("prior")) {
       if (const auto* arr = v->as_array())
         for (const auto& p : *arr)

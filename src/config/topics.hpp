@@ -24,6 +24,7 @@ struct PatternConfig {
   bool is_regex = false;
   bool case_sensitive = false; ///< terms only: "AI" must be written in capitals
   double weight = 1.0;
+  std::string label; ///< regexes only: what explanations show instead of the regex
   Position pos;
 };
 
@@ -35,6 +36,17 @@ struct ConceptConfig {
   /// "ai weiwei" hides "AI", "hollywood florida" hides "hollywood".
   std::vector<PatternConfig> ignore;
   double min_score = 1.0; ///< the concept "fires" at this score
+  Position pos;
+};
+
+/// A reading of an ambiguous word that its context decides for the whole story: when any
+/// `context` pattern matches anywhere in the story (any field of any outlet), every concept
+/// match that covers one of the `hides` terms is hidden, in every field. "Hollywood" is the
+/// Florida city in a story that also names Broward County, whichever field says so.
+struct SenseConfig {
+  std::string name;
+  std::vector<PatternConfig> hides;   ///< terms
+  std::vector<PatternConfig> context; ///< terms and regexes
   Position pos;
 };
 
@@ -79,6 +91,7 @@ struct TopicConfig {
     double score = 0;
   };
   std::vector<Prior> priors;
+  std::vector<SenseConfig> senses; ///< at most 32
   Position pos;
 };
 

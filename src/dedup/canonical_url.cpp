@@ -16,7 +16,7 @@ namespace reelfeed::dedup {
 namespace {
 
 // Miniflux's list (internal/reader/urlcleaner) plus common publisher/newsletter ones.
-constexpr std::array<std::string_view, 62> k_tracking_params = {"fbclid",
+constexpr std::array<std::string_view, 85> k_tracking_params = {"fbclid",
                                                                 "_openstat",
                                                                 "fb_action_ids",
                                                                 "fb_action_types",
@@ -77,7 +77,30 @@ constexpr std::array<std::string_view, 62> k_tracking_params = {"fbclid",
                                                                 "_gl",
                                                                 "smid",
                                                                 "ito",
-                                                                "taid"};
+                                                                "taid",
+                                                                "ocid",
+                                                                "icid",
+                                                                "ncid",
+                                                                "intcmp",
+                                                                "s_cid",
+                                                                "wt.mc_id",
+                                                                "wt_mc_id",
+                                                                "xtor",
+                                                                "ns_mchannel",
+                                                                "ns_source",
+                                                                "ns_campaign",
+                                                                "ns_linkname",
+                                                                "ns_fee",
+                                                                "guccounter",
+                                                                "guce_referrer",
+                                                                "guce_referrer_sig",
+                                                                "ftag",
+                                                                "soc_src",
+                                                                "soc_trk",
+                                                                "sr_share",
+                                                                "__twitter_impression",
+                                                                "ck_subscriber_id",
+                                                                "spm"};
 constexpr std::array<std::string_view, 4> k_tracking_prefixes = {"utm_", "mtm_", "pk_", "at_"};
 
 bool is_tracking(std::string_view name, std::string_view value) {
@@ -122,18 +145,39 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   return parts;
 }
 
-// Drops AMP path spellings: a whole "amp" segment (/amp/, /story/amp) and "x.amp.html".
+// Segments that only wrap an AMP page: "/platform/amp/<path>" serves "/<path>".
+bool is_amp_wrapper(std::string_view seg) {
+  return util::ascii_lower(seg) == "platform";
+}
+
+// Drops AMP path spellings: a whole "amp" segment (/amp/x, /x/amp, /news/amp/x), a
+// wrapper segment just before a leading one (/platform/amp/x), "x.amp.html" and "x.amp".
+// A segment that only contains "amp" (/camp, /amp-stories, /amped) is the article's own.
 std::string strip_amp_path(std::string_view path) {
+  auto segs = split(path, '/');
+  std::size_t kept = 0; // non-empty segments that are not AMP markers
+  for (auto seg : segs)
+    if (!seg.empty() && util::ascii_lower(seg) != "amp")
+      ++kept;
+  // "/amp" alone is a page called amp, not an AMP variant of the home page.
+  const bool strip = kept > 0;
   std::string out;
-  for (auto seg : split(path, '/')) {
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const auto seg = segs[i];
     if (seg.empty() && !out.empty() && out.back() == '/')
       continue; // collapse "//"
-    if (util::ascii_lower(seg) == "amp")
+    if (strip && util::ascii_lower(seg) == "amp")
+      continue;
+    // segs[0] is the empty text before the first '/': a wrapper is segs[1].
+    if (strip && i == 1 && i + 1 < segs.size() && is_amp_wrapper(seg) &&
+        util::ascii_lower(segs[i + 1]) == "amp" && kept > 1)
       continue;
     std::string s(seg);
     if (std::string ls = util::ascii_lower(s);
         ls.ends_with(".amp.html") || ls.ends_with(".amp.htm"))
       s.erase(s.size() - (ls.ends_with(".amp.html") ? 9 : 8), 4);
+    else if (i + 1 == segs.size() && ls.size() > 4 && ls.ends_with(".amp"))
+      s.erase(s.size() - 4);
     if (!out.empty() && out.back() != '/')
       out += '/';
     if (out.empty())
@@ -145,6 +189,30 @@ std::string strip_amp_path(std::string_view path) {
   if (path.size() > 1 && path.back() == '/' && out.back() != '/')
     out += '/';
   return out;
+}
+
+// Hosts that serve another host's articles in another dress. An "amp." host serves the
+// site's own host ("amp.variety.com" is "variety.com"). A leading "m." or "mobile." is the
+// mobile site of a "www." host: sites old enough to have a mobile host publish under "www."
+// ("m.bbc.co.uk", "mobile.nytimes.com"); an inner one is dropped ("en.m.wikipedia.org").
+// A host of two labels ("m.tv") is a site of its own.
+void strip_variant_host(std::string& host) {
+  const auto dots = std::count(host.begin(), host.end(), '.');
+  if (host.starts_with("amp.") && dots >= 2) {
+    host.erase(0, 4);
+    return;
+  }
+  for (std::string_view label : {"m.", "mobile."}) {
+    if (host.starts_with(label) && dots >= 2) {
+      host.replace(0, label.size(), "www.");
+      return;
+    }
+    const std::string inner = "." + std::string(label);
+    if (const auto pos = host.find(inner); pos != std::string::npos && dots >= 3) {
+      host.erase(pos + 1, label.size());
+      return;
+    }
+  }
 }
 
 } // namespace
@@ -187,8 +255,7 @@ std::string canonical_url(std::string_view url) {
   }
   while (!host.empty() && host.back() == '.')
     host.pop_back();
-  if (host.starts_with("amp."))
-    host.erase(0, 4);
+  strip_variant_host(host);
 
   // Google AMP cache: https://example-com.cdn.ampproject.org/c/s/example.com/path
   if (host.ends_with(".cdn.ampproject.org")) {

@@ -6,6 +6,7 @@
 
 #include "filter/filter.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -45,6 +46,42 @@ void positive_concepts(const config::Expr& e,
   for (const auto& c : e.children)
     positive_concepts(c, negations + (e.kind == config::Expr::Kind::Not ? 1 : 0), pos, neg);
 }
+
+/// The distinct texts of one field over a story's sightings, HTML-stripped for matching.
+class FieldTexts {
+public:
+  void clear() { m_raw.clear(); }
+  [[nodiscard]] bool empty() const { return m_raw.empty(); }
+  [[nodiscard]] bool contains(std::string_view text) const {
+    return std::find(m_raw.begin(), m_raw.end(), text) != m_raw.end();
+  }
+  void add(std::string_view text) {
+    if (!text.empty() && !contains(text))
+      m_raw.push_back(text);
+  }
+  /// Sorted, stripped; valid until the next call.
+  const std::vector<std::string_view>& segments() {
+    std::sort(m_raw.begin(), m_raw.end());
+    if (m_stripped.size() < m_raw.size())
+      m_stripped.resize(m_raw.size());
+    m_segments.clear();
+    for (std::size_t i = 0; i < m_raw.size(); ++i) {
+      // Most titles and many summaries carry no markup: skip the copy.
+      if (m_raw[i].find_first_of("<&") == std::string_view::npos) {
+        m_segments.push_back(m_raw[i]);
+      } else {
+        m_stripped[i] = strip_html(m_raw[i]);
+        m_segments.push_back(m_stripped[i]);
+      }
+    }
+    return m_segments;
+  }
+
+private:
+  std::vector<std::string_view> m_raw;
+  std::vector<std::string> m_stripped;
+  std::vector<std::string_view> m_segments;
+};
 
 } // namespace
 
@@ -134,32 +171,41 @@ Decision Rules::evaluate(std::size_t topic, const Story& story) const {
   d.topic = cfg.name;
   d.threshold = cfg.threshold;
 
-  std::vector<std::string_view> one(1);
-  auto field = [&](const std::string& html, const char* name, double weight) {
-    if (html.empty() || weight <= 0)
-      return;
-    // Most titles and many summaries carry no markup: skip the copy.
-    std::string stripped;
-    if (html.find_first_of("<&") != std::string::npos) {
-      stripped = strip_html(html);
-      one[0] = stripped;
-    } else {
-      one[0] = html;
-    }
-    t.matcher->match_field(one, name, weight, d.hits);
+  // A story is judged on the evidence of every sighting: a field is read as the distinct
+  // texts of that field over all its outlets, each its own segment (no phrase spans two),
+  // in sorted order so that the outlets' order cannot change a score or an explanation.
+  // Each term still counts once per field, so five outlets' weak mentions weigh what one
+  // does, while a word only one outlet's headline has still counts.
+  thread_local FieldTexts texts;
+  thread_local std::vector<RawHit> raw;
+  raw.clear();
+  auto field = [&](const char* name, double weight) {
+    if (weight > 0 && !texts.empty())
+      t.matcher->match_field(texts.segments(), name, weight, raw);
   };
-  field(story.title, "title", cfg.weight_title);
-  field(story.summary, "summary", cfg.weight_summary);
-  if (story.content != story.summary) // many feeds repeat the summary as content
-    field(story.content, "content", cfg.weight_content);
-  if (!story.categories.empty() && cfg.weight_categories > 0) {
-    std::vector<std::string> stripped;
-    stripped.reserve(story.categories.size());
-    for (const auto& c : story.categories)
-      stripped.push_back(strip_html(c));
-    std::vector<std::string_view> segs(stripped.begin(), stripped.end());
-    t.matcher->match_field(segs, "categories", cfg.weight_categories, d.hits);
-  }
+  texts.clear();
+  texts.add(story.title);
+  for (const auto& o : story.outlets)
+    texts.add(o.title);
+  field("title", cfg.weight_title);
+  texts.clear();
+  texts.add(story.summary);
+  for (const auto& o : story.outlets)
+    texts.add(o.summary);
+  field("summary", cfg.weight_summary);
+  // Only the representative's full text is at hand; many feeds repeat the summary there.
+  const bool content_repeats = texts.contains(story.content);
+  texts.clear();
+  if (!content_repeats)
+    texts.add(story.content);
+  field("content", cfg.weight_content);
+  texts.clear();
+  for (const auto& c : story.categories)
+    texts.add(c);
+  for (const auto& o : story.outlets)
+    for (const auto& c : o.categories)
+      texts.add(c);
+  field("categories", cfg.weight_categories);
   // Priors do not stack: a source tagged both "entertainment" and "music" gives the
   // entertainment concept the larger of the two, never the sum.
   std::vector<const config::TopicConfig::Prior*> best(cfg.concepts.size(), nullptr);
@@ -172,12 +218,32 @@ Decision Rules::evaluate(std::size_t topic, const Story& story) const {
       }
   for (const auto* p : best)
     if (p)
-      d.hits.push_back({p->concept_name, "tag:" + p->tag, "source", p->score});
+      raw.push_back({{p->concept_name, "tag:" + p->tag, "source", p->score},
+                     t.concept_index(p->concept_name),
+                     false,
+                     0});
 
+  // A sense applies to the whole story once its context matched in any field; it then hides
+  // the hits its terms cover everywhere. Both show in the explanation, at weight 0.
+  std::uint32_t active = 0;
+  for (const auto& h : raw)
+    if (h.context)
+      active |= std::uint32_t{1} << h.index;
   const auto n = cfg.concepts.size();
   std::vector<double> score(n, 0.0);
-  for (const auto& h : d.hits)
-    score[t.concept_index(h.concept_name)] += h.weight;
+  d.hits.reserve(raw.size());
+  for (auto& h : raw) {
+    if (const std::uint32_t hiding = h.covers & active; hiding != 0 && !h.context) {
+      std::size_t sense = 0;
+      while ((hiding >> sense & 1u) == 0)
+        ++sense;
+      h.hit.term += " (hidden: " + t.matcher->sense_name(sense) + ")";
+      h.hit.weight = 0;
+    } else if (!h.context) {
+      score[h.index] += h.hit.weight;
+    }
+    d.hits.push_back(std::move(h.hit));
+  }
   std::vector<char> fired(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     fired[i] = score[i] > 0 && score[i] >= cfg.concepts[i].min_score;
@@ -195,6 +261,9 @@ Decision Rules::evaluate(std::size_t topic, const Story& story) const {
       scores += ", ";
     scores += cfg.concepts[i].name + " " + num(score[i]) + "/" + num(cfg.concepts[i].min_score);
   }
+  for (std::size_t i = 0; i < cfg.senses.size(); ++i)
+    if (active >> i & 1u)
+      scores += "; sense " + cfg.senses[i].name;
   if (d.published) {
     d.reason = "published: " + scores + "; score " + num(d.score) + " >= " + num(cfg.threshold);
   } else if (!rule_ok) {

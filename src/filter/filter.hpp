@@ -1,6 +1,7 @@
 #pragma once
 // Topic rules compiled from the config (RE2 for regexes, never std::regex on feed text),
-// evaluated on a story's title, summary, content, categories and its sources' tags.
+// evaluated on the titles, summaries and categories of every outlet of a story, its
+// representative's content and its sources' tags.
 // Immutable after construction and thread-safe to evaluate.
 
 #include <memory>

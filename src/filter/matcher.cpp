@@ -57,6 +57,14 @@ TopicMatcher::TopicMatcher(const config::TopicConfig& topic) {
     for (const auto& p : cc.ignore)
       add(p, c, PatternRole::Ignore);
   }
+  for (std::size_t i = 0; i < topic.senses.size(); ++i) {
+    const auto& sense = topic.senses[i];
+    m_senses.push_back(sense.name);
+    for (const auto& p : sense.hides)
+      add(p, i, PatternRole::Hide);
+    for (const auto& p : sense.context)
+      add(p, i, PatternRole::Context);
+  }
   m_by_first.freeze();
   if (m_regex_patterns.empty())
     m_regexes.reset();
@@ -68,14 +76,15 @@ void TopicMatcher::add(const config::PatternConfig& p, std::size_t concept_idx, 
   CompiledPattern cp;
   cp.concept_idx = concept_idx;
   cp.role = role;
-  cp.text = p.text;
+  // A regex hit shows its label, or the regex between slashes.
+  cp.text = !p.is_regex ? p.text : !p.label.empty() ? p.label : "/" + p.text + "/";
   cp.case_sensitive = p.case_sensitive;
   cp.is_regex = p.is_regex;
   cp.weight = p.weight;
   auto id = static_cast<std::uint32_t>(m_patterns.size());
   if (p.is_regex) {
-    if (role == PatternRole::Ignore)
-      throw std::invalid_argument("ignore patterns must be terms: " + p.text);
+    if (role == PatternRole::Ignore || role == PatternRole::Hide)
+      throw std::invalid_argument("ignore and hides patterns must be terms: " + p.text);
     std::string err;
     if (m_regexes->Add(p.text, &err) < 0)
       throw std::invalid_argument("invalid regex '" + p.text + "': " + err);
@@ -107,12 +116,15 @@ struct Match {
 void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
                                const char* field,
                                double field_weight,
-                               std::vector<RuleHit>& hits) const {
+                               std::vector<RawHit>& hits) const {
   // Per-thread scratch: evaluate() is called for every stored story, so no allocation churn.
   thread_local TokenList tokens;
   thread_local std::vector<Match> matches;
   thread_local std::vector<char> masked;
+  thread_local std::vector<std::uint32_t> sense_bits; ///< per token: senses hiding it
   thread_local std::vector<char> seen;
+  thread_local std::vector<std::uint32_t> covers; ///< per pattern, over its occurrences
+  thread_local std::vector<std::uint32_t> order;  ///< patterns in order of first occurrence
   tokens.clear();
   matches.clear();
   for (auto seg : segments)
@@ -139,35 +151,72 @@ void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
     }
   }
 
-  // "Ignore" terms hide what they cover, for every concept: "Ai Weiwei" is not "AI".
+  // "Ignore" terms hide what they cover, for every concept: "Ai Weiwei" is not "AI". A
+  // sense's hidden terms only mark what they cover: whether the sense applies depends on
+  // the whole story.
   masked.assign(toks.size(), 0);
   bool any_mask = false;
-  for (const auto& m : matches)
-    if (m_patterns[m.pattern].role == PatternRole::Ignore) {
+  bool any_sense = false;
+  for (const auto& m : matches) {
+    const auto role = m_patterns[m.pattern].role;
+    if (role == PatternRole::Ignore) {
       any_mask = true;
       for (std::uint32_t k = m.start; k < m.start + m.len; ++k)
         masked[k] = 1;
+    } else if (role == PatternRole::Hide) {
+      if (!any_sense)
+        sense_bits.assign(toks.size(), 0);
+      any_sense = true;
+      for (std::uint32_t k = m.start; k < m.start + m.len; ++k)
+        sense_bits[k] |= std::uint32_t{1} << m_patterns[m.pattern].concept_idx;
     }
+  }
   seen.assign(m_patterns.size(), 0);
+  order.clear();
   for (const auto& m : matches) {
     const auto& p = m_patterns[m.pattern];
-    if (p.role == PatternRole::Ignore || seen[m.pattern])
+    if (p.role == PatternRole::Ignore || p.role == PatternRole::Hide)
       continue;
+    if (p.role == PatternRole::Context) {
+      if (!seen[m.pattern]) {
+        seen[m.pattern] = 1;
+        hits.push_back({{m_senses[p.concept_idx], p.text, field, 0.0}, p.concept_idx, true, 0});
+      }
+      continue;
+    }
     bool hidden = false;
     for (std::uint32_t k = m.start; any_mask && k < m.start + m.len && !hidden; ++k)
       hidden = masked[k] != 0;
     if (hidden)
       continue;
-    seen[m.pattern] = 1;
+    std::uint32_t cover = 0;
+    for (std::uint32_t k = m.start; any_sense && k < m.start + m.len; ++k)
+      cover |= sense_bits[k];
+    // A term counts once per field; a sense hides it only if it hides every occurrence.
+    if (!seen[m.pattern]) {
+      seen[m.pattern] = 1;
+      if (covers.size() < m_patterns.size())
+        covers.resize(m_patterns.size());
+      covers[m.pattern] = cover;
+      order.push_back(m.pattern);
+    } else {
+      covers[m.pattern] &= cover;
+    }
+  }
+  for (auto id : order) {
+    const auto& p = m_patterns[id];
     double w = p.weight * field_weight;
     hits.push_back(
-        {m_concepts[p.concept_idx], p.text, field, p.role == PatternRole::Negative ? -w : w});
+        {{m_concepts[p.concept_idx], p.text, field, p.role == PatternRole::Negative ? -w : w},
+         p.concept_idx,
+         false,
+         covers[id]});
   }
 
   if (m_regexes) {
     thread_local std::vector<int> found;
-    found.clear();
     for (auto seg : segments) {
+      found.clear();
       auto folded = fold(seg);
       if (m_regexes->Match(folded, &found))
         for (int idx : found) {
@@ -176,9 +225,16 @@ void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
             continue;
           seen[id] = 1;
           const auto& p = m_patterns[id];
+          if (p.role == PatternRole::Context) {
+            hits.push_back({{m_senses[p.concept_idx], p.text, field, 0.0}, p.concept_idx, true, 0});
+            continue;
+          }
           double w = p.weight * field_weight;
-          hits.push_back({m_concepts[p.concept_idx], "/" + p.text + "/", field,
-                          p.role == PatternRole::Negative ? -w : w});
+          hits.push_back(
+              {{m_concepts[p.concept_idx], p.text, field, p.role == PatternRole::Negative ? -w : w},
+               p.concept_idx,
+               false,
+               0});
         }
     }
   }

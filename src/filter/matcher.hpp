@@ -1,6 +1,7 @@
 #pragma once
 // One topic compiled for matching: every term of every concept in one hash of first words
-// (so a field is scanned once, whatever the number of terms), every regex in one RE2::Set.
+// (so a field is scanned once, whatever the number of terms), every regex in one RE2::Set;
+// the topic's senses too (their hidden terms and contexts).
 // Internal to filter/. Immutable after construction; match() is thread-safe.
 
 #include <re2/set.h>
@@ -16,10 +17,11 @@
 
 namespace reelfeed::filter {
 
-enum class PatternRole { Positive, Negative, Ignore };
+/// Concept patterns (Positive, Negative, Ignore) and sense patterns (Hide, Context).
+enum class PatternRole { Positive, Negative, Ignore, Hide, Context };
 
 struct CompiledPattern {
-  std::size_t concept_idx = 0;
+  std::size_t concept_idx = 0; ///< the sense's index for Hide and Context
   PatternRole role = PatternRole::Positive;
   std::string text;               ///< as written, for explanations
   std::vector<std::string> words; ///< stems (terms only)
@@ -52,18 +54,28 @@ private:
   std::size_t m_max_len = 0;
 };
 
+/// A hit of one field before the story's senses are applied.
+struct RawHit {
+  RuleHit hit;
+  std::size_t index = 0;    ///< concept, or sense for a context
+  bool context = false;     ///< a sense's context matched (weight 0)
+  std::uint32_t covers = 0; ///< senses whose `hides` terms cover every occurrence of the hit
+};
+
 class TopicMatcher {
 public:
   explicit TopicMatcher(const config::TopicConfig& topic); ///< throws std::invalid_argument
   TopicMatcher(const TopicMatcher&) = delete;
   TopicMatcher& operator=(const TopicMatcher&) = delete;
 
-  /// Appends the hits of one field (HTML-stripped `text`, or `segments` for categories)
-  /// with the field's weight applied. Negative hits carry a negative weight.
+  /// Appends the hits of one field (its HTML-stripped texts, one segment each) with the
+  /// field's weight applied: negative hits carry a negative weight, sense contexts none.
   void match_field(const std::vector<std::string_view>& segments,
                    const char* field,
                    double field_weight,
-                   std::vector<RuleHit>& hits) const;
+                   std::vector<RawHit>& hits) const;
+
+  [[nodiscard]] const std::string& sense_name(std::size_t i) const { return m_senses[i]; }
 
   [[nodiscard]] const std::vector<CompiledPattern>& patterns() const { return m_patterns; }
 
@@ -71,6 +83,7 @@ private:
   void add(const config::PatternConfig& p, std::size_t concept_idx, PatternRole role);
 
   std::vector<std::string> m_concepts;
+  std::vector<std::string> m_senses;
   std::vector<CompiledPattern> m_patterns;
   /// First word (folded stem) -> patterns; case-sensitive patterns are found through the
   /// folded form of their first word too and then compared with case kept, so that each

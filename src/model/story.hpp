@@ -19,6 +19,11 @@ struct Outlet {
   std::string title;
   std::string link;
   std::optional<Timestamp> published;
+  /// What the filter reads of this sighting besides its title (see filter/README.md: a
+  /// story is judged on the evidence of all its sightings). The full text (`content`) is
+  /// the representative's only, on Story.
+  std::string summary; ///< HTML
+  std::vector<std::string> categories;
 };
 
 struct Story {

@@ -166,8 +166,8 @@ std::optional<Story> assemble(const StoryHead& h, const std::vector<EntryRow>& r
   take_representative(s, r.entry);
   std::set<std::string> tags;
   for (const auto& row : rows) {
-    s.outlets.push_back(
-        Outlet{row.id, row.source, row.entry.title, row.entry.link, row.entry.published});
+    s.outlets.push_back(Outlet{row.id, row.source, row.entry.title, row.entry.link,
+                               row.entry.published, row.entry.summary, row.entry.categories});
     tags.insert(row.tags.begin(), row.tags.end());
   }
   s.source_tags.assign(tags.begin(), tags.end());
@@ -191,7 +191,8 @@ Story single_story(const Entry& entry,
   s.published = t;
   s.updated = std::max(t, std::min(entry.updated.value_or(t), now));
   take_representative(s, entry);
-  s.outlets.push_back(Outlet{0, source, entry.title, entry.link, entry.published});
+  s.outlets.push_back(
+      Outlet{0, source, entry.title, entry.link, entry.published, entry.summary, entry.categories});
   const std::set<std::string> unique(tags.begin(), tags.end());
   s.source_tags.assign(unique.begin(), unique.end());
   return s;
@@ -228,14 +229,15 @@ std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
         out.push_back(std::move(*s));
     return out;
   }
-  // One pass over the sightings of every story in range; texts only for representatives.
+  // One pass over the sightings of every story in range; the filter reads every sighting's
+  // summary, the full text only of representatives.
   std::unordered_map<std::int64_t, std::vector<EntryRow>> rows;
   for (const auto& h : heads)
     rows[h.id];
   {
     Use q(stmt("SELECT e.id, s.name, e.guid, e.title, e.link, e.published, e.updated, "
                "e.author, "
-               "CASE WHEN e.id = st.rep_entry_id THEN e.summary ELSE '' END, "
+               "e.summary, "
                "CASE WHEN e.id = st.rep_entry_id THEN e.content ELSE '' END, "
                "e.categories, e.enclosures, e.first_seen, s.tags, e.join_reason, "
                "e.join_entry_id, e.canonical_url, e.identity, e.source_id, e.sort_time, "

@@ -217,7 +217,8 @@ TEST(RulesDiff, ReportsEnteringAndLeavingStories) {
   for (int i = 0; i < 3; ++i) {
     stories[static_cast<std::size_t>(i)].id = i + 1;
     stories[static_cast<std::size_t>(i)].title = "story " + std::to_string(i + 1);
-    stories[static_cast<std::size_t>(i)].outlets.push_back(Outlet{i + 1, "Src", "", "", {}});
+    stories[static_cast<std::size_t>(i)].outlets.push_back(
+        Outlet{i + 1, "Src", "", "", {}, "", {}});
   }
   PublishPlan plan;
   plan.topics.push_back(TopicOutput{"t", "T", {}});

@@ -17,7 +17,7 @@ inline Story story(std::int64_t id, std::string title, int day) {
   s.link = "https://example.com/" + std::to_string(id);
   s.published = Timestamp{std::chrono::days{20000 + day}};
   s.updated = s.published;
-  s.outlets.push_back(Outlet{id * 10, "Variety", s.title, s.link, s.published});
+  s.outlets.push_back(Outlet{id * 10, "Variety", s.title, s.link, s.published, "", {}});
   return s;
 }
 

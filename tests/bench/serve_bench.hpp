@@ -71,10 +71,15 @@ inline std::vector<render::Item> synthetic_items(int n) {
     s.categories = {"Film", "Business"};
     s.published = base + std::chrono::minutes(i);
     s.updated = s.published;
-    s.outlets.push_back({i, "Variety", s.title, s.link, s.published});
+    s.outlets.push_back({i, "Variety", s.title, s.link, s.published, "", {}});
     if (i % 3 == 0) {
-      s.outlets.push_back({i + 1000, "Deadline", s.title,
-                           "https://deadline.com/x" + std::to_string(i), s.published});
+      s.outlets.push_back({i + 1000,
+                           "Deadline",
+                           s.title,
+                           "https://deadline.com/x" + std::to_string(i),
+                           s.published,
+                           "",
+                           {}});
     }
     it.decision.topic = "ai-hollywood";
     it.decision.score = 4;

@@ -281,5 +281,49 @@ TEST_F(StoreE2E, RulesTestShowsWhatWouldEnterAndLeave) {
   EXPECT_EQ(diff.out.find("LEAVE"), std::string::npos) << diff.out;
 }
 
+TEST(CliE2E, RulesTestWithLabelsPrintsPrecisionRecallAndEachWrongDecision) {
+  test::TempDir dir;
+  const auto cfg = dir.write("reelfeed.toml", make_config({}));
+  const auto labels = dir.write(
+      "labels.jsonl",
+      "{\"id\": \"a\", \"title\": \"SAG-AFTRA wins AI protections\", \"relevant\": true}\n"
+      "{\"id\": \"b\", \"title\": \"Hollywood studio hires an AI critic\", \"relevant\": "
+      "false, \"outlet\": \"Trade\"}\n"
+      "{\"id\": \"c\", \"title\": \"Taiwan chipmaker\", \"relevant\": false}\n");
+  const CmdResult run =
+      run_reelfeed({"rules", "test", "-c", cfg.string(), "--labels", labels.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("topic ai-hollywood, against " + labels.string() + " (3 labelled items)"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("precision 0.500 recall 1.000 (tp 1 fp 1 fn 0 tn 1)"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("FP b [Trade] Hollywood studio hires an AI critic\n"
+                         "  ai-hollywood: published"),
+            std::string::npos)
+      << run.out;
+
+  const CmdResult other = run_reelfeed(
+      {"rules", "test", "-c", cfg.string(), "--labels", labels.string(), "--topic", "box-office"});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_NE(other.out.find("precision 0.000 recall 0.000 (tp 0 fp 0 fn 1 tn 2)"), std::string::npos)
+      << other.out;
+
+  const auto bad = dir.write("bad.jsonl", "{\"title\": \"x\", \"relevant\": true}\n{oops\n");
+  const CmdResult broken =
+      run_reelfeed({"rules", "test", "-c", cfg.string(), "--labels", bad.string()});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find(bad.string() + ":2: not valid JSON"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.out.find("(1 labelled item)"), std::string::npos) << broken.out;
+  EXPECT_EQ(run_reelfeed({"rules", "test", "-c", cfg.string(), "--labels", labels.string(),
+                          "--topic", "nope"})
+                .exit_code,
+            1);
+  EXPECT_NE(run_reelfeed({"rules", "test", "-c", cfg.string(), "--labels",
+                          (dir.path() / "missing.jsonl").string()})
+                .exit_code,
+            0);
+}
+
 } // namespace
 } // namespace reelfeed::e2e

@@ -51,7 +51,8 @@ inline std::map<std::string, std::vector<std::string>> load_outlet_tags(const st
   return out;
 }
 
-/// Unknown outlets are tagged "news", as in .ci/gate-filter.
+/// An item's own "tags" win; otherwise unknown outlets are tagged "news", as in
+/// .ci/gate-filter.
 inline std::vector<Labelled>
 load_labelled(const std::string& jsonl,
               const std::map<std::string, std::vector<std::string>>& tags) {
@@ -73,7 +74,10 @@ load_labelled(const std::string& jsonl,
     l.story.categories = j.value("categories", std::vector<std::string>{});
     auto outlet = j.value("outlet", "");
     auto it = tags.find(outlet);
-    l.story.source_tags = it != tags.end() ? it->second : std::vector<std::string>{"news"};
+    if (j.contains("tags"))
+      l.story.source_tags = j.at("tags").get<std::vector<std::string>>();
+    else
+      l.story.source_tags = it != tags.end() ? it->second : std::vector<std::string>{"news"};
     out.push_back(std::move(l));
   }
   return out;

@@ -5,19 +5,12 @@
 
 #include "config/topics_toml.hpp"
 #include "filter/filter.hpp"
+#include "topics_text.hpp"
 
 namespace reelfeed::filter {
 namespace {
 
-std::vector<config::TopicConfig> topics(std::string_view toml_text) {
-  auto tbl = toml::parse(toml_text, std::string_view("rules.toml"));
-  std::vector<config::TopicConfig> out;
-  std::vector<config::Error> errors;
-  config::parse_topics(tbl.get("topic"), "rules.toml", out, errors);
-  for (const auto& e : errors)
-    ADD_FAILURE() << e.line << ":" << e.column << ": " << e.message;
-  return out;
-}
+using test::topics;
 
 Story story(std::string title,
             std::string summary = "",

@@ -153,6 +153,49 @@ terms = ["x"]
   EXPECT_TRUE(has_error(errors, 18, 8, "duplicate topic 't'"));
 }
 
+TEST(TopicConfig, SenseErrors) {
+  auto errors = topic_errors(R"toml([[topic]]
+name = "t"
+[[topic.concept]]
+name = "a"
+terms = ["x"]
+[[topic.sense]]
+name = "a"
+hides = ["x"]
+context = ["y"]
+[[topic.sense]]
+name = "s"
+context_regex = ['[z-a]']
+colour = 1
+[[topic.sense]]
+name = "u"
+hides = [{ regex = "x" }]
+[[topic.sense]]
+hides = ["x"]
+context = ["y"]
+)toml");
+  EXPECT_TRUE(has_error(errors, 6, 1, "sense 'a' has the name of another concept or sense"));
+  EXPECT_TRUE(has_error(errors, 10, 1, "sense 's' hides no terms"));
+  EXPECT_TRUE(has_error(errors, 12, 18, "invalid regex '[z-a]'"));
+  EXPECT_TRUE(has_error(errors, 13, 10, "unknown key 'colour' in [[topic.sense]]"));
+  EXPECT_TRUE(has_error(errors, 16, 20, "unknown key 'regex' in hides entry"));
+  EXPECT_TRUE(has_error(errors, 14, 1, "sense 'u' has no 'context' or 'context_regex'"));
+  EXPECT_TRUE(has_error(errors, 17, 1, "sense needs a 'name'"));
+}
+
+TEST(TopicConfig, LabelAppliesToRegexesOnly) {
+  auto errors = topic_errors(R"toml([[topic]]
+name = "t"
+[[topic.concept]]
+name = "a"
+terms = [{ term = "x", label = "ex" }]
+regex = [{ regex = 'y+', label = "why" }, { regex = 'z', label = 3 }]
+)toml");
+  EXPECT_TRUE(has_error(errors, 5, 32, "'label' applies to regexes only"));
+  EXPECT_TRUE(has_error(errors, 6, 66, "'label' must be a string"));
+  EXPECT_EQ(errors.size(), 2u);
+}
+
 TEST(TopicConfig, LoaderReportsTopicErrorsAsFileLineCol) {
   auto r = load_string(R"toml(
 [[source]]

@@ -32,7 +32,7 @@ inline Item plain_item() {
   it.story.categories = {"Business", "Labor"};
   it.story.published = at(k_base);
   it.story.updated = at(k_base + 60);
-  it.story.outlets = {{1, "Variety", it.story.title, it.story.link, at(k_base)}};
+  it.story.outlets = {{1, "Variety", it.story.title, it.story.link, at(k_base), "", {}}};
   it.decision.topic = "ai-hollywood";
   it.decision.published = true;
   it.decision.score = 4.5;
@@ -58,7 +58,7 @@ inline Item hostile_item() {
   it.story.categories = {"Film", "", "Film"};
   it.story.published = at(k_base + 3600);
   it.story.updated = at(k_base + 3600);
-  it.story.outlets = {{2, "Deadline", "Deepfake actors", it.story.link, at(k_base + 3600)}};
+  it.story.outlets = {{2, "Deadline", "Deepfake actors", it.story.link, at(k_base + 3600), "", {}}};
   it.decision.topic = "ai-hollywood";
   it.decision.score = 3;
   it.decision.concepts_matched = {"ai"};
@@ -76,11 +76,21 @@ inline Item multi_outlet_item() {
   it.story.published = at(k_base + 7200);
   it.story.updated = at(k_base + 7200);
   it.story.outlets = {
-      {3, "The Hollywood Reporter", it.story.title, it.story.link, at(k_base + 7200)},
-      {4, "Deadline", "UPDATED: Sora meets Hollywood - Deadline", "https://deadline.com/sora",
-       at(k_base + 7300)},
-      {5, "The Wrap", "OpenAI courts studios", "https://www.thewrap.com/sora?x=1&y=2",
-       at(k_base + 7400)}};
+      {3, "The Hollywood Reporter", it.story.title, it.story.link, at(k_base + 7200), "", {}},
+      {4,
+       "Deadline",
+       "UPDATED: Sora meets Hollywood - Deadline",
+       "https://deadline.com/sora",
+       at(k_base + 7300),
+       "",
+       {}},
+      {5,
+       "The Wrap",
+       "OpenAI courts studios",
+       "https://www.thewrap.com/sora?x=1&y=2",
+       at(k_base + 7400),
+       "",
+       {}}};
   it.decision.topic = "ai-hollywood";
   it.decision.score = 5;
   it.decision.concepts_matched = {"ai", "entertainment"};

@@ -83,7 +83,7 @@ TEST(HostileInput, DocumentsStayWellFormed) {
     it.story.summary = hostile(rng);
     it.story.content = hostile(rng);
     it.story.categories = {hostile(rng), hostile(rng)};
-    it.story.outlets.push_back({9, hostile(rng), hostile(rng), hostile(rng), {}});
+    it.story.outlets.push_back({9, hostile(rng), hostile(rng), hostile(rng), {}, "", {}});
     FeedInfo info = test::sample_info();
     info.title = hostile(rng);
     const std::vector<Item> items{it};
@@ -123,7 +123,7 @@ TEST(StableIds, EditsDoNotChangeTheId) {
   const std::vector<Item> before{it};
   it.story.title = "SAG-AFTRA reaches AI deal with studios (updated)";
   it.story.updated = test::at(test::k_base + 86400);
-  it.story.outlets.push_back({9, "Deadline", "x", "https://deadline.com/x", {}});
+  it.story.outlets.push_back({9, "Deadline", "x", "https://deadline.com/x", {}, "", {}});
   const std::vector<Item> after{it};
   pugi::xml_document a;
   pugi::xml_document b;
