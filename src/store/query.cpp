@@ -315,22 +315,25 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
   Use d(stmt("SELECT topic, published, score, threshold, reason, concepts, hits FROM decisions "
              "WHERE story_id = ? ORDER BY topic"));
   d->bind(1, story_id);
-  while (d->executeStep()) {
-    Decision dec;
-    dec.topic = d->getColumn(0).getString();
-    dec.published = d->getColumn(1).getInt() != 0;
-    dec.score = d->getColumn(2).getDouble();
-    dec.threshold = d->getColumn(3).getDouble();
-    dec.reason = d->getColumn(4).getString();
-    dec.concepts_matched = string_list(d->getColumn(5).getString());
-    const json hits = json::parse(d->getColumn(6).getString(), nullptr, false);
-    if (hits.is_array())
-      for (const auto& h : hits)
-        dec.hits.push_back(RuleHit{h.value("concept", ""), h.value("term", ""),
-                                   h.value("field", ""), h.value("weight", 0.0)});
-    ex.decisions.push_back(std::move(dec));
-  }
+  while (d->executeStep())
+    ex.decisions.push_back(read_decision(*d, 1, d->getColumn(0).getString()));
   return ex;
+}
+
+Decision read_decision(SQLite::Statement& q, int first, std::string topic) {
+  Decision dec;
+  dec.topic = std::move(topic);
+  dec.published = q.getColumn(first).getInt() != 0;
+  dec.score = q.getColumn(first + 1).getDouble();
+  dec.threshold = q.getColumn(first + 2).getDouble();
+  dec.reason = q.getColumn(first + 3).getString();
+  dec.concepts_matched = string_list(q.getColumn(first + 4).getString());
+  const json hits = json::parse(q.getColumn(first + 5).getString(), nullptr, false);
+  if (hits.is_array())
+    for (const auto& h : hits)
+      dec.hits.push_back(RuleHit{h.value("concept", ""), h.value("term", ""), h.value("field", ""),
+                                 h.value("weight", 0.0)});
+  return dec;
 }
 
 } // namespace reelfeed::store

@@ -89,6 +89,9 @@ dedup::Signature sig_from_blob(const void* data, int size);
 std::int64_t to_db(Timestamp t);
 std::string status_json(const SourceStatus& status);
 Timestamp from_db(std::int64_t v);
+/// query.cpp: a decisions row read from columns published, score, threshold, reason,
+/// concepts, hits (in that order) starting at `first`; `topic` as given.
+Decision read_decision(SQLite::Statement& q, int first, std::string topic);
 /// prepare.cpp: one entry's database-free work; the signature only if asked for.
 PreparedEntry prepare_entry(const Entry& e, bool with_signature);
 
@@ -214,6 +217,8 @@ public:
   std::optional<Story> load_story(std::int64_t story_id);
   std::vector<Story> stories(Timestamp since, int limit);
   std::optional<Explanation> explain(const std::string& q);
+  // review.cpp
+  std::vector<Decided> review(const std::string& topic, Timestamp since, double margin, int limit);
 
   // retention.cpp
   void prune(Timestamp older_than, int max_per_source);
