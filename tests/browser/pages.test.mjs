@@ -25,6 +25,7 @@ let log = "";
 let base;
 let reviewBase;
 let browser;
+const hub = "http://127.0.0.1:9/hub";
 
 function waitFor(probe, what, ms = 40000) {
   const end = Date.now() + ms;
@@ -56,9 +57,13 @@ before(async () => {
   const demo = fs
     .readFileSync(path.join(source, "config/demo.toml"), "utf8")
     .replace('listen = "127.0.0.1:8080"', 'listen = "127.0.0.1:0"')
-    .replace('review_listen = "127.0.0.1:8081"', 'review_listen = "127.0.0.1:0"');
+    .replace('review_listen = "127.0.0.1:8081"', 'review_listen = "127.0.0.1:0"')
+    // A hub, so that the validators below see the feeds' hub links; nothing listens on
+    // the discard port, so the pings fail (and are retried) without leaving this machine.
+    .replace(/^\[output\]$/m, `[output]\nwebsub_hub = "${hub}"`);
   assert.equal((demo.match(/127\.0\.0\.1:0"/g) || []).length, 2,
     "the demo config's listen lines moved: update this test");
+  assert.ok(demo.includes(`websub_hub = "${hub}"`), "the demo config has no [output] table");
   fs.writeFileSync(path.join(work, "demo.toml"), demo);
   fs.mkdirSync(shots, { recursive: true });
 
@@ -324,13 +329,28 @@ test("the editor's view: only on the review listener, with scores and the terms 
   const first = near.first();
   assert.match(await first.locator(".meta").textContent(), /score \d+\.\d\d [≥<] threshold 3\.00/);
   assert.ok(await first.locator("table tbody tr").count() > 0, "the terms that fired");
+  // The demo's "'The Engineer' Review" is a film review: the rule's !fiction-review drops it.
+  const dropped = page.locator("section[aria-labelledby=dropped] article");
+  assert.ok(await dropped.count() > 0, "the demo has stories a negative rule dropped");
+  const why = await dropped.allTextContents();
+  assert.ok(why.some((t) => t.includes("Dropped by: fiction-review (excluded by the rule)")),
+    "a dropped story names the rule that dropped it");
+  assert.ok(why.every((t) => /Dropped by: \S/.test(t)), "every dropped story names its rule");
   await accessibility(page, "review");
   await page.screenshot({ path: path.join(shots, "review-desktop-light.png"), fullPage: false });
+  await page.locator("#dropped").evaluate((h) => h.scrollIntoView());
+  await page.screenshot({ path: path.join(shots, "review-dropped-desktop-light.png"), fullPage: false });
   assert.deepEqual(problems, []);
   await context.close();
 });
 
-test("the feeds still validate", () => {
+test("the feeds still validate, with their hub links", async () => {
+  const atom = await (await fetch(`${base}/feed.atom`)).text();
+  assert.ok(atom.includes(`<link rel="hub" href="${hub}"`), "Atom names the hub");
+  const rss = await (await fetch(`${base}/feed.rss`)).text();
+  assert.ok(rss.includes(`<atom:link href="${hub}" rel="hub"`), "RSS names the hub");
+  const json = await (await fetch(`${base}/feed.json`)).json();
+  assert.deepEqual(json.hubs, [{ type: "WebSub", url: hub }]);
   const urls = ["/feed.atom", "/feed.rss", "/feed.json", "/topics/ai-hollywood.atom"].map((p) => base + p);
   const out = execFileSync("/usr/bin/python3", [path.join(source, "tests/browser/validate_feeds.py"), ...urls], {
     encoding: "utf8",
