@@ -83,6 +83,18 @@ void BM_MakeResource(benchmark::State& state) {
 }
 BENCHMARK(BM_MakeResource);
 
+/// The real Server on one io thread, serving `snap` on 127.0.0.1:`port` until SIGINT/SIGTERM.
+int serve_until_signal(std::uint16_t port, std::shared_ptr<serve::Snapshot> snap) {
+  boost::asio::io_context io(1);
+  serve::Server server(io, "127.0.0.1", port);
+  server.publish(std::move(snap));
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) { server.stop(); });
+  std::cerr << "serve_bench: listening on 127.0.0.1:" << server.port() << "\n";
+  io.run();
+  return 0;
+}
+
 int serve_main(std::uint16_t port, const std::string& out_file) {
   // The smallest number of stories that makes a document of at least 200 KB, the size the
   // perf anchors' nginx figures were measured with.
@@ -99,14 +111,7 @@ int serve_main(std::uint16_t port, const std::string& out_file) {
             << ", etag " << res.etag << " gzip_etag " << res.gzip_etag << "\n";
   snap->emplace("/feed.atom", std::make_shared<const serve::Resource>(std::move(res)));
 
-  boost::asio::io_context io(1);
-  serve::Server server(io, "127.0.0.1", port);
-  server.publish(std::move(snap));
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) { server.stop(); });
-  std::cerr << "serve_bench: listening on 127.0.0.1:" << server.port() << "\n";
-  io.run();
-  return 0;
+  return serve_until_signal(port, std::move(snap));
 }
 
 int serve_site(std::uint16_t port) {
@@ -136,14 +141,7 @@ int serve_site(std::uint16_t port) {
     std::cerr << "serve_bench: " << path << " " << r.body.size() << " bytes, gzip "
               << r.gzip_body.size() << ", etag " << r.etag << "\n";
   }
-  boost::asio::io_context io(1);
-  serve::Server server(io, "127.0.0.1", port);
-  server.publish(std::move(snap));
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) { server.stop(); });
-  std::cerr << "serve_bench: listening on 127.0.0.1:" << server.port() << "\n";
-  io.run();
-  return 0;
+  return serve_until_signal(port, std::move(snap));
 }
 
 } // namespace
