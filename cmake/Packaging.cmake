@@ -56,10 +56,11 @@ set(CPACK_PACKAGE_VENDOR "the reelfeed developers")
 set(CPACK_PACKAGE_CONTACT "reelfeed developers <reelfeed-devel@example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "news feed aggregator that republishes filtered stories")
 set(CPACK_PACKAGE_DESCRIPTION
-  "reelfeed polls news feeds (RSS, Atom, JSON Feed) politely, folds duplicate stories\n\
-told by several outlets into one, scores them against topic rules that can be read and\n\
-edited, and republishes the result as Atom, RSS and JSON Feed, with a page of the\n\
-stories for people. The default rules select stories about AI in Hollywood.")
+  "reelfeed polls news feeds (RSS, Atom, JSON Feed) politely, folds duplicate\n\
+stories told by several outlets into one, scores them against topic rules\n\
+that can be read and edited, and republishes the result as Atom, RSS and\n\
+JSON Feed, with a page of the stories for people. The default rules select\n\
+stories about AI in Hollywood.")
 # A Debian package installs under /usr, whatever this build's own prefix; staged through
 # DESTDIR because /etc and /lib/systemd/system are absolute destinations.
 set(CPACK_SET_DESTDIR ON)

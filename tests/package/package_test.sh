@@ -61,7 +61,7 @@ grep -qx 'ExecStart=/usr/bin/reelfeed run -c /etc/reelfeed/reelfeed.toml' \
 echo "ok dpkg-deb: $(basename "$deb"), $(wc -l <"$work/contents") entries, conffiles, unit enabled"
 
 # Errors fail; warnings and notes are printed for the record.
-lintian --no-tag-display-limit "$deb" >"$work/lintian.log" 2>&1 || true
+lintian --tag-display-limit 0 "$deb" >"$work/lintian.log" 2>&1 || true
 cat "$work/lintian.log"
 if grep -q '^E:' "$work/lintian.log"; then
   fail "lintian reports errors"
