@@ -3,9 +3,9 @@
 #   cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DREELFEED_BUILD_TESTS=OFF
 #   cmake --build build-release && (cd build-release && cpack -G DEB)
 #
-# installs: the binary in PREFIX/bin; the default config and rules in /etc/reelfeed without
-# overwriting a copy the admin edited; the systemd unit, pointing at both, in
-# /lib/systemd/system. The package installs under /usr whatever CMAKE_INSTALL_PREFIX is.
+# installs: the binary in PREFIX/bin and its manual page (doc/reelfeed.1); the default
+# config and rules in /etc/reelfeed without overwriting a copy the admin edited; the
+# systemd unit, pointing at both, in /lib/systemd/system. The package installs under /usr whatever CMAKE_INSTALL_PREFIX is.
 # The package marks the config files as conffiles (dpkg asks before replacing an edited
 # one) and enables the unit with deb-systemd-helper, as dh_installsystemd would.
 include(GNUInstallDirs)
@@ -43,6 +43,12 @@ execute_process(COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/cmake/debian/changelog
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
   ${PROJECT_SOURCE_DIR}/cmake/debian/changelog)
 install(FILES ${PROJECT_BINARY_DIR}/packaging/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The manual page, compressed the same way.
+execute_process(COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/doc/reelfeed.1
+  OUTPUT_FILE ${PROJECT_BINARY_DIR}/packaging/reelfeed.1.gz COMMAND_ERROR_IS_FATAL ANY)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/doc/reelfeed.1)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/reelfeed.1.gz
+  DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 # conffiles: every config file, by its installed path.
 set(_conffiles "")

@@ -17,7 +17,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 dest="$work/root"
 DESTDIR="$dest" cmake --install "$build" --prefix /usr >"$work/install.log"
 for f in usr/bin/reelfeed etc/reelfeed/reelfeed.toml etc/reelfeed/topics/ai-hollywood.toml \
-  lib/systemd/system/reelfeed.service usr/share/doc/reelfeed/copyright; do
+  lib/systemd/system/reelfeed.service usr/share/doc/reelfeed/copyright \
+  usr/share/man/man1/reelfeed.1.gz; do
   [ -e "$dest/$f" ] || fail "cmake --install did not install /$f"
 done
 grep -qx 'ExecStart=/usr/bin/reelfeed run -c /etc/reelfeed/reelfeed.toml' \
@@ -40,7 +41,7 @@ deb=$(ls "$work"/pkg/reelfeed_*.deb)
 dpkg-deb -c "$deb" >"$work/contents"
 for f in ./usr/bin/reelfeed ./etc/reelfeed/reelfeed.toml ./etc/reelfeed/topics/ai-hollywood.toml \
   ./lib/systemd/system/reelfeed.service ./usr/share/doc/reelfeed/copyright \
-  ./usr/share/doc/reelfeed/changelog.gz; do
+  ./usr/share/doc/reelfeed/changelog.gz ./usr/share/man/man1/reelfeed.1.gz; do
   awk '{print $6}' "$work/contents" | grep -qx "$f" || fail "$f is not in the package"
 done
 if awk '{print $6}' "$work/contents" | grep -q '^\./usr/local'; then
