@@ -158,7 +158,9 @@ int render_from(store::Store& store,
     // naming /feed.* as its self link).
     doc_path = "/topics/" + output.name + "." + extension(format);
   }
-  io.out << render_feed(format, feed_info(output, base, doc_path), output.items);
+  render::FeedInfo info = feed_info(output, base, doc_path);
+  info.hub = config.output.websub_hub;
+  io.out << render_feed(format, info, output.items);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <exception>
+#include <set>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -9,8 +10,10 @@
 
 #include "app/metrics.hpp"
 #include "app/publish.hpp"
+#include "app/review.hpp"
 #include "app/settings.hpp"
 #include "app/store_failure.hpp"
+#include "app/websub.hpp"
 #include "config/load.hpp"
 
 namespace reelfeed::app {
@@ -56,12 +59,21 @@ int Daemon::run() {
     m_rules = std::make_shared<const filter::Rules>(cfg.topics);
     m_rules_fingerprint = rules_fingerprint(cfg.topics, cfg.output.max_age);
     m_server = std::make_unique<serve::Server>(m_io, cfg.server.host, cfg.server.port);
+    if (cfg.server.review_host) {
+      m_review_server =
+          std::make_unique<serve::Server>(m_io, *cfg.server.review_host, cfg.server.review_port);
+    }
   } catch (const std::exception& e) {
     m_log.error("startup_failed", {{"err", describe_store_failure(cfg.storage.path, e)}});
     return 1;
   }
   m_log.info("listening", {{"addr", cfg.server.host + ":" + std::to_string(m_server->port())}});
+  if (m_review_server) {
+    m_log.info("listening_review",
+               {{"addr", *cfg.server.review_host + ":" + std::to_string(m_review_server->port())}});
+  }
   m_base_url = base_url(cfg, m_server->port());
+  set_hub(cfg.output.websub_hub);
   m_server->set_handler("/healthz", [this] { return health(); });
   m_server->set_handler("/metrics", [this] { return metrics(); });
   // A flood of connections (or a descriptor limit too low) is shed by the server; the log
@@ -260,6 +272,8 @@ void Daemon::publish_now() {
   run->base = m_base_url;
   run->now = m_clock.now();
   run->previous = m_snapshot;
+  run->previous_review = m_review;
+  run->review = m_review_server != nullptr;
   asio::post(m_store_thread, [this, run] {
     try {
       // Rules other than those of the stored decisions queue the whole window first.
@@ -288,6 +302,10 @@ void Daemon::publish_step(const std::shared_ptr<PublishRun>& run) {
     }
     const auto planning = std::chrono::steady_clock::now();
     PublishPlan plan = plan_outputs(*m_store, *run->rules, *run->config, run->now);
+    if (run->review) {
+      render_review(generation, review_from_store(*m_store, *run->config, run->now),
+                    run->previous_review);
+    }
     run->cost += std::chrono::steady_clock::now() - planning;
     const auto cost = std::chrono::duration_cast<std::chrono::milliseconds>(run->cost);
     const std::size_t evaluated = run->evaluated;
@@ -327,14 +345,36 @@ void Daemon::on_published(std::uint64_t generation,
   // An older publish finishing after a newer one must not replace it.
   if (snapshot && generation > m_published_generation) {
     m_published_generation = generation;
+    std::vector<std::string> changed;
+    if (m_hub) {
+      changed = changed_feeds(m_snapshot.get(), *snapshot, m_base_url);
+    }
     m_snapshot = snapshot;
     m_server->publish(snapshot);
+    publish_review();
+    if (!changed.empty()) {
+      m_hub->ping(changed);
+    }
     const Timestamp now = m_clock.now();
     m_health = Health{stories, published, format_rfc3339(now), now};
-    m_log.info("published", {{"evaluated", static_cast<unsigned long long>(evaluated)},
-                             {"stories", static_cast<unsigned long long>(stories)},
-                             {"items", static_cast<unsigned long long>(published)},
-                             {"documents", static_cast<unsigned long long>(snapshot->size())}});
+    // Documents, not paths: a page answers several "?before=" paths from one Resource.
+    std::set<const serve::Resource*> documents;
+    for (const auto& [path, resource] : *snapshot) {
+      documents.insert(resource.get());
+    }
+    const auto n = [](std::size_t v) { return static_cast<unsigned long long>(v); };
+    if (m_hub) {
+      m_log.info("published", {{"evaluated", n(evaluated)},
+                               {"stories", n(stories)},
+                               {"items", n(published)},
+                               {"documents", n(documents.size())},
+                               {"websub_pings", n(changed.size())}});
+    } else {
+      m_log.info("published", {{"evaluated", n(evaluated)},
+                               {"stories", n(stories)},
+                               {"items", n(published)},
+                               {"documents", n(documents.size())}});
+    }
   }
   const std::string status = "STATUS=serving " + std::to_string(m_health.published) +
                              " items from " + std::to_string(m_health.stories) + " stories, " +
@@ -346,6 +386,64 @@ void Daemon::on_published(std::uint64_t generation,
   } else {
     notify(status);
   }
+}
+
+void Daemon::render_review(std::uint64_t generation,
+                           ReviewPlan plan,
+                           std::shared_ptr<const serve::Snapshot> previous) {
+  auto shared = std::make_shared<const ReviewPlan>(std::move(plan));
+  asio::post(m_cpu, [this, generation, shared, previous] {
+    try {
+      auto pages =
+          std::make_shared<const serve::Snapshot>(review_snapshot(*shared, previous.get()));
+      asio::post(m_io, [this, generation, pages] {
+        if (m_stopping || generation <= m_review_generation) {
+          return;
+        }
+        m_review_generation = generation;
+        m_review = pages;
+        publish_review();
+      });
+    } catch (const std::exception& e) {
+      m_log.error("render_failed", {{"err", e.what()}, {"what", "review"}});
+    }
+  });
+}
+
+void Daemon::publish_review() {
+  if (!m_review_server || !m_snapshot) {
+    return;
+  }
+  // The review listener serves the public pages too, so its pages' links lead somewhere.
+  auto both = std::make_shared<serve::Snapshot>(*m_snapshot);
+  if (m_review) {
+    both->insert(m_review->begin(), m_review->end());
+  }
+  m_review_server->publish(std::move(both));
+}
+
+void Daemon::set_hub(const std::string& hub) {
+  if (hub == m_hub_url && (m_hub != nullptr) == !hub.empty()) {
+    return;
+  }
+  m_hub.reset();
+  m_hub_url = hub;
+  if (hub.empty()) {
+    return;
+  }
+  fetch::HubPingPolicy policy;
+  policy.user_agent = m_config->poll.user_agent;
+  m_hub = std::make_unique<fetch::HubPinger>(hub, policy, [this](const fetch::HubPingEvent& e) {
+    // On the pinger's thread; the Logger keeps lines whole.
+    if (e.error.empty()) {
+      m_log.info("websub_pinged", {{"url", e.url}, {"status", e.status}, {"attempt", e.attempt}});
+    } else {
+      m_log.warn("websub_ping_failed", {{"url", e.url},
+                                        {"err", e.error},
+                                        {"attempt", e.attempt},
+                                        {"retry", e.done ? "no" : "yes"}});
+    }
+  });
 }
 
 void Daemon::wait_signal() {
@@ -387,6 +485,10 @@ void Daemon::reload() {
       config->server.port != m_config->server.port) {
     m_log.warn("restart_needed", {{"key", "server.listen"}});
   }
+  if (config->server.review_host != m_config->server.review_host ||
+      config->server.review_port != m_config->server.review_port) {
+    m_log.warn("restart_needed", {{"key", "server.review_listen"}});
+  }
   if (config->storage.path != m_config->storage.path) {
     m_log.warn("restart_needed", {{"key", "storage.path"}});
   }
@@ -403,6 +505,7 @@ void Daemon::reload() {
         m_rules_fingerprint = rules_fingerprint(config->topics, config->output.max_age);
         m_base_url = base_url(*config, m_server->port());
         m_poller->set_host_holds(config->poll.retry_after_scope);
+        set_hub(config->output.websub_hub);
         apply_sources(*config, *stored);
         publish_now(); // the new rules apply to what is already stored
         m_log.info("reloaded",
@@ -466,6 +569,10 @@ void Daemon::stop(int signal) {
   m_signals.cancel();
   m_fetcher->cancel_all();
   m_server->stop();
+  if (m_review_server) {
+    m_review_server->stop();
+  }
+  m_hub.reset(); // aborts a ping in flight; pending ones are dropped
   // Work already on the store thread finishes (each ingest is one transaction) when run()
   // joins it; nothing new is started.
   m_io.stop();

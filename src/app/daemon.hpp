@@ -27,8 +27,10 @@
 
 #include "app/log.hpp"
 #include "app/poller.hpp"
+#include "app/review.hpp"
 #include "config/config.hpp"
 #include "fetch/fetch.hpp"
+#include "fetch/hub_ping.hpp"
 #include "filter/filter.hpp"
 #include "serve/serve.hpp"
 #include "store/store.hpp"
@@ -74,6 +76,8 @@ private:
     std::string base;
     Timestamp now{};
     std::shared_ptr<const serve::Snapshot> previous;
+    std::shared_ptr<const serve::Snapshot> previous_review;
+    bool review = false;              ///< a review listener is configured
     std::int64_t after = 0;           ///< queued stories up to this id are settled
     std::size_t evaluated = 0;        ///< stories evaluated so far
     std::chrono::nanoseconds cost{0}; ///< store-thread time so far
@@ -89,6 +93,13 @@ private:
                     std::size_t stories,
                     std::size_t published,
                     std::size_t evaluated);
+  /// The editor's view: rendered on the cpu pool, then served on the review listener with
+  /// the public snapshot (a stale render never replaces a newer one).
+  void render_review(std::uint64_t generation,
+                     ReviewPlan plan,
+                     std::shared_ptr<const serve::Snapshot> previous);
+  void publish_review();
+  void set_hub(const std::string& hub);
   void wait_signal();
   void reload();
   void schedule_prune(std::chrono::seconds delay);
@@ -110,6 +121,14 @@ private:
   std::unique_ptr<serve::Server> m_server;
   /// What the server serves (io thread); the next publish reuses its unchanged documents.
   std::shared_ptr<const serve::Snapshot> m_snapshot;
+  /// The editor's view, only on [server] review_listen (loopback): the public snapshot plus
+  /// /topics/NAME/review. m_review holds the review pages alone, for reuse by the next publish.
+  std::unique_ptr<serve::Server> m_review_server;
+  std::shared_ptr<const serve::Snapshot> m_review;
+  std::uint64_t m_review_generation = 0;
+  /// Tells [output] websub_hub about changed feeds (its own thread); null without a hub.
+  std::unique_ptr<fetch::HubPinger> m_hub;
+  std::string m_hub_url;
   std::unique_ptr<Poller> m_poller;
   std::unique_ptr<fetch::Fetcher> m_fetcher; // after m_poller: reset first (its callbacks use it)
   std::shared_ptr<const filter::Rules> m_rules;

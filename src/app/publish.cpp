@@ -1,6 +1,6 @@
 #include "app/publish.hpp"
 
-#include "render/index.hpp"
+#include "app/pages.hpp"
 #include "render/self_link.hpp"
 
 #include <algorithm>
@@ -51,6 +51,20 @@ std::shared_ptr<const serve::Resource> reuse_or_make(const serve::Snapshot* prev
       serve::make_resource(type, std::move(body), updated));
 }
 
+/// Each page once, under its own path and its aliases (one Resource: same bytes, same tags).
+void add_story_pages(serve::Snapshot& snapshot,
+                     const serve::Snapshot* previous,
+                     std::vector<PageDoc> pages) {
+  for (PageDoc& page : pages) {
+    auto resource =
+        reuse_or_make(previous, page.path, k_html_type, std::move(page.body), page.updated);
+    for (const std::string& alias : page.aliases) {
+      snapshot.emplace(alias, resource);
+    }
+    snapshot.emplace(page.path, std::move(resource));
+  }
+}
+
 std::size_t max_items(const config::Config& config) {
   return config.output.max_items > 0 ? static_cast<std::size_t>(config.output.max_items) : 0;
 }
@@ -99,6 +113,7 @@ plan_publish(std::vector<Story> stories, const filter::Rules& rules, const confi
   newest_first(stories);
   PublishPlan plan;
   plan.title = config.output.title;
+  plan.hub = config.output.websub_hub;
   plan.stories = stories.size();
   const std::vector<std::string> names = rules.topic_names();
   if (names.empty()) {
@@ -169,21 +184,15 @@ serve::Snapshot make_snapshot(const PublishPlan& plan,
                               const serve::Snapshot* previous) {
   serve::Snapshot snapshot;
   constexpr Format k_formats[] = {Format::atom, Format::rss, Format::json};
-  std::vector<render::IndexFeed> index;
-  Timestamp newest{};
   for (std::size_t t = 0; t < plan.topics.size(); ++t) {
     const TopicOutput& topic = plan.topics[t];
     // Sanitising every item's HTML is most of a document's cost: once per topic, not
     // once per document.
     const std::vector<render::Prepared> prepared = render::prepare_all(topic.items);
-    // The index names each document once: the documented /feed.* for the default topic.
-    const std::string listed = t == 0 ? std::string("/feed.") : "/topics/" + topic.name + ".";
-    render::IndexFeed entry{topic.title,    topic.name,      listed + "atom",
-                            listed + "rss", listed + "json", topic.items.size()};
     for (const Format f : k_formats) {
       const std::string topic_path = "/topics/" + topic.name + "." + extension(f);
-      const render::FeedInfo info = feed_info(topic, base_url, topic_path);
-      newest = std::max(newest, info.updated);
+      render::FeedInfo info = feed_info(topic, base_url, topic_path);
+      info.hub = plan.hub;
       std::string body = render_feed(f, info, std::span<const render::Prepared>(prepared));
       if (t == 0) {
         // The default topic at /feed.* too: the same document whose self link is that URL
@@ -198,10 +207,11 @@ serve::Snapshot make_snapshot(const PublishPlan& plan,
       snapshot.emplace(topic_path, reuse_or_make(previous, topic_path, content_type(f),
                                                  std::move(body), info.updated));
     }
-    index.push_back(std::move(entry));
+    add_story_pages(snapshot, previous, story_page_docs(plan, t, prepared));
   }
-  snapshot.emplace("/", reuse_or_make(previous, "/", "text/html; charset=utf-8",
-                                      render::index_html(plan.title, index), newest));
+  if (plan.topics.empty()) {
+    add_story_pages(snapshot, previous, story_page_docs(plan, 0, {}));
+  }
   return snapshot;
 }
 

@@ -39,7 +39,8 @@ struct PublishPlan {
   std::vector<std::pair<std::int64_t, Decision>> decisions;
   std::vector<TopicOutput> topics; ///< config order; topics[0] is also served at /feed.*
   std::size_t stories = 0;         ///< stories evaluated (plan_publish) or output
-  std::string title;               ///< [output] title (the index page's)
+  std::string title;               ///< [output] title (the story pages')
+  std::string hub;                 ///< [output] websub_hub, named in every feed
 };
 
 /// Evaluates every topic of `rules` on every story. Without any topic the output is every
@@ -109,8 +110,9 @@ render_feed(Format format, const render::FeedInfo& info, std::span<const render:
 /// topic's items are prepared once for its three formats; every document's self link is
 /// the URL it is served at. topics[0] is served at /topics/NAME.* and at /feed.*: written
 /// once, the /feed.* variant differs only in its self link (render::with_self_url), so it
-/// is its own Resource (own gzip and ETags). "/" is an HTML index of
-/// the feeds with autodiscovery links (the feeds' home link points there).
+/// is its own Resource (own gzip and ETags). The HTML story pages (app/pages.hpp) are "/"
+/// (the first topic's, with every feed's autodiscovery links; the feeds' home link points
+/// there) and /topics/NAME/, each later page also at "?before=ID".
 /// `previous`, the snapshot being served: a document whose bytes did not change is its
 /// Resource again (not gzipped again; ETag and Last-Modified kept); a changed one gets a
 /// Last-Modified later than the previous one's. Pure apart from reading `previous`.

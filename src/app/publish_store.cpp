@@ -87,6 +87,7 @@ PublishPlan outputs_of(store::Store& store,
   }
   PublishPlan plan;
   plan.title = config.output.title;
+  plan.hub = config.output.websub_hub;
   plan.stories = loaded.size();
   for (std::size_t t = 0; t < names.size(); ++t) {
     TopicOutput out{names[t], topic_title(config, names[t]), {}};
@@ -189,6 +190,7 @@ PublishPlan plan_outputs(store::Store& store,
     // A plain aggregator: the newest stories of the window, unfiltered.
     PublishPlan plan;
     plan.title = config.output.title;
+    plan.hub = config.output.websub_hub;
     plan.topics.push_back(all_stories(store.stories(since, limit), config));
     plan.stories = plan.topics.front().items.size();
     return plan;

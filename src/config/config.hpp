@@ -43,6 +43,11 @@ struct ServerConfig {
   /// Public URL for self links, no trailing '/'. Default http://host:port (a wildcard host
   /// becomes localhost); empty when port is 0: the server derives it after bind.
   std::string base_url;
+  /// The editor's view (/topics/NAME/review, what the rules nearly took or dropped) is
+  /// served only on this second listener, a loopback address; unset (the default): not at
+  /// all. Never on `listen`, so it cannot leak through the public listener or a proxy of it.
+  std::optional<std::string> review_host;
+  std::uint16_t review_port = 0; ///< with review_host; 0 = any free port (tests)
 };
 
 struct PollConfig {
@@ -73,6 +78,9 @@ struct OutputConfig {
   std::string title = "AI in Hollywood";
   int max_items = 100;
   Seconds max_age = std::chrono::days{30};
+  /// WebSub hub (an http(s) URL) named in every feed; after a publish that changed a feed,
+  /// the hub is told so (a "publish" ping). Empty: none.
+  std::string websub_hub;
 };
 
 struct DedupConfig {

@@ -42,7 +42,7 @@ void storage(Reader& r, const fs::path& base_dir, StorageConfig& out) {
 }
 
 void server(Reader& r, ServerConfig& out) {
-  r.check_keys({"listen", "base_url"});
+  r.check_keys({"listen", "base_url", "review_listen"});
   std::string listen;
   if (r.get("listen", listen, false)) {
     std::string error;
@@ -51,6 +51,23 @@ void server(Reader& r, ServerConfig& out) {
       out.port = parsed->port;
     } else {
       r.error(*r.node("listen"), "listen", error);
+    }
+  }
+  std::string review;
+  if (r.get("review_listen", review, false)) {
+    std::string error;
+    if (const auto parsed = parse_listen(review, error)) {
+      if (is_loopback(parsed->host)) {
+        out.review_host = parsed->host;
+        out.review_port = parsed->port;
+      } else {
+        r.error(*r.node("review_listen"), "review_listen",
+                "the editor's view shows what the rules dropped, so it is served on a "
+                "loopback address only (127.0.0.1, [::1] or localhost), got \"" +
+                    review + "\"");
+      }
+    } else {
+      r.error(*r.node("review_listen"), "review_listen", error);
     }
   }
   std::string base_url;
@@ -109,10 +126,19 @@ void poll(Reader& r, PollConfig& out) {
 }
 
 void output(Reader& r, OutputConfig& out) {
-  r.check_keys({"title", "max_items", "max_age"});
+  r.check_keys({"title", "max_items", "max_age", "websub_hub"});
   r.get("title", out.title, false);
   r.get("max_items", out.max_items, 1, 100'000);
   r.get_duration("max_age", out.max_age);
+  std::string hub;
+  if (r.get("websub_hub", hub, false)) {
+    std::string error;
+    if (check_base_url(hub, error)) {
+      out.websub_hub = hub; // as written: a hub's URL may need its trailing '/'
+    } else {
+      r.error(*r.node("websub_hub"), "websub_hub", error);
+    }
+  }
 }
 
 void dedup(Reader& r, DedupConfig& out) {

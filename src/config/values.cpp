@@ -196,6 +196,25 @@ std::optional<Listen> parse_listen(std::string_view s, std::string& error) {
   return out;
 }
 
+bool is_loopback(std::string_view host) {
+  const std::string h(host);
+  if (h == "localhost") {
+    return true;
+  }
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+      return v6.s6_addr[12] == 127;
+    }
+    return IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  return false;
+}
+
 std::optional<std::string> resolve_source_url(std::string_view url,
                                               const std::filesystem::path& base_dir,
                                               std::string& error) {

@@ -22,6 +22,9 @@ struct Listen {
 /// Only IP literals and "localhost" are accepted: the server binds before any resolver runs.
 [[nodiscard]] std::optional<Listen> parse_listen(std::string_view s, std::string& error);
 
+/// True for a host that names this machine only: 127.0.0.0/8, ::1, "localhost".
+[[nodiscard]] bool is_loopback(std::string_view host);
+
 /// Validates a source URL and resolves relative file URLs ("file:samples/x.xml") against
 /// `base_dir`. Returns the absolute URL, or nullopt with `error` set.
 [[nodiscard]] std::optional<std::string>

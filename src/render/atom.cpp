@@ -82,6 +82,9 @@ std::string atom(const FeedInfo& info, std::span<const Prepared> prepared) {
   if (!info.self_url.empty()) {
     add_link(feed, "self", clean_text(info.self_url), "application/atom+xml");
   }
+  if (!info.hub.empty()) {
+    add_link(feed, "hub", clean_text(info.hub), "");
+  }
   if (!info.home_url.empty()) {
     add_link(feed, "alternate", clean_text(info.home_url), "text/html");
   }

@@ -76,6 +76,9 @@ std::string json_feed(const FeedInfo& info, std::span<const Prepared> prepared) 
   if (!info.self_url.empty()) {
     feed["feed_url"] = clean_text(info.self_url);
   }
+  if (!info.hub.empty()) {
+    feed["hubs"] = json::array({json{{"type", "WebSub"}, {"url", clean_text(info.hub)}}});
+  }
   feed["description"] = clean_text(info.title);
   feed["authors"] = json::array({json{{"name", "reelfeed"}}});
   feed["_reelfeed"] = json{{"id", clean_text(info.id)},

@@ -41,6 +41,9 @@ struct FeedInfo {
   std::string self_url; ///< absolute URL of this document
   std::string home_url; ///< absolute URL of the server's root
   Timestamp updated{};  ///< newest story's updated time
+  /// WebSub hub URL, or empty: Atom <link rel="hub">, RSS <atom:link rel="hub">, JSON Feed
+  /// "hubs" (type "WebSub"), each after the self link.
+  std::string hub = {};
 };
 
 struct Item {

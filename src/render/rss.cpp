@@ -66,6 +66,11 @@ std::string rss(const FeedInfo& info, std::span<const Prepared> prepared) {
     add_attr(self, "rel", "self");
     add_attr(self, "type", "application/rss+xml");
   }
+  if (!info.hub.empty()) {
+    pugi::xml_node hub = channel.append_child("atom:link");
+    add_attr(hub, "href", clean_text(info.hub));
+    add_attr(hub, "rel", "hub");
+  }
   const std::string updated = format_rfc1123(feed_updated(info, prepared));
   add_text(channel, "lastBuildDate", updated);
   add_text(channel, "pubDate", updated);

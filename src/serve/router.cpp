@@ -151,11 +151,16 @@ Routed route_get(const http::request_header<>& req,
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     return {error_response(http::status::method_not_allowed, req.version()), nullptr};
   }
-  std::string_view path = sv(req.target());
-  path = path.substr(0, path.find('?'));
+  const std::string_view target = sv(req.target());
+  const std::string_view path = target.substr(0, target.find('?'));
 
   if (snapshot) {
-    const auto it = snapshot->find(path);
+    // A pre-rendered page may be published under its query ("/?before=42"); any other
+    // query is ignored, as it always was for the feeds.
+    auto it = path.size() < target.size() ? snapshot->find(target) : snapshot->end();
+    if (it == snapshot->end()) {
+      it = snapshot->find(path);
+    }
     if (it != snapshot->end() && it->second) {
       // The snapshot owns its resources; keeping it keeps the body alive.
       return serve_resource(req, *it->second, snapshot, true);

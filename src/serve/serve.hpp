@@ -3,13 +3,15 @@
 // pre-rendered bodies (plain and gzip) with ETag / If-None-Match -> 304 and
 // Last-Modified; runs entirely on the io_context's thread.
 //
-// Behaviour: GET and HEAD only (405 with Allow otherwise), 404 for unknown paths (the
-// query string is ignored), 503 with Retry-After for them until the first publish();
-// snapshot resources get Cache-Control "public, max-age=300", Vary: Accept-Encoding, the
-// gzip body when Accept-Encoding admits gzip, and Access-Control-Allow-Origin: * (public
-// feeds, read by web-based readers too); handler resources get "no-cache"; every reply
-// has X-Content-Type-Options: nosniff. If-None-Match (weak comparison, "*") wins over
-// If-Modified-Since. Bodies are sent from the snapshot without copying.
+// Behaviour: GET and HEAD only (405 with Allow otherwise), 404 for unknown paths (a target
+// with a query is looked up whole first, then without its query: a snapshot may hold
+// pre-rendered pages such as "/?before=42"; any other query is ignored), 503 with
+// Retry-After for them until the first publish(); snapshot resources get Cache-Control
+// "public, max-age=300", Vary: Accept-Encoding, the gzip body when Accept-Encoding admits
+// gzip, and Access-Control-Allow-Origin: * (public feeds, read by web-based readers too);
+// handler resources get "no-cache"; every reply has X-Content-Type-Options: nosniff.
+// If-None-Match (weak comparison, "*") wins over If-Modified-Since. Bodies are sent from
+// the snapshot without copying.
 // Limits: request header 8 KiB (431), body 8 KiB (413), malformed request 400 (each then
 // closes the connection); Server::Limits for the rest. Under a flood of connections that
 // never send a whole request (slowloris), every limit -- the connection cap, one client

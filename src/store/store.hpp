@@ -197,6 +197,12 @@ struct Explanation {
   std::vector<Decision> decisions; ///< latest decision per topic
 };
 
+/// A story and the latest decision of one topic on it (Store::review).
+struct Reviewed {
+  Story story;
+  Decision decision;
+};
+
 class Store {
 public:
   /// Opens (creating if needed) and migrates. Throws std::runtime_error with a clear
@@ -296,6 +302,14 @@ public:
   /// else the window holds.
   [[nodiscard]] std::vector<std::pair<std::int64_t, Decision>>
   published_stories(const std::string& topic, Timestamp since, int limit);
+
+  /// For the editor's view: the latest decisions of `topic` on stories active since
+  /// `since`, newest first, at most `limit`, with their stories: those whose score lies
+  /// within `margin` of the threshold (either side), and those not published that a
+  /// negative term counted against (a hit with a negative weight) or that the rule
+  /// excluded (a reason naming "excluded by", the filter's wording).
+  [[nodiscard]] std::vector<Reviewed>
+  review(const std::string& topic, Timestamp since, double margin, int limit);
 
   /// Accepts an entry URL (raw or canonical), a story uid or numeric id, or an entry guid.
   /// Explanation::join_reasons is parallel to story.outlets. nullopt when nothing matches.

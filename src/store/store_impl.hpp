@@ -301,6 +301,8 @@ public:
   std::optional<Story> load_story(std::int64_t story_id);
   std::vector<Story> stories(Timestamp since, int limit);
   std::optional<Explanation> explain(const std::string& q);
+  // review.cpp
+  std::vector<Reviewed> review(const std::string& topic, Timestamp since, double margin, int limit);
 
   // retention.cpp
   void prune(Timestamp older_than, int max_per_source);

@@ -100,7 +100,15 @@ TEST(MakeSnapshot, ServesFirstTopicAtFeedAndEveryTopicUnderTopics) {
                            "/topics/money.atom", "/topics/money.rss", "/topics/money.json"}) {
     EXPECT_EQ(snap.count(path), 1u) << path;
   }
-  EXPECT_EQ(snap.size(), 10u); // and the index page at "/"
+  // And the story pages: "/" and /topics/NAME/ (one page each), plus "?before=ID" of each
+  // story, answered with the page of its successor: 2 + 2 for ai-hollywood, 1 for money.
+  for (const char* path : {"/", "/topics/ai-hollywood/", "/topics/money/", "/?before=5",
+                           "/topics/ai-hollywood/?before=3", "/topics/money/?before=4"}) {
+    EXPECT_EQ(snap.count(path), 1u) << path;
+  }
+  EXPECT_EQ(snap.size(), 17u);
+  EXPECT_EQ(snap.at("/?before=5").get(), snap.at("/").get());
+  EXPECT_NE(snap.at("/topics/ai-hollywood/").get(), snap.at("/").get());
   const serve::Resource& atom = *snap.at("/feed.atom");
   EXPECT_EQ(atom.content_type, "application/atom+xml; charset=utf-8");
   EXPECT_NE(atom.body.find("http://feeds.example:8080/feed.atom"), std::string::npos);
@@ -150,7 +158,7 @@ TEST(MakeSnapshot, DefaultTopicAtFeedAndTopicPathsNamesEachUrlAsItsSelfLink) {
   }
 }
 
-TEST(MakeSnapshot, RootIsAnIndexWithFeedAutodiscovery) {
+TEST(MakeSnapshot, RootIsTheStoryPageWithFeedAutodiscovery) {
   const config::Config config = load(k_config);
   const filter::Rules rules(config.topics);
   const serve::Snapshot snap =
@@ -180,15 +188,24 @@ TEST(MakeSnapshot, RootIsAnIndexWithFeedAutodiscovery) {
   EXPECT_NE(index.body.find("AI in Hollywood"), std::string::npos);
   EXPECT_NE(index.body.find("2 stories"), std::string::npos) << index.body;
   EXPECT_NE(index.body.find("1 story:"), std::string::npos) << index.body;
+  // The default topic's stories, newest first, each once.
+  const std::size_t newest = index.body.find("AI studio tools reach Hollywood</a></h2>");
+  const std::size_t next = index.body.find("Hollywood actor signs deepfake consent deal</a></h2>");
+  EXPECT_NE(newest, std::string::npos) << index.body;
+  EXPECT_LT(newest, next);
+  EXPECT_EQ(index.body.find("box office"), std::string::npos); // another topic's story
+  const std::string& money = snap.at("/topics/money/")->body;
+  EXPECT_NE(money.find("Weekend box office: thriller tops charts</a></h2>"), std::string::npos);
+  EXPECT_EQ(snap.at("/topics/money/")->content_type, "text/html; charset=utf-8");
 }
 
-TEST(MakeSnapshot, TitlesInTheIndexAreEscaped) {
+TEST(MakeSnapshot, TitlesInThePagesAreEscaped) {
   PublishPlan plan;
   plan.title = "<script>alert(1)</script> & co";
   plan.topics.push_back(TopicOutput{"x\"y", "A <b>topic</b>", {}});
   const serve::Snapshot snap = make_snapshot(plan, "http://h");
   const std::string& body = snap.at("/")->body;
-  EXPECT_EQ(body.find("<script>"), std::string::npos) << body;
+  EXPECT_EQ(body.find("<script>alert"), std::string::npos) << body;
   EXPECT_EQ(body.find("<b>"), std::string::npos) << body;
   EXPECT_NE(body.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"), std::string::npos);
   EXPECT_NE(body.find("href=\"/feed.atom\""), std::string::npos);

@@ -2,7 +2,8 @@
 // what the daemon's CPU thread does after each publish.
 //   publish_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // BM_MakeSnapshot/topics:1 is the default config (one topic, max_items = 100): 3 documents
-// at /topics/NAME.* and the same ones at /feed.*, plus the index page. Its counters give
+// at /topics/NAME.* and the same ones at /feed.*, plus the story pages (25 stories a page) at
+// "/" and /topics/NAME/. Its counters give
 // the snapshot's bytes (each distinct Resource once); BM_GzipLevel/level:N prices gzip.
 #include "serve_bench.hpp"
 

@@ -4,11 +4,19 @@
 //                                          OUT_FILE.gz, the exact served gzip bytes) for
 //                                          nginx, then serve it with the real Server on
 //                                          127.0.0.1:PORT until SIGINT/SIGTERM
-// serve_bench.sh drives the second mode with wrk, side by side with nginx.
+//   serve_bench --serve-site PORT          a publish of one topic of 100 synthetic stories
+//                                          (app::make_snapshot: the feeds and the story
+//                                          pages, 25 stories a page), plus
+//                                          /bench/page-of-100 (all 100 on one page), served
+//                                          with the real Server on 127.0.0.1:PORT
+// serve_bench.sh drives the second mode with wrk, side by side with nginx; pages_bench.sh
+// the third, the story page against /feed.atom.
 #include "serve_bench.hpp"
 
+#include "app/publish.hpp"
 #include "render/render.hpp"
 #include "render/sanitize.hpp"
+#include "render/story_page.hpp"
 #include "serve/serve.hpp"
 
 #include <cstring>
@@ -75,6 +83,18 @@ void BM_MakeResource(benchmark::State& state) {
 }
 BENCHMARK(BM_MakeResource);
 
+/// The real Server on one io thread, serving `snap` on 127.0.0.1:`port` until SIGINT/SIGTERM.
+int serve_until_signal(std::uint16_t port, std::shared_ptr<serve::Snapshot> snap) {
+  boost::asio::io_context io(1);
+  serve::Server server(io, "127.0.0.1", port);
+  server.publish(std::move(snap));
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) { server.stop(); });
+  std::cerr << "serve_bench: listening on 127.0.0.1:" << server.port() << "\n";
+  io.run();
+  return 0;
+}
+
 int serve_main(std::uint16_t port, const std::string& out_file) {
   // The smallest number of stories that makes a document of at least 200 KB, the size the
   // perf anchors' nginx figures were measured with.
@@ -91,14 +111,37 @@ int serve_main(std::uint16_t port, const std::string& out_file) {
             << ", etag " << res.etag << " gzip_etag " << res.gzip_etag << "\n";
   snap->emplace("/feed.atom", std::make_shared<const serve::Resource>(std::move(res)));
 
-  boost::asio::io_context io(1);
-  serve::Server server(io, "127.0.0.1", port);
-  server.publish(std::move(snap));
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) { server.stop(); });
-  std::cerr << "serve_bench: listening on 127.0.0.1:" << server.port() << "\n";
-  io.run();
-  return 0;
+  return serve_until_signal(port, std::move(snap));
+}
+
+int serve_site(std::uint16_t port) {
+  app::PublishPlan plan;
+  plan.title = "AI in Hollywood";
+  app::TopicOutput topic{"ai-hollywood", "AI in Hollywood", synthetic_items(100)};
+  plan.topics.push_back(topic);
+  plan.stories = 100;
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  auto snap = std::make_shared<serve::Snapshot>(app::make_snapshot(plan, base));
+  // The same stories as one page: what serving costs when a page is as long as the feed.
+  render::StoryPageInfo info;
+  info.site_title = plan.title;
+  info.topics = {
+      {"ai-hollywood", "AI in Hollywood", "/", "/feed.atom", "/feed.rss", "/feed.json", 100}};
+  info.path = "/bench/page-of-100";
+  const std::vector<render::Prepared> prepared = render::prepare_all(topic.items);
+  std::vector<std::int64_t> ids;
+  for (const render::Item& item : topic.items) {
+    ids.push_back(item.story.id);
+  }
+  snap->emplace(info.path, std::make_shared<const serve::Resource>(serve::make_resource(
+                               "text/html; charset=utf-8",
+                               render::story_pages(info, prepared, ids, 100).front().html, {})));
+  for (const char* path : {"/feed.atom", "/", "/bench/page-of-100"}) {
+    const serve::Resource& r = *snap->at(path);
+    std::cerr << "serve_bench: " << path << " " << r.body.size() << " bytes, gzip "
+              << r.gzip_body.size() << ", etag " << r.etag << "\n";
+  }
+  return serve_until_signal(port, std::move(snap));
 }
 
 } // namespace
@@ -106,6 +149,9 @@ int serve_main(std::uint16_t port, const std::string& out_file) {
 int main(int argc, char** argv) {
   if (argc == 4 && std::strcmp(argv[1], "--serve") == 0) {
     return serve_main(static_cast<std::uint16_t>(std::stoi(argv[2])), argv[3]);
+  }
+  if (argc == 3 && std::strcmp(argv[1], "--serve-site") == 0) {
+    return serve_site(static_cast<std::uint16_t>(std::stoi(argv[2])));
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

@@ -155,6 +155,23 @@ user_agent = ""
                    "65535"}));
 }
 
+TEST(LoadErrors, ReviewListenIsLoopbackOnlyAndTheHubAUrl) {
+  EXPECT_EQ(errors_of(R"([server]
+review_listen = "0.0.0.0:8081"
+[output]
+websub_hub = "hub.example"
+)"),
+            (Lines{
+                "t.toml:2:17: server.review_listen: the editor's view shows what the rules "
+                "dropped, so it is served on a loopback address only (127.0.0.1, [::1] or "
+                "localhost), got \"0.0.0.0:8081\"",
+                "t.toml:4:14: output.websub_hub: must be an http:// or https:// URL",
+            }));
+  EXPECT_EQ(errors_of("[server]\nreview_listen = \"[::]:8081\"\n").size(), 1u);
+  EXPECT_EQ(errors_of("[server]\nreview_listen = \"192.168.1.5:8081\"\n").size(), 1u);
+  EXPECT_EQ(errors_of("[server]\nreview_listen = \"8081\"\n").size(), 1u);
+}
+
 TEST(LoadErrors, SourceProblems) {
   EXPECT_EQ(errors_of(R"([[source]]
 name = "Variety"

@@ -26,6 +26,25 @@ Config load_ok(std::string_view text, const std::filesystem::path& base = "/etc/
   return r.config.value_or(Config{});
 }
 
+TEST(Load, ReviewListenerAndWebSubHub) {
+  const auto off = load_ok("");
+  EXPECT_FALSE(off.server.review_host); // the editor's view is off unless asked for
+  EXPECT_TRUE(off.output.websub_hub.empty());
+  const auto on = load_ok(R"([server]
+review_listen = "localhost:8081"
+[output]
+websub_hub = "https://hub.example/"
+)");
+  ASSERT_TRUE(on.server.review_host);
+  EXPECT_EQ(*on.server.review_host, "127.0.0.1");
+  EXPECT_EQ(on.server.review_port, 8081);
+  EXPECT_EQ(on.output.websub_hub, "https://hub.example/"); // as written, slash kept
+  for (const char* loopback : {"127.0.0.2:0", "[::1]:8081", "[::ffff:127.0.0.1]:1"}) {
+    const auto c = load_ok(std::string("[server]\nreview_listen = \"") + loopback + "\"\n");
+    EXPECT_TRUE(c.server.review_host) << loopback;
+  }
+}
+
 TEST(Load, EveryKeyIsParsed) {
   const auto c = load_ok(R"(
 [storage]

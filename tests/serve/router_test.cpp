@@ -74,6 +74,20 @@ TEST(ParseHttpDate, ImfFixdateOnly) {
   EXPECT_FALSE(parse_http_date(""));
 }
 
+TEST(Route, APageMayBePublishedUnderItsQuery) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->emplace("/", std::make_shared<const Resource>(make_resource("text/html", "first", at(1))));
+  snap->emplace("/?before=42",
+                std::make_shared<const Resource>(make_resource("text/html", "second", at(1))));
+  EXPECT_EQ(body(route(req(http::verb::get, "/?before=42"), snap, {}).response), "second");
+  EXPECT_EQ(body(route(req(http::verb::get, "/"), snap, {}).response), "first");
+  // Any other query is ignored, as for the feeds: an unknown page is the first one.
+  EXPECT_EQ(body(route(req(http::verb::get, "/?before=7"), snap, {}).response), "first");
+  EXPECT_EQ(body(route(req(http::verb::get, "/?utm=x"), snap, {}).response), "first");
+  EXPECT_EQ(route(req(http::verb::get, "/x?before=42"), snap, {}).response.result(),
+            http::status::not_found);
+}
+
 TEST(Route, ServesSnapshotWithCachingHeaders) {
   const auto snap = snapshot();
   const Routed r = route(req(http::verb::get, "/feed.atom?utm=x"), snap, {});

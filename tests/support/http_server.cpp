@@ -16,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -202,8 +203,23 @@ private:
       if (ec) {
         break;
       }
-      const HttpRequest req = parse_head(buffer.substr(0, n));
-      buffer.erase(0, n); // GET requests carry no body
+      HttpRequest req = parse_head(buffer.substr(0, n));
+      buffer.erase(0, n);
+      // A body (a POST's) by its Content-Length; chunked bodies are not supported.
+      const auto length = req.headers.find("content-length");
+      if (length != req.headers.end()) {
+        const std::size_t want = std::stoul(length->second);
+        if (buffer.size() < want) {
+          co_await asio::async_read(conn->socket, asio::dynamic_buffer(buffer),
+                                    asio::transfer_exactly(want - buffer.size()),
+                                    asio::redirect_error(asio::use_awaitable, ec));
+          if (ec) {
+            break;
+          }
+        }
+        req.body = buffer.substr(0, want);
+        buffer.erase(0, want);
+      }
       const HttpReply reply = call_handler(req);
       const int active = ++m_active;
       int seen = m_max_active.load();

@@ -18,6 +18,7 @@ struct HttpRequest {
   std::string method;
   std::string target;                         ///< path + query
   std::map<std::string, std::string> headers; ///< names lower-cased
+  std::string body;                           ///< by Content-Length (a POST's form)
 };
 
 struct HttpReply {
