@@ -81,7 +81,10 @@ void Store::Impl::insert_decision(std::int64_t story_id,
     q->bind(11, to_db(times->second));
   }
   q->exec();
-  if (d.published)
+  // Decided at ingest (with `times`), a story may yet be joined by an earlier report of
+  // another feed of the same burst; its uid is fixed when a publish reads it
+  // (published_stories), so that it does not depend on which feed was stored first.
+  if (d.published && !times)
     freeze_uid(story_id);
 }
 
@@ -218,17 +221,27 @@ void Store::settle(const std::vector<std::int64_t>& ids,
 std::vector<std::pair<std::int64_t, Decision>>
 Store::published_stories(const std::string& topic, Timestamp since, int limit) {
   std::vector<std::pair<std::int64_t, Decision>> out;
-  // decisions_output, newest first; a story published before `since` but active after it
-  // (a late sighting) still counts, so the activity is checked per row, not bounded.
-  Use q(m_impl->stmt("SELECT story_id, topic, published, score, threshold, reason, concepts, "
-                     "hits FROM decisions INDEXED BY decisions_output "
-                     "WHERE topic = ? AND published = 1 AND story_activity >= ? "
-                     "ORDER BY story_published DESC, story_id DESC LIMIT ?"));
-  q->bind(1, topic);
-  q->bind(2, to_db(since));
-  q->bind(3, limit);
-  while (q->executeStep())
-    out.emplace_back(q->getColumn(0).getInt64(), read_decision(*q, 1));
+  {
+    // decisions_output, newest first; a story published before `since` but active after it
+    // (a late sighting) still counts, so the activity is checked per row, not bounded.
+    Use q(m_impl->stmt("SELECT story_id, topic, published, score, threshold, reason, concepts, "
+                       "hits FROM decisions INDEXED BY decisions_output "
+                       "WHERE topic = ? AND published = 1 AND story_activity >= ? "
+                       "ORDER BY story_published DESC, story_id DESC LIMIT ?"));
+    q->bind(1, topic);
+    q->bind(2, to_db(since));
+    q->bind(3, limit);
+    while (q->executeStep())
+      out.emplace_back(q->getColumn(0).getInt64(), read_decision(*q, 1));
+  }
+  if (m_impl->m_access == Access::read_write && !out.empty()) {
+    // Output is what readers see: from now on these ids are fixed.
+    m_impl->start_write("fix story ids");
+    SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const auto& [story_id, decision] : out)
+      m_impl->freeze_uid(story_id);
+    tx.commit();
+  }
   return out;
 }
 
