@@ -96,6 +96,8 @@ std::string_view lede_of(const Entry& e) {
 /// Event candidates scored in full per new sighting, and terms probed for them.
 constexpr std::size_t k_event_candidates = 24;
 constexpr std::size_t k_event_probes = 10;
+/// Stories returned by a look-up, best first: the join rule needs two, explain shows three.
+constexpr std::size_t k_event_stories = 3;
 
 } // namespace
 
@@ -214,7 +216,7 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
     EventBucket::Doc doc;
     double acc = 0;
     std::uint32_t index = 0; ///< in its bucket
-    dedup::EventTerms terms;
+    EventVector vector;
   };
   const auto by_acc = [](const Candidate& a, const Candidate& b) {
     return a.acc != b.acc ? a.acc > b.acc : a.doc.entry_id < b.doc.entry_id;
@@ -232,51 +234,64 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   const auto hi = t + rule.window;
   for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
     const EventBucket& b = event_bucket(bucket);
-    std::unordered_map<std::uint32_t, double> found; // by doc index
+    // (doc index, probe weight) of every posting hit, summed per doc after a sort: cheaper
+    // than a hash map for the few thousand hits a busy bucket gives at most.
+    std::vector<std::pair<std::uint32_t, float>> hits;
     for (const auto& [w, h] : probes)
       b.find(h, [&](std::uint32_t i) {
         const auto& d = b.doc(i);
         if (d.source_id == source_id || d.story_id == exclude_story || d.t < lo || d.t > hi)
           return;
-        found[i] += w;
+        hits.emplace_back(i, w);
       });
+    std::sort(hits.begin(), hits.end());
     std::vector<Candidate> local;
-    local.reserve(found.size());
-    for (const auto& [i, acc] : found)
+    for (std::size_t k = 0; k < hits.size();) {
+      const std::uint32_t i = hits[k].first;
+      double acc = 0;
+      for (; k < hits.size() && hits[k].first == i; ++k)
+        acc += hits[k].second;
       local.push_back({b.doc(i), acc, i, {}});
+    }
     keep_best(local);
     for (auto& c : local) {
-      c.terms = b.terms(c.index);
+      c.vector = b.vector(c.index);
       ranked.push_back(std::move(c));
     }
   }
   keep_best(ranked);
-  const TermStats& stats = term_stats();
   std::unordered_map<std::int64_t, StoryScore> stories;
   for (const auto& c : ranked) {
     const auto& d = c.doc;
-    const auto s = event_score(v, vectorize(c.terms, stats), d.t - t, rule);
+    const auto s = event_score(v, c.vector, d.t - t, rule);
     auto& best = stories[d.story_id];
     if (s.score > best.score || (s.score == best.score && d.entry_id < best.entry_id) ||
         best.entry_id == 0) {
       best = {d.story_id, s.score, d.entry_id, s.top_term};
     }
   }
-  for (auto& [id, s] : stories) {
-    if (s.score <= 0)
-      continue;
+  std::vector<StoryScore> ranked_stories;
+  for (const auto& [id, s] : stories)
+    if (s.score > 0)
+      ranked_stories.push_back(s);
+  const auto by_score = [](const StoryScore& a, const StoryScore& b) {
+    return a.score != b.score ? a.score > b.score : a.story_id < b.story_id;
+  };
+  std::sort(ranked_stories.begin(), ranked_stories.end(), by_score);
+  // The join rule reads the best two, explain the nearest three: only those are checked
+  // against the stories table, best first.
+  for (const StoryScore& s : ranked_stories) {
+    if (out.size() >= k_event_stories)
+      break;
     // Folded-away stories are gone; a story begun long before is another event's.
     Use q(stmt("SELECT published, merged_into FROM stories WHERE id = ?"));
-    q->bind(1, id);
+    q->bind(1, s.story_id);
     if (!q->executeStep() || !q->getColumn(1).isNull())
       continue;
     if (std::llabs(q->getColumn(0).getInt64() - t) > rule.window / 2)
       continue;
     out.push_back(s);
   }
-  std::sort(out.begin(), out.end(), [](const StoryScore& a, const StoryScore& b) {
-    return a.score != b.score ? a.score > b.score : a.story_id < b.story_id;
-  });
   return out;
 }
 

@@ -224,23 +224,25 @@ EventBucket::Slot& EventBucket::slot_for_insert(std::uint32_t hash) {
 
 void EventBucket::add(const EventDoc& d, const TermStats& stats) {
   const auto index = static_cast<std::uint32_t>(m_docs.size());
+  // Weighted once, with the statistics of the moment it is indexed: a look-up then scores
+  // candidates without recomputing anyone's IDF.
+  const EventVector v = vectorize(d.terms, stats);
   Doc doc;
   doc.entry_id = d.entry_id;
   doc.t = d.t;
   doc.story_id = d.story_id;
   doc.source_id = d.source_id;
   doc.first = static_cast<std::uint32_t>(m_term_hash.size());
-  doc.count = static_cast<std::uint16_t>(std::min<std::size_t>(d.terms.terms.size(), 65535));
-  doc.actions = d.terms.actions;
-  doc.title_numbers = d.terms.title_numbers;
+  doc.count = static_cast<std::uint16_t>(std::min<std::size_t>(v.w.size(), 65535));
+  doc.actions = v.actions;
+  doc.title_numbers = v.title_numbers;
   m_docs.push_back(doc);
-  std::vector<std::pair<double, std::uint32_t>> rank;
+  std::vector<std::pair<float, std::uint32_t>> rank;
   rank.reserve(doc.count);
   for (std::size_t k = 0; k < doc.count; ++k) {
-    const auto& x = d.terms.terms[k];
-    m_term_hash.push_back(x.hash);
-    m_term_weight.push_back(quantise(x.weight));
-    rank.emplace_back(damped(x.weight) * stats.idf(x.hash), x.hash);
+    m_term_hash.push_back(v.w[k].first);
+    m_term_weight.push_back(v.w[k].second);
+    rank.emplace_back(v.w[k].second, v.w[k].first);
   }
   const auto posted = std::min(rank.size(), k_posted);
   std::partial_sort(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(posted), rank.end(),
@@ -255,15 +257,15 @@ void EventBucket::add(const EventDoc& d, const TermStats& stats) {
   }
 }
 
-dedup::EventTerms EventBucket::terms(std::uint32_t i) const {
+EventVector EventBucket::vector(std::uint32_t i) const {
   const Doc& d = m_docs[i];
-  dedup::EventTerms t;
-  t.actions = d.actions;
-  t.title_numbers = d.title_numbers;
-  t.terms.reserve(d.count);
+  EventVector v;
+  v.actions = d.actions;
+  v.title_numbers = d.title_numbers;
+  v.w.reserve(d.count);
   for (std::uint32_t k = d.first; k < d.first + d.count; ++k)
-    t.terms.push_back({m_term_hash[k], static_cast<float>(m_term_weight[k]) / k_weight_scale});
-  return t;
+    v.w.emplace_back(m_term_hash[k], m_term_weight[k]);
+  return v;
 }
 
 void EventBucket::move_story(std::int64_t from, std::int64_t into) {
@@ -274,7 +276,7 @@ void EventBucket::move_story(std::int64_t from, std::int64_t into) {
 
 std::size_t EventBucket::bytes() const {
   return m_docs.capacity() * sizeof(Doc) + m_term_hash.capacity() * 4 +
-         m_term_weight.capacity() * 2 + m_slots.capacity() * sizeof(Slot) +
+         m_term_weight.capacity() * sizeof(float) + m_slots.capacity() * sizeof(Slot) +
          m_postings.capacity() * sizeof(Posting);
 }
 

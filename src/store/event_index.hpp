@@ -110,7 +110,7 @@ public:
   /// A term posted by more entries than this in one bucket is not used to find
   /// candidates: it says too little, and scanning it would cost per item what the bucket
   /// holds (a feed whose every item says "Daily update").
-  static constexpr std::uint32_t k_max_postings = 256;
+  static constexpr std::uint32_t k_max_postings = 64;
 
   struct Doc {
     std::int64_t entry_id = 0;
@@ -134,8 +134,8 @@ public:
       f(m_postings[p].doc);
   }
   [[nodiscard]] const Doc& doc(std::uint32_t i) const { return m_docs[i]; }
-  /// The terms of doc i (raw weights, hash order).
-  [[nodiscard]] dedup::EventTerms terms(std::uint32_t i) const;
+  /// The vector of doc i, weighted when it was added.
+  [[nodiscard]] EventVector vector(std::uint32_t i) const;
   /// A story folded into another: its entries now belong to `into`.
   void move_story(std::int64_t from, std::int64_t into);
   [[nodiscard]] std::size_t size() const { return m_docs.size(); }
@@ -158,7 +158,7 @@ private:
 
   std::vector<Doc> m_docs;
   std::vector<std::uint32_t> m_term_hash;
-  std::vector<std::uint16_t> m_term_weight; ///< raw weight x 16
+  std::vector<float> m_term_weight; ///< normalised TF-IDF weight
   std::vector<Slot> m_slots;
   std::vector<Posting> m_postings;
   std::size_t m_used = 0;
