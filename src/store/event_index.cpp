@@ -117,9 +117,10 @@ EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats) {
   return v;
 }
 
-std::vector<std::pair<std::uint32_t, double>> shared_terms(const EventVector& a,
-                                                           const EventVector& b) {
-  std::vector<std::pair<std::uint32_t, double>> out;
+namespace {
+
+/// Calls f(hash, contribution) for each term of both vectors (both are in hash order).
+template <typename F> void for_each_shared(const EventVector& a, const EventVector& b, F&& f) {
   auto i = a.w.begin();
   auto j = b.w.begin();
   while (i != a.w.end() && j != b.w.end()) {
@@ -128,11 +129,19 @@ std::vector<std::pair<std::uint32_t, double>> shared_terms(const EventVector& a,
     } else if (j->first < i->first) {
       ++j;
     } else {
-      out.emplace_back(i->first, static_cast<double>(i->second) * j->second);
+      f(i->first, static_cast<double>(i->second) * j->second);
       ++i;
       ++j;
     }
   }
+}
+
+} // namespace
+
+std::vector<std::pair<std::uint32_t, double>> shared_terms(const EventVector& a,
+                                                           const EventVector& b) {
+  std::vector<std::pair<std::uint32_t, double>> out;
+  for_each_shared(a, b, [&](std::uint32_t h, double c) { out.emplace_back(h, c); });
   std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
     return x.second != y.second ? x.second > y.second : x.first < y.first;
   });
@@ -146,25 +155,14 @@ EventScore event_score(const EventVector& a,
   EventScore s;
   double top = 0;
   int shared = 0;
-  auto i = a.w.begin();
-  auto j = b.w.begin();
-  while (i != a.w.end() && j != b.w.end()) {
-    if (i->first < j->first) {
-      ++i;
-    } else if (j->first < i->first) {
-      ++j;
-    } else {
-      const double c = static_cast<double>(i->second) * j->second;
-      s.cosine += c;
-      ++shared;
-      if (c > top) {
-        top = c;
-        s.top_term = i->first;
-      }
-      ++i;
-      ++j;
+  for_each_shared(a, b, [&](std::uint32_t h, double c) {
+    s.cosine += c;
+    ++shared;
+    if (c > top) {
+      top = c;
+      s.top_term = h;
     }
-  }
+  });
   if (shared < k_min_shared_terms)
     return s;
   const auto dt = static_cast<double>(std::llabs(seconds_apart));
