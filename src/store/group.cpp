@@ -69,9 +69,9 @@ std::vector<GroupOutcome> Store::ingest_group(const std::vector<GroupItem>& item
       try {
         if (item.prepared) {
           const Prepared& p = *item.prepared;
-          out[next].result = impl.ingest_in_tx(item.status->name, p.feed, p.entries, *item.status,
-                                               now, {p.decisions, p.rules_fingerprint},
-                                               item.max_new_entries);
+          out[next].result =
+              impl.ingest_in_tx(item.status->name, p.feed, p.entries, *item.status, now,
+                                {p.decisions, p.rules_fingerprint}, item.max_new_entries);
         } else {
           impl.save_status_in_tx(*item.status);
         }

@@ -11,12 +11,13 @@ Store::Impl::review(const std::string& topic, Timestamp since, double margin, in
   {
     // save_decisions writes hits with nlohmann's compact dump: a negative weight reads
     // "weight":-; "excluded by" is the filter's reason for a negated concept that fired.
-    Use q(stmt("SELECT d.story_id, d.topic, d.published, d.score, d.threshold, d.reason, d.concepts, "
-               "d.hits FROM stories st JOIN decisions d ON d.story_id = st.id AND d.topic = ?1 "
-               "WHERE st.last_activity >= ?2 AND (abs(d.score - d.threshold) <= ?3 OR "
-               "(d.published = 0 AND (d.hits LIKE '%\"weight\":-%' OR "
-               "d.reason LIKE '%excluded by %'))) "
-               "ORDER BY st.published DESC, st.id DESC LIMIT ?4"));
+    Use q(
+        stmt("SELECT d.story_id, d.topic, d.published, d.score, d.threshold, d.reason, d.concepts, "
+             "d.hits FROM stories st JOIN decisions d ON d.story_id = st.id AND d.topic = ?1 "
+             "WHERE st.last_activity >= ?2 AND (abs(d.score - d.threshold) <= ?3 OR "
+             "(d.published = 0 AND (d.hits LIKE '%\"weight\":-%' OR "
+             "d.reason LIKE '%excluded by %'))) "
+             "ORDER BY st.published DESC, st.id DESC LIMIT ?4"));
     q->bind(1, topic);
     q->bind(2, to_db(since));
     q->bind(3, margin);
