@@ -216,26 +216,23 @@ void BM_Prepare(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * k_batch);
 }
 
-void BM_StoreIngestWireCopies(benchmark::State& state) {
+/// Untimed: one outlet publishes 50 new stories. Timed: another outlet (`follower`) reports
+/// each of them again, as `report` rewrites it; joined_pct says how many joined their story.
+template <typename Report>
+void bench_followers(benchmark::State& state, unsigned seed, const char* follower, Report report) {
   auto& c = corpus(state.range(0));
-  TextGen gen(static_cast<unsigned>(11 + c.next));
+  TextGen gen(static_cast<unsigned>(seed + c.next));
   long joined = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    // Untimed: one outlet publishes 50 new stories. Timed: another outlet's wire copies of
-    // them (decorated titles, other URLs), each of which must be found through the LSH index.
     const Feed originals = new_feed(gen, c);
     SourceStatus st;
     st.name = "src" + std::to_string(c.next % k_sources);
     c.store->ingest(st.name, originals, st, c.now());
     Feed f;
-    for (auto e : originals.entries) {
-      e.id = "urn:wire:" + e.id;
-      e.title = "EXCLUSIVE: " + e.title + " | Wire";
-      e.link = "https://wire.example/" + e.id;
-      f.entries.push_back(std::move(e));
-    }
-    st.name = "wire";
+    for (const auto& o : originals.entries)
+      f.entries.push_back(report(o, gen));
+    st.name = follower;
     state.ResumeTiming();
     const auto r = c.store->ingest(st.name, f, st, c.now());
     joined += r.joined_stories;
@@ -245,40 +242,33 @@ void BM_StoreIngestWireCopies(benchmark::State& state) {
       100.0 * static_cast<double>(joined) / static_cast<double>(state.iterations() * k_batch);
 }
 
-/// Independent coverage: another outlet's own report of each of 50 stories just stored,
-/// with a headline of its own (half the original's words, reordered, plus new ones) and a
-/// lede of its own that repeats a few of the original's names. No copy is similar enough
-/// for the LSH path; each report is found, or not, by the event index alone.
+/// Wire copies (decorated titles, other URLs), each of which must be found through the LSH
+/// index.
+void BM_StoreIngestWireCopies(benchmark::State& state) {
+  bench_followers(state, 11, "wire", [](const Entry& o, TextGen&) {
+    Entry e = o;
+    e.id = "urn:wire:" + o.id;
+    e.title = "EXCLUSIVE: " + o.title + " | Wire";
+    e.link = "https://wire.example/" + e.id;
+    return e;
+  });
+}
+
+/// Independent coverage: another outlet's own report of each story, with a headline of its
+/// own (half the original's words plus new ones) and a lede of its own that repeats a few
+/// of the original's words. No copy is similar enough for the LSH path; each report is
+/// found, or not, by the event index alone.
 void BM_StoreIngestCoverage(benchmark::State& state) {
-  auto& c = corpus(state.range(0));
-  TextGen gen(static_cast<unsigned>(23 + c.next));
-  long joined = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    const Feed originals = new_feed(gen, c);
-    SourceStatus st;
-    st.name = "src" + std::to_string(c.next % k_sources);
-    c.store->ingest(st.name, originals, st, c.now());
-    Feed f;
-    for (const auto& o : originals.entries) {
-      Entry e = o;
-      e.id = "urn:coverage:" + o.id;
-      const std::string head = o.title.substr(0, o.title.size() / 2);
-      e.title = gen.words(4) + " " + head;
-      e.summary = "<p>" + gen.words(12) + " " + o.summary.substr(3, 60) + "</p>";
-      e.content.clear();
-      e.link = "https://coverage.example/" + e.id;
-      e.published = *o.published + std::chrono::hours{2};
-      f.entries.push_back(std::move(e));
-    }
-    st.name = "coverage";
-    state.ResumeTiming();
-    const auto r = c.store->ingest(st.name, f, st, c.now());
-    joined += r.joined_stories;
-  }
-  state.SetItemsProcessed(state.iterations() * k_batch);
-  state.counters["joined_pct"] =
-      100.0 * static_cast<double>(joined) / static_cast<double>(state.iterations() * k_batch);
+  bench_followers(state, 23, "coverage", [](const Entry& o, TextGen& gen) {
+    Entry e = o;
+    e.id = "urn:coverage:" + o.id;
+    e.title = gen.words(4) + " " + o.title.substr(0, o.title.size() / 2);
+    e.summary = "<p>" + gen.words(12) + " " + o.summary.substr(3, 60) + "</p>";
+    e.content.clear();
+    e.link = "https://coverage.example/" + e.id;
+    e.published = *o.published + std::chrono::hours{2};
+    return e;
+  });
 }
 
 /// The baseline: the same rows and columns into one plain table, one transaction per
