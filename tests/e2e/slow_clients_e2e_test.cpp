@@ -216,16 +216,20 @@ TEST_F(SlowClientsE2E, SlowConnectionsFromOneAddressDoNotLockReadersOut) {
   EXPECT_NE(m_daemon->log().find("warn server_limit limit=per_address"), std::string::npos)
       << m_daemon->log();
   m_daemon->signal(SIGTERM);
-  EXPECT_EQ(m_daemon->wait_exit(30s), 0);
+  EXPECT_EQ(m_daemon->wait_exit(30s), 0) << m_daemon->log();
 }
 
 TEST_F(SlowClientsE2E, RunningOutOfDescriptorsShedsTheSlowOnesToo) {
 #if defined(__SANITIZE_ADDRESS__)
-  // Under ASan+UBSan the daemon capped at 160 descriptors stops at a UBSan vptr report
-  // inside Boost.System's error_code (error_code.hpp, failed_impl) on the EMFILE path, and
-  // the sanitizer cannot symbolize its stack without descriptors. Until that is traced, the
-  // descriptor-exhaustion path is checked by the plain build only.
-  GTEST_SKIP() << "descriptor exhaustion is not run under sanitizers (see comment)";
+  // UBSan's vptr check confirms a type it has not cached by writing the object's vtable
+  // prefix into a pipe() (sanitizer_common's IsAccessibleMemoryRange). Out of descriptors,
+  // that pipe cannot be made, so the check reports a valid object as having an invalid vptr
+  // and aborts: here Boost.System's error category of the EMFILE that accept() returns
+  // ("<memory cannot be printed>" for a static object). Five lines reproduce it: exhaust
+  // RLIMIT_NOFILE, then make a first virtual call on a live object. Unrecoverable reports
+  // ignore suppressions, and the check cannot be turned off for one translation unit
+  // (inline Boost code is emitted by any of them), so this path runs in the plain build.
+  GTEST_SKIP() << "UBSan's vptr check needs free descriptors; run by the plain build";
 #endif
   // Fewer descriptors than the connection limits: accept() meets EMFILE first.
   const rlimit low{160, 160};
@@ -240,7 +244,7 @@ TEST_F(SlowClientsE2E, RunningOutOfDescriptorsShedsTheSlowOnesToo) {
   EXPECT_NE(m_daemon->log().find("warn server_limit limit=descriptors"), std::string::npos)
       << m_daemon->log();
   m_daemon->signal(SIGTERM);
-  EXPECT_EQ(m_daemon->wait_exit(30s), 0);
+  EXPECT_EQ(m_daemon->wait_exit(30s), 0) << m_daemon->log();
 }
 
 } // namespace
