@@ -192,7 +192,7 @@ bool needs_repair(std::string_view in) {
 }
 
 bool needs_repair_outside_text(std::string_view in) {
-  const std::string_view t = trim(in);
+  const std::string_view t = util::trim_ascii_whitespace(in);
   if (t.empty() || t.front() != '<') {
     return true;
   }

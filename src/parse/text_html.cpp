@@ -218,7 +218,7 @@ char32_t html_entity(std::string_view name) {
   return (it != std::end(k_entities) && it->name == name) ? it->cp : 0;
 }
 
-std::string html_to_text(std::string_view s) {
+std::string feedparser_html_to_text(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   std::size_t i = 0;

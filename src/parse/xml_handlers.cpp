@@ -353,7 +353,7 @@ void Engine::end(std::string_view key, int code, bool pushed_unknown) {
         ttl = Seconds{*minutes * 60};
       }
     } else if (h == H::sy_period) {
-      const std::string_view p = trim(*v);
+      const std::string_view p = util::trim_ascii_whitespace(*v);
       const std::int64_t secs = p == "hourly"    ? 3600
                                 : p == "daily"   ? 86400
                                 : p == "weekly"  ? 604800

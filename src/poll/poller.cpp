@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -14,14 +15,14 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/post.hpp>
-#define XXH_STATIC_LINKING_ONLY // XXH3_state_t on the stack
-#include <xxhash.h>
 
 #include "parse/parse.hpp"
+#include "util/hash.hpp"
 
 namespace reelfeed::poll {
 
@@ -56,29 +57,18 @@ std::string body_digest(std::string_view body,
                         std::string_view base_url,
                         int utc_offset_minutes,
                         std::string_view encoding) {
-  XXH3_state_t state; // on the stack: one per fetched body
-  XXH3_INITSTATE(&state);
-  XXH3_128bits_reset(&state);
-  const auto add = [&state](std::string_view part) {
-    XXH3_128bits_update(&state, part.data(), part.size());
-    XXH3_128bits_update(&state, "\x1f", 1); // separator: ("ab","c") != ("a","bc")
-  };
-  add(k_digest_salt);
-  add(content_type);
-  add(base_url);
   // Absent at their defaults: digests stored before these settings existed stay valid.
-  if (utc_offset_minutes != 0) {
-    add("utc_offset=" + std::to_string(utc_offset_minutes));
+  const std::string offset =
+      utc_offset_minutes != 0 ? "utc_offset=" + std::to_string(utc_offset_minutes) : "";
+  const std::string reading = !encoding.empty() ? "encoding=" + std::string(encoding) : "";
+  std::array<std::string_view, 5> fields{k_digest_salt, content_type, base_url};
+  std::size_t n = 3;
+  for (const std::string* extra : {&offset, &reading}) {
+    if (!extra->empty()) {
+      fields[n++] = *extra;
+    }
   }
-  if (!encoding.empty()) {
-    add("encoding=" + std::string(encoding));
-  }
-  XXH3_128bits_update(&state, body.data(), body.size());
-  const XXH128_hash_t h = XXH3_128bits_digest(&state);
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
-                static_cast<unsigned long long>(h.low64));
-  return std::string(hex, 32);
+  return util::xxh3_128_hex(std::span(fields.data(), n), body);
 }
 
 void interleave_by_host(std::deque<std::pair<SourceStatus, PollSettings>>& sources) {
