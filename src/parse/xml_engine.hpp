@@ -17,6 +17,10 @@
 
 namespace reelfeed::parse::detail {
 
+namespace xml_keys {
+enum class H; // the element handlers (xml_keys.hpp)
+} // namespace xml_keys
+
 struct Author {
   std::string name, email;
 };
@@ -89,12 +93,11 @@ private:
   };
 
   void element(const pugi::xml_node& node);
-  /// Returns the handler code looked up once per element (-1: no handler), passed to end().
-  int start(std::string_view tag,
-            std::string_view key,
-            std::span<const Attr> attrs,
-            bool& pushed_unknown);
-  void end(std::string_view key, int code, bool pushed_unknown);
+  /// Returns the element's handler, looked up once per element and passed to end()
+  /// (nullopt: an element feedparser has no handler for).
+  std::optional<xml_keys::H>
+  start(std::string_view key, std::span<const Attr> attrs, bool& pushed_unknown);
+  void end(std::string_view key, std::optional<xml_keys::H> handler, bool pushed_unknown);
   void handle_data(std::string_view text, bool escape = true);
 
   void push(std::string_view name, bool expecting, bool discard = false);
