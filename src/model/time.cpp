@@ -98,4 +98,9 @@ Timestamp Clock::now() const {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+const Clock& wall_clock() {
+  static const Clock clock;
+  return clock;
+}
+
 } // namespace reelfeed

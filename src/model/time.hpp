@@ -24,4 +24,7 @@ struct Clock {
   [[nodiscard]] virtual Timestamp now() const;
 };
 
+/// The production clock, for the parts no test gives another one. Stateless.
+[[nodiscard]] const Clock& wall_clock();
+
 } // namespace reelfeed

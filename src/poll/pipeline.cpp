@@ -6,10 +6,11 @@ Pipeline::Pipeline(boost::asio::io_context& io,
                    const PipelineOptions& options,
                    const Clock& clock,
                    util::Logger& log) {
-  m_store = std::make_unique<store::Store>(options.db, options.cluster);
+  m_store = std::make_unique<store::Store>(options.db, options.cluster, store::Access::read_write,
+                                           clock);
   m_store->set_cache_size(options.cache_bytes);
   m_store->checkpoint_in_background(); // the store thread only appends to the WAL
-  m_fetcher = std::make_unique<fetch::Fetcher>(io, options.fetch);
+  m_fetcher = std::make_unique<fetch::Fetcher>(io, options.fetch, clock);
   m_poller = std::make_unique<Poller>(io, *m_fetcher, m_cpu, m_store_thread, *m_store, clock, log);
   // A burst of due sources (a cold poll, a first start, the end of an outage) waits in the
   // Poller's queue, at most max_concurrent + 8 between "fetch started" and "stored": when the

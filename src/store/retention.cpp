@@ -13,7 +13,7 @@
 namespace reelfeed::store {
 
 void Store::Impl::prune(Timestamp older_than, int max_per_source) {
-  const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
+  const Timestamp now = m_clock.now();
   {
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     // The latest fetch of each source: its entries as listed on the source (schema >= 6),

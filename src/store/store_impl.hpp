@@ -105,7 +105,10 @@ Decision read_decision(SQLite::Statement& q, int first);
 
 class Store::Impl {
 public:
-  Impl(const std::filesystem::path& path, ClusterOptions options, Access access);
+  Impl(const std::filesystem::path& path,
+       ClusterOptions options,
+       Access access,
+       const Clock& clock);
 
   SQLite::Statement& stmt(const std::string& sql);
   /// For string literals (static storage): cached by address, so a use costs neither a
@@ -328,6 +331,7 @@ public:
   TxState m_tx;
   ClusterOptions m_options;
   Access m_access;
+  const Clock& m_clock; ///< dates what the store writes on its own (retention, decisions)
   LshIndex m_lsh;
   struct PendingLsh {
     std::int64_t bucket = 0;
