@@ -45,8 +45,6 @@ void repair_mojibake(std::string& s, std::size_t ascii = 0);
 void map_cp1252(std::string& s, std::size_t ascii = 0);
 /// An enclosure length: all digits (surrounding whitespace allowed), else nullopt.
 std::optional<std::int64_t> parse_length(std::string_view s);
-/// Every byte < 0x80 (a word-at-a-time scan).
-bool all_ascii(std::string_view s);
 /// Length of the leading part of s that is ASCII.
 std::size_t ascii_len(std::string_view s);
 /// Decode invalid UTF-8 sequences to U+FFFD (so every output is valid UTF-8).
