@@ -31,7 +31,7 @@ void Engine::run(const pugi::xml_document& doc) {
     }
   }
 }
-void Engine::element(const pugi::xml_node& node) {
+void Engine::element(const pugi::xml_node& node) { // NOLINT(readability-function-size)
   const std::size_t ns_mark = m_ns.size();
   // One pass over the DOM attributes (each name and value measured once); namespace
   // declarations first take effect, then the other attributes are canonicalised.

@@ -15,8 +15,9 @@ using xml_keys::lookup;
 using xml_keys::other_name;
 using xml_keys::to_int;
 
-std::optional<H>
-Engine::start(std::string_view key, std::span<const Attr> attrs, bool& pushed_unknown) {
+std::optional<H> Engine::start(std::string_view key, // NOLINT(readability-function-size)
+                               std::span<const Attr> attrs,
+                               bool& pushed_unknown) {
   const std::optional<H> found = lookup(key);
   if (!found) {
     // feedparser pushes an unknown element only when it has no attributes; otherwise its
@@ -213,6 +214,7 @@ Engine::start(std::string_view key, std::span<const Attr> attrs, bool& pushed_un
   return found;
 }
 
+// NOLINTNEXTLINE(readability-function-size): one case per element, as feedparser's _end_*
 void Engine::end(std::string_view key, std::optional<H> handler, bool pushed_unknown) {
   if (!handler) {
     if (pushed_unknown) {

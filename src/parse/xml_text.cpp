@@ -99,6 +99,7 @@ std::string base64_decode(std::string_view in, bool& ok) {
 
 } // namespace
 
+// NOLINTNEXTLINE(readability-function-size): feedparser's pop(), step for step
 std::optional<std::string_view> Engine::pop(std::string_view element, bool strip) {
   // Frame names are literals: the same pointer is the common way to match.
   if (m_top == 0 ||

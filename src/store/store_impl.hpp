@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -309,11 +310,26 @@ public:
   std::optional<Story> load_story(std::int64_t story_id);
   std::vector<Story> stories(Timestamp since, int limit);
   std::optional<Explanation> explain(const std::string& q);
+  /// What explain's argument names: a story (uid, id) or an entry (URL, guid) and its story.
+  struct ExplainTarget {
+    std::int64_t story_id = 0; ///< 0: nothing found
+    std::int64_t entry_id = 0; ///< 0: the story's representative
+  };
+  ExplainTarget explain_target(const std::string& q);
   // review.cpp
   std::vector<Reviewed> review(const std::string& topic, Timestamp since, double margin, int limit);
 
   // retention.cpp
   void prune(Timestamp older_than, int max_per_source);
+  /// The entries retention may delete: older than `older_than` or beyond the newest
+  /// `max_per_source` of their source, never one of its source's latest fetch.
+  std::set<std::int64_t> prunable(Timestamp older_than, int max_per_source);
+  /// Deletes an entry and leaves its tombstones (dated `now`); returns its story, nullopt
+  /// when it is already gone.
+  std::optional<std::int64_t> delete_entry(std::int64_t id, Timestamp now);
+  /// A story lost a sighting: it is queued, and deleted when it has none left, else the
+  /// earliest remaining sighting becomes its representative if that went.
+  void lost_sighting(std::int64_t story, Timestamp now);
 
   // cluster.cpp
   /// Per write transaction, read once at its start (under the write lock nobody else can
