@@ -7,17 +7,16 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "app/commands.hpp"
 #include "app/daemon.hpp"
-#include "app/log.hpp"
-#include "app/poller.hpp"
 #include "app/publish.hpp"
 #include "app/settings.hpp"
 #include "app/store_failure.hpp"
 #include "filter/filter.hpp"
+#include "poll/pipeline.hpp"
 #include "store/store.hpp"
+#include "util/log.hpp"
 
 namespace reelfeed::app {
 
@@ -28,7 +27,7 @@ int cmd_run(const std::filesystem::path& config_path, Streams io) {
   if (!config) {
     return 1;
   }
-  Logger log(io.err);
+  util::Logger log(io.err);
   const Clock clock;
   Daemon daemon(std::move(*config), log, clock);
   return daemon.run();
@@ -36,10 +35,8 @@ int cmd_run(const std::filesystem::path& config_path, Streams io) {
 
 namespace {
 
-constexpr int k_cpu_threads = 2;
-
 struct PollRun {
-  std::deque<std::pair<SourceStatus, PollSettings>> queue;
+  std::deque<std::pair<SourceStatus, poll::PollSettings>> queue;
   std::size_t pending = 0;
   std::size_t ok = 0;
   std::size_t failed = 0;
@@ -62,31 +59,23 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
     return 1;
   }
   const config::Config& config = *loaded;
-  Logger log(io.err);
+  util::Logger log(io.err);
   const Clock clock;
   asio::io_context ioc{1};
-  asio::thread_pool cpu{k_cpu_threads};
-  asio::thread_pool store_thread{1};
-  // The one store thread is the narrowest stage of a big poll: the parsing threads yield to
-  // it, so that on two cores it keeps a core to itself instead of a 2/3 share.
-  if (const int failed = lower_priority(cpu, k_cpu_threads, k_cpu_pool_nice); failed > 0) {
-    log.warn("nice_failed", {{"threads", failed}});
-  }
-  std::unique_ptr<store::Store> store;
+  std::unique_ptr<poll::Pipeline> pipeline;
   std::shared_ptr<const filter::Rules> rules;
   PollRun run;
   try {
-    store = std::make_unique<store::Store>(config.storage.path, cluster_options(config));
-    store->set_cache_size(config.storage.cache_bytes);
-    store->checkpoint_in_background(); // the store thread only appends to the WAL
-    store->sync_sources(source_defs(config));
+    pipeline = std::make_unique<poll::Pipeline>(ioc, pipeline_options(config), clock, log);
+    store::Store& store = pipeline->store();
+    store.sync_sources(source_defs(config));
     rules = std::make_shared<const filter::Rules>(config.topics);
     const Timestamp now = clock.now();
     // The stored decisions follow these rules from now on (if they changed, the window is
     // queued for evaluation), so new stories can be saved decided.
-    adopt_rules(*store, *rules, config, now);
+    adopt_rules(store, *rules, config, now);
     const std::uint64_t fingerprint = rules_fingerprint(config.topics, config.output.max_age);
-    const std::vector<SourceStatus> stored = store->statuses();
+    const std::vector<SourceStatus> stored = store.statuses();
     for (const config::SourceConfig& source : config.sources) {
       if (!source.enabled) {
         continue;
@@ -100,26 +89,17 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
         log.warn("skipped", {{"source", source.name}, {"state", "gone"}});
         continue;
       }
-      run.queue.emplace_back(
-          std::move(status),
-          PollSettings{policy, source.utc_offset_minutes, source.encoding, rules, fingerprint,
-                       source.tags, config.output.max_age,
-                       static_cast<std::size_t>(config.poll.max_items_per_fetch)});
+      run.queue.emplace_back(std::move(status),
+                             poll_settings(config, source, policy, rules, fingerprint));
     }
   } catch (const std::exception& e) {
     log.error("startup_failed", {{"err", describe_store_failure(config.storage.path, e)}});
     return store_failure_exit_code(e); // a full disk while creating the schema is still 2
   }
   // Many hosts among the first admitted: the Poller then keeps the hosts' turns.
-  interleave_by_host(run.queue);
+  poll::interleave_by_host(run.queue);
   const std::size_t total = run.queue.size();
-  auto fetcher = std::make_unique<fetch::Fetcher>(ioc, fetch_limits(config));
-  Poller poller(ioc, *fetcher, cpu, store_thread, *store, clock, log);
-  // Bounded pipeline, the daemon's: the Poller admits at most max_concurrent + 8 sources
-  // between "fetch started" and "stored", the next one from a host with a free transfer. When
-  // the store is the slowest stage (a cold poll), every slot ends up holding a parsed feed
-  // waiting for it: the bound is what keeps memory flat.
-  poller.set_admission(Admission::for_fetch(fetch_limits(config)));
+  poll::Poller& poller = pipeline->poller();
   // Parsing and storing run on the pools: the io_context must not run out of work while
   // they do, so a guard holds it until the last source is done.
   auto guard = asio::make_work_guard(ioc);
@@ -129,7 +109,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   run.pending = total;
   asio::post(ioc, [&] {
     for (auto& [status, settings] : run.queue) {
-      poller.poll(std::move(status), settings, [&](PollDone done) {
+      poller.poll(std::move(status), settings, [&](poll::PollDone done) {
         (done.failed ? run.failed : run.ok) += 1;
         run.store_failed += done.store_failed ? 1 : 0;
         run.new_entries += done.new_entries;
@@ -142,19 +122,17 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
     run.queue.clear();
   });
   ioc.run();
-  fetcher.reset();
-  cpu.join();
-  store_thread.join(); // idle by now; from here the main thread uses the Store alone
+  pipeline->drain(); // from here the main thread uses the Store alone
 
   // Decisions follow the current rules, also for entries stored before a rule change: the
   // stories that changed (and were not decided when stored) are evaluated now.
   try {
-    const std::size_t evaluated = settle_all(*store, *rules, config, clock.now());
-    log.info("polled", {{"sources", static_cast<unsigned long long>(total)},
-                        {"ok", static_cast<unsigned long long>(run.ok)},
-                        {"failed", static_cast<unsigned long long>(run.failed)},
+    const std::size_t evaluated = settle_all(pipeline->store(), *rules, config, clock.now());
+    log.info("polled", {{"sources", total},
+                        {"ok", run.ok},
+                        {"failed", run.failed},
                         {"new", run.new_entries},
-                        {"evaluated", static_cast<unsigned long long>(evaluated)}});
+                        {"evaluated", evaluated}});
   } catch (const std::exception& e) {
     log.error("evaluate_failed", {{"err", describe_store_failure(config.storage.path, e)}});
     return std::max(exit_code(run), store_failure_exit_code(e));

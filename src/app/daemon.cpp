@@ -33,29 +33,26 @@ void notify(const std::string& state) {
 
 } // namespace
 
-Daemon::Daemon(config::Config config, Logger& log, const Clock& clock)
+Daemon::Daemon(config::Config config, util::Logger& log, const Clock& clock)
     : m_config(std::make_shared<const config::Config>(std::move(config))), m_log(log),
       m_clock(clock), m_signals(m_io, SIGINT, SIGTERM, SIGHUP), m_publish_timer(m_io),
       m_prune_timer(m_io), m_watchdog_timer(m_io) {}
 
 Daemon::~Daemon() {
-  // The pools' tasks use the Store and the Poller: drain them before members die.
-  m_cpu.join();
-  m_store_thread.join();
+  // The pools' tasks use the daemon's members: they finish before those die.
+  m_poll.reset();
 }
 
 int Daemon::run() {
   const config::Config& cfg = *m_config;
   m_log.info("starting", {{"config", cfg.file.string()},
-                          {"sources", static_cast<unsigned long long>(cfg.sources.size())},
+                          {"sources", cfg.sources.size()},
                           {"db", cfg.storage.path.string()}});
   std::vector<SourceStatus> stored;
   try {
-    m_store = std::make_unique<store::Store>(cfg.storage.path, cluster_options(cfg));
-    m_store->set_cache_size(cfg.storage.cache_bytes);
-    m_store->checkpoint_in_background(); // the store thread only appends to the WAL
-    m_store->sync_sources(source_defs(cfg));
-    stored = m_store->statuses();
+    m_poll = std::make_unique<poll::Pipeline>(m_io, pipeline_options(cfg), m_clock, m_log);
+    m_poll->store().sync_sources(source_defs(cfg));
+    stored = m_poll->store().statuses();
     m_rules = std::make_shared<const filter::Rules>(cfg.topics);
     m_rules_fingerprint = rules_fingerprint(cfg.topics, cfg.output.max_age);
     m_server = std::make_unique<serve::Server>(m_io, cfg.server.host, cfg.server.port);
@@ -80,21 +77,11 @@ int Daemon::run() {
   // says so, at most once per 10 s per limit.
   m_server->on_limit([this](const serve::LimitReport& r) {
     m_log.warn("server_limit", {{"limit", r.limit},
-                                {"shed", static_cast<unsigned long long>(r.shed)},
-                                {"refused", static_cast<unsigned long long>(r.refused)},
-                                {"connections", static_cast<unsigned long long>(r.connections)}});
+                                {"shed", r.shed},
+                                {"refused", r.refused},
+                                {"connections", r.connections}});
   });
-  m_fetcher = std::make_unique<fetch::Fetcher>(m_io, fetch_limits(cfg));
-  m_poller =
-      std::make_unique<Poller>(m_io, *m_fetcher, m_cpu, m_store_thread, *m_store, m_clock, m_log);
-  m_poller->set_host_holds(cfg.poll.retry_after_scope);
-  // A first start with every source due, or the end of an outage, queues polls in the
-  // Poller instead of piling bodies and parsed feeds before the pools (bounded memory).
-  m_poller->set_admission(Admission::for_fetch(fetch_limits(cfg)));
-  // Parsing and rendering yield to the io thread (serving, fetching) and the store thread.
-  if (const int failed = lower_priority(m_cpu, k_cpu_threads, k_cpu_pool_nice); failed > 0) {
-    m_log.warn("nice_failed", {{"threads", failed}});
-  }
+  m_poll->poller().set_host_holds(cfg.poll.retry_after_scope);
 
   apply_sources(cfg, stored);
   wait_signal();
@@ -115,9 +102,7 @@ int Daemon::run() {
       m_log.error("handler_failed", {{"err", e.what()}});
     }
   }
-  m_fetcher.reset();
-  m_cpu.join();
-  m_store_thread.join();
+  m_poll->drain();
   m_log.info("stopped");
   return 0;
 }
@@ -138,7 +123,7 @@ void Daemon::apply_sources(const config::Config& config, const std::vector<Sourc
     if (wanted.find(it->first) == wanted.end()) {
       m_log.info("source_removed", {{"source", it->first}});
       it->second->timer->cancel();
-      m_poller->cancel(it->first); // a queued poll of it is dropped, never fetched
+      m_poll->poller().cancel(it->first); // a queued poll of it is dropped, never fetched
       it = m_slots.erase(it);
     } else {
       ++it;
@@ -166,7 +151,7 @@ void Daemon::apply_sources(const config::Config& config, const std::vector<Sourc
     slot.source = *source;
     slot.policy = policy;
     if (url_changed) {
-      m_poller->cancel(name); // a queued poll of the old URL; the new one is armed below
+      m_poll->poller().cancel(name); // a queued poll of the old URL; the new one is armed below
       slot.status = reconcile_status(&slot.status, *source, policy, now);
       slot.generation = m_next_generation++;
       slot.in_flight = false;
@@ -194,7 +179,7 @@ void Daemon::arm(const std::string& name) {
     slot.timer->cancel();
     return;
   }
-  const Timestamp due = m_poller->defer(slot.status, slot.status.next_due);
+  const Timestamp due = m_poll->poller().defer(slot.status, slot.status.next_due);
   const auto delay = std::max(Seconds{0}, due - m_clock.now());
   slot.timer->expires_after(delay);
   slot.timer->async_wait([this, name](const boost::system::error_code& ec) {
@@ -213,15 +198,9 @@ void Daemon::poll_source(const std::string& name) {
   slot.in_flight = true;
   const std::uint64_t generation = slot.generation;
   try {
-    const PollSettings settings{slot.policy,
-                                slot.source.utc_offset_minutes,
-                                slot.source.encoding,
-                                m_rules,
-                                m_rules_fingerprint,
-                                slot.source.tags,
-                                m_config->output.max_age,
-                                static_cast<std::size_t>(m_config->poll.max_items_per_fetch)};
-    m_poller->poll(slot.status, settings, [this, name, generation](PollDone done) {
+    const poll::PollSettings settings =
+        poll_settings(*m_config, slot.source, slot.policy, m_rules, m_rules_fingerprint);
+    m_poll->poller().poll(slot.status, settings, [this, name, generation](poll::PollDone done) {
       if (done.cancelled || m_stopping) {
         return;
       }
@@ -274,10 +253,10 @@ void Daemon::publish_now() {
   run->previous = m_snapshot;
   run->previous_review = m_review;
   run->review = m_review_server != nullptr;
-  asio::post(m_store_thread, [this, run] {
+  asio::post(m_poll->store_thread(), [this, run] {
     try {
       // Rules other than those of the stored decisions queue the whole window first.
-      adopt_rules(*m_store, *run->rules, *run->config, run->now);
+      adopt_rules(m_poll->store(), *run->rules, *run->config, run->now);
     } catch (const std::exception& e) {
       m_log.error("publish_failed", {{"err", e.what()}});
     }
@@ -291,19 +270,19 @@ void Daemon::publish_step(const std::shared_ptr<PublishRun>& run) {
     const auto started = std::chrono::steady_clock::now();
     // A reload adopted other rules since this publish began: their publish settles the
     // queue, not this one (it would save decisions of the old rules).
-    const std::size_t settled = m_store->rules_fingerprint() == run->fingerprint
-                                    ? settle_batch(*m_store, *run->rules, run->after)
+    const std::size_t settled = m_poll->store().rules_fingerprint() == run->fingerprint
+                                    ? settle_batch(m_poll->store(), *run->rules, run->after)
                                     : 0;
     run->cost += std::chrono::steady_clock::now() - started;
     if (settled > 0) {
       run->evaluated += settled;
-      asio::post(m_store_thread, [this, run] { publish_step(run); });
+      asio::post(m_poll->store_thread(), [this, run] { publish_step(run); });
       return;
     }
     const auto planning = std::chrono::steady_clock::now();
-    PublishPlan plan = plan_outputs(*m_store, *run->rules, *run->config, run->now);
+    PublishPlan plan = plan_outputs(m_poll->store(), *run->rules, *run->config, run->now);
     if (run->review) {
-      render_review(generation, review_from_store(*m_store, *run->config, run->now),
+      render_review(generation, review_from_store(m_poll->store(), *run->config, run->now),
                     run->previous_review);
     }
     run->cost += std::chrono::steady_clock::now() - planning;
@@ -312,7 +291,7 @@ void Daemon::publish_step(const std::shared_ptr<PublishRun>& run) {
     asio::post(m_io, [this, cost] { m_publish_cost = cost; });
     // Rendering and gzip are CPU work; the store thread moves on.
     auto shared_plan = std::make_shared<const PublishPlan>(std::move(plan));
-    asio::post(m_cpu, [this, generation, shared_plan, run, evaluated] {
+    asio::post(m_poll->cpu(), [this, generation, shared_plan, run, evaluated] {
       std::size_t published = 0;
       for (const TopicOutput& t : shared_plan->topics) {
         published += t.items.size();
@@ -362,18 +341,17 @@ void Daemon::on_published(std::uint64_t generation,
     for (const auto& [path, resource] : *snapshot) {
       documents.insert(resource.get());
     }
-    const auto n = [](std::size_t v) { return static_cast<unsigned long long>(v); };
     if (m_hub) {
-      m_log.info("published", {{"evaluated", n(evaluated)},
-                               {"stories", n(stories)},
-                               {"items", n(published)},
-                               {"documents", n(documents.size())},
-                               {"websub_pings", n(changed.size())}});
+      m_log.info("published", {{"evaluated", evaluated},
+                               {"stories", stories},
+                               {"items", published},
+                               {"documents", documents.size()},
+                               {"websub_pings", changed.size()}});
     } else {
-      m_log.info("published", {{"evaluated", n(evaluated)},
-                               {"stories", n(stories)},
-                               {"items", n(published)},
-                               {"documents", n(documents.size())}});
+      m_log.info("published", {{"evaluated", evaluated},
+                               {"stories", stories},
+                               {"items", published},
+                               {"documents", documents.size()}});
     }
   }
   const std::string status = "STATUS=serving " + std::to_string(m_health.published) +
@@ -392,7 +370,7 @@ void Daemon::render_review(std::uint64_t generation,
                            ReviewPlan plan,
                            std::shared_ptr<const serve::Snapshot> previous) {
   auto shared = std::make_shared<const ReviewPlan>(std::move(plan));
-  asio::post(m_cpu, [this, generation, shared, previous] {
+  asio::post(m_poll->cpu(), [this, generation, shared, previous] {
     try {
       auto pages =
           std::make_shared<const serve::Snapshot>(review_snapshot(*shared, previous.get()));
@@ -473,9 +451,7 @@ void Daemon::reload() {
     for (const config::Error& e : loaded.errors) {
       m_log.error("config_error", {{"err", e.str()}});
     }
-    m_log.warn("reload_rejected",
-               {{"errors", static_cast<unsigned long long>(loaded.errors.size())},
-                {"kept", "previous config"}});
+    m_log.warn("reload_rejected", {{"errors", loaded.errors.size()}, {"kept", "previous config"}});
     notify("READY=1\nSTATUS=reload rejected: config has errors, previous config kept");
     return;
   }
@@ -492,10 +468,10 @@ void Daemon::reload() {
   if (config->storage.path != m_config->storage.path) {
     m_log.warn("restart_needed", {{"key", "storage.path"}});
   }
-  asio::post(m_store_thread, [this, config, rules] {
+  asio::post(m_poll->store_thread(), [this, config, rules] {
     try {
-      m_store->sync_sources(source_defs(*config));
-      auto stored = std::make_shared<const std::vector<SourceStatus>>(m_store->statuses());
+      m_poll->store().sync_sources(source_defs(*config));
+      auto stored = std::make_shared<const std::vector<SourceStatus>>(m_poll->store().statuses());
       asio::post(m_io, [this, config, rules, stored] {
         if (m_stopping) {
           return;
@@ -504,13 +480,11 @@ void Daemon::reload() {
         m_rules = rules;
         m_rules_fingerprint = rules_fingerprint(config->topics, config->output.max_age);
         m_base_url = base_url(*config, m_server->port());
-        m_poller->set_host_holds(config->poll.retry_after_scope);
+        m_poll->poller().set_host_holds(config->poll.retry_after_scope);
         set_hub(config->output.websub_hub);
         apply_sources(*config, *stored);
         publish_now(); // the new rules apply to what is already stored
-        m_log.info("reloaded",
-                   {{"sources", static_cast<unsigned long long>(m_slots.size())},
-                    {"topics", static_cast<unsigned long long>(config->topics.size())}});
+        m_log.info("reloaded", {{"sources", m_slots.size()}, {"topics", config->topics.size()}});
         notify("READY=1");
       });
     } catch (const std::exception& e) {
@@ -529,9 +503,9 @@ void Daemon::schedule_prune(std::chrono::seconds delay) {
     const Timestamp now = m_clock.now();
     const Seconds retain = m_config->storage.retain;
     const int max_per_source = m_config->storage.max_entries_per_source;
-    asio::post(m_store_thread, [this, now, retain, max_per_source] {
+    asio::post(m_poll->store_thread(), [this, now, retain, max_per_source] {
       try {
-        m_store->prune(now - retain, max_per_source);
+        m_poll->store().prune(now - retain, max_per_source);
         m_log.info("pruned", {{"older_than", format_rfc3339(now - retain)}});
         asio::post(m_io, [this] { request_publish(); });
       } catch (const std::exception& e) {
@@ -559,7 +533,7 @@ void Daemon::stop(int signal) {
   m_stopping = true;
   m_log.info("stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
   notify("STOPPING=1");
-  m_poller->stop();
+  m_poll->poller().stop();
   for (auto& [name, slot] : m_slots) {
     slot->timer->cancel();
   }
@@ -567,7 +541,7 @@ void Daemon::stop(int signal) {
   m_prune_timer.cancel();
   m_watchdog_timer.cancel();
   m_signals.cancel();
-  m_fetcher->cancel_all();
+  m_poll->fetcher().cancel_all();
   m_server->stop();
   if (m_review_server) {
     m_review_server->stop();

@@ -8,7 +8,7 @@
 //   cpu pool (2 threads): parsing and rendering; values in, values out.
 //   store thread (1 thread): every Store call, in order; the Store is not thread-safe.
 // Data moves between them only by asio::post of values (shared_ptr<const ...> for big ones).
-// Polls go through the Poller's admission (app/admission.hpp): at most max_concurrent + 8
+// Polls go through the Poller's admission (poll/admission.hpp): at most max_concurrent + 8
 // between "fetch started" and "stored", the rest queued per host as small (status, callback)
 // jobs, so a first start or the end of an outage does not pile bodies and parsed feeds up.
 
@@ -25,21 +25,21 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include "app/log.hpp"
-#include "app/poller.hpp"
 #include "app/review.hpp"
 #include "config/config.hpp"
 #include "fetch/fetch.hpp"
 #include "fetch/hub_ping.hpp"
 #include "filter/filter.hpp"
+#include "poll/pipeline.hpp"
 #include "serve/serve.hpp"
 #include "store/store.hpp"
+#include "util/log.hpp"
 
 namespace reelfeed::app {
 
 class Daemon {
 public:
-  Daemon(config::Config config, Logger& log, const Clock& clock);
+  Daemon(config::Config config, util::Logger& log, const Clock& clock);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -110,14 +110,13 @@ private:
   [[nodiscard]] std::size_t failing_sources() const;
 
   std::shared_ptr<const config::Config> m_config;
-  Logger& m_log;
+  util::Logger& m_log;
   const Clock& m_clock;
 
   boost::asio::io_context m_io{1};
-  static constexpr int k_cpu_threads = 2;
-  boost::asio::thread_pool m_cpu{k_cpu_threads};
-  boost::asio::thread_pool m_store_thread{1};
-  std::unique_ptr<store::Store> m_store;
+  /// The store, the pools, the Fetcher and the Poller (poll/pipeline.hpp); null until run()
+  /// opened the store. Its pools' tasks use the members below: reset first.
+  std::unique_ptr<poll::Pipeline> m_poll;
   std::unique_ptr<serve::Server> m_server;
   /// What the server serves (io thread); the next publish reuses its unchanged documents.
   std::shared_ptr<const serve::Snapshot> m_snapshot;
@@ -129,8 +128,6 @@ private:
   /// Tells [output] websub_hub about changed feeds (its own thread); null without a hub.
   std::unique_ptr<fetch::HubPinger> m_hub;
   std::string m_hub_url;
-  std::unique_ptr<Poller> m_poller;
-  std::unique_ptr<fetch::Fetcher> m_fetcher; // after m_poller: reset first (its callbacks use it)
   std::shared_ptr<const filter::Rules> m_rules;
   std::uint64_t m_rules_fingerprint = 0; ///< of m_rules and the output window
   std::string m_base_url;

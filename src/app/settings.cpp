@@ -51,6 +51,29 @@ store::ClusterOptions cluster_options(const config::Config& config) {
                                config.dedup.event_similarity};
 }
 
+poll::PipelineOptions pipeline_options(const config::Config& config) {
+  return poll::PipelineOptions{.db = config.storage.path,
+                               .cluster = cluster_options(config),
+                               .cache_bytes = config.storage.cache_bytes,
+                               .fetch = fetch_limits(config)};
+}
+
+poll::PollSettings poll_settings(const config::Config& config,
+                                 const config::SourceConfig& source,
+                                 const sched::Policy& policy,
+                                 std::shared_ptr<const filter::Rules> rules,
+                                 std::uint64_t rules_fingerprint) {
+  return poll::PollSettings{.policy = policy,
+                            .utc_offset_minutes = source.utc_offset_minutes,
+                            .encoding = source.encoding,
+                            .rules = std::move(rules),
+                            .rules_fingerprint = rules_fingerprint,
+                            .tags = source.tags,
+                            .window = config.output.max_age,
+                            .max_items_per_fetch =
+                                static_cast<std::size_t>(config.poll.max_items_per_fetch)};
+}
+
 std::string base_url(const config::Config& config, std::uint16_t bound_port) {
   std::string url = config.server.base_url;
   // With port 0 ("any free port", tests) the loader's default base URL names port 0; the
@@ -97,10 +120,6 @@ SourceStatus reconcile_status(const SourceStatus* stored,
   }
   status.url = source.url;
   return status;
-}
-
-const std::string& poll_url(const SourceStatus& status) {
-  return status.effective_url.empty() ? status.url : status.effective_url;
 }
 
 } // namespace reelfeed::app

@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "fetch/fetch.hpp"
 #include "model/source_status.hpp"
+#include "poll/pipeline.hpp"
 #include "sched/sched.hpp"
 #include "store/store.hpp"
 
@@ -18,6 +19,14 @@ namespace reelfeed::app {
                                         const config::SourceConfig& source);
 [[nodiscard]] std::vector<store::SourceDef> source_defs(const config::Config& config);
 [[nodiscard]] store::ClusterOptions cluster_options(const config::Config& config);
+[[nodiscard]] poll::PipelineOptions pipeline_options(const config::Config& config);
+/// What one poll of `source` needs besides its status; `rules` (with their fingerprint)
+/// decide its new entries at poll time.
+[[nodiscard]] poll::PollSettings poll_settings(const config::Config& config,
+                                               const config::SourceConfig& source,
+                                               const sched::Policy& policy,
+                                               std::shared_ptr<const filter::Rules> rules,
+                                               std::uint64_t rules_fingerprint);
 
 /// "http://HOST:PORT" unless [server] base_url is set (then without a trailing slash).
 [[nodiscard]] std::string base_url(const config::Config& config, std::uint16_t bound_port);
@@ -30,8 +39,5 @@ namespace reelfeed::app {
                                             const config::SourceConfig& source,
                                             const sched::Policy& policy,
                                             Timestamp now);
-
-/// The URL to poll: the moved-to URL after a permanent redirect, else the config's.
-[[nodiscard]] const std::string& poll_url(const SourceStatus& status);
 
 } // namespace reelfeed::app

@@ -263,17 +263,16 @@ private:
       add_error(m_errors, file, table.source(), r.path("url") + ": missing");
       ok = false;
     } else if (r.get("url", url, false)) {
-      std::string error;
       const auto& at = *r.node("url");
-      if (auto resolved = detail::resolve_source_url(url, base_dir, error)) {
-        s.url = std::move(*resolved);
+      if (auto resolved = detail::resolve_source_url(url, base_dir)) {
+        s.url = *std::move(resolved);
         const auto [it, inserted] = m_urls.emplace(url_key(s.url), where(file, at.source()));
         if (!inserted) {
           r.error(at, "url", "duplicate URL \"" + url + "\" (first used at " + it->second + ")");
           ok = false;
         }
       } else {
-        r.error(at, "url", error);
+        r.error(at, "url", resolved.error());
         ok = false;
       }
     } else {
@@ -286,18 +285,16 @@ private:
     r.get("enabled", s.enabled);
     r.get("tags", s.tags);
     if (std::string offset; r.get("utc_offset", offset, false)) {
-      std::string error;
-      if (const auto minutes = detail::parse_utc_offset(offset, error)) {
+      if (const auto minutes = detail::parse_utc_offset(offset)) {
         s.utc_offset_minutes = *minutes;
       } else {
-        r.error(*r.node("utc_offset"), "utc_offset", error);
+        r.error(*r.node("utc_offset"), "utc_offset", minutes.error());
         ok = false;
       }
     }
     if (r.get("encoding", s.encoding, false)) {
-      std::string error;
-      if (!detail::check_encoding(s.encoding, error)) {
-        r.error(*r.node("encoding"), "encoding", error);
+      if (const auto known = detail::check_encoding(s.encoding); !known) {
+        r.error(*r.node("encoding"), "encoding", known.error());
         ok = false;
       }
     }

@@ -8,17 +8,10 @@
 #include <stdexcept>
 
 #include "util/ascii.hpp"
+#include "util/trim.hpp"
 
 namespace reelfeed::config {
 namespace {
-
-std::string trimmed(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) {
-    return {};
-  }
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
 
 struct Walker {
   OpmlImport out;
@@ -31,9 +24,9 @@ struct Walker {
       return;
     }
     for (const pugi::xml_node& o : parent.children("outline")) {
-      const std::string text = trimmed(o.attribute("text").value());
-      const std::string title = trimmed(o.attribute("title").value());
-      const std::string url = trimmed(o.attribute("xmlUrl").value());
+      const std::string text(util::trim_xml_whitespace(o.attribute("text").value()));
+      const std::string title(util::trim_xml_whitespace(o.attribute("title").value()));
+      const std::string url(util::trim_xml_whitespace(o.attribute("xmlUrl").value()));
       const std::string label = !text.empty() ? text : title;
       if (url.empty()) {
         if (o.child("outline")) { // a folder: its name tags what is inside

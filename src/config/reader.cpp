@@ -1,5 +1,6 @@
 #include "config/reader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -52,21 +53,25 @@ void Reader::error(const toml::node& at, std::string_view key, const std::string
   add_error(m_errors, m_file, at.source(), path(key) + ": " + message);
 }
 
+std::vector<UnknownKey> unknown_keys(const toml::table& table,
+                                     std::span<const std::string_view> known) {
+  std::vector<UnknownKey> out;
+  for (const auto& [key, value] : table) {
+    if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+      out.push_back(UnknownKey{&key, &value, suggest(key.str(), known)});
+    }
+  }
+  return out;
+}
+
+std::string did_you_mean(std::string_view hint) {
+  return hint.empty() ? std::string() : " (did you mean '" + std::string(hint) + "'?)";
+}
+
 void Reader::check_keys(std::initializer_list<std::string_view> known) {
-  const std::vector<std::string_view> list(known);
-  for (const auto& [key, value] : m_table) {
-    bool found = false;
-    for (const auto k : list) {
-      found = found || k == key.str();
-    }
-    if (found) {
-      continue;
-    }
-    std::string message = "unknown key '" + path(key.str()) + "'";
-    if (const auto hint = suggest(key.str(), list); !hint.empty()) {
-      message += " (did you mean '" + std::string(hint) + "'?)";
-    }
-    add_error(m_errors, m_file, key.source(), std::move(message));
+  for (const UnknownKey& u : unknown_keys(m_table, std::span(known.begin(), known.size()))) {
+    add_error(m_errors, m_file, u.key->source(),
+              "unknown key '" + path(u.key->str()) + "'" + did_you_mean(u.hint));
   }
 }
 

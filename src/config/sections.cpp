@@ -45,18 +45,16 @@ void server(Reader& r, ServerConfig& out) {
   r.check_keys({"listen", "base_url", "review_listen"});
   std::string listen;
   if (r.get("listen", listen, false)) {
-    std::string error;
-    if (const auto parsed = parse_listen(listen, error)) {
+    if (const auto parsed = parse_listen(listen)) {
       out.host = parsed->host;
       out.port = parsed->port;
     } else {
-      r.error(*r.node("listen"), "listen", error);
+      r.error(*r.node("listen"), "listen", parsed.error());
     }
   }
   std::string review;
   if (r.get("review_listen", review, false)) {
-    std::string error;
-    if (const auto parsed = parse_listen(review, error)) {
+    if (const auto parsed = parse_listen(review)) {
       if (is_loopback(parsed->host)) {
         out.review_host = parsed->host;
         out.review_port = parsed->port;
@@ -67,16 +65,15 @@ void server(Reader& r, ServerConfig& out) {
                     review + "\"");
       }
     } else {
-      r.error(*r.node("review_listen"), "review_listen", error);
+      r.error(*r.node("review_listen"), "review_listen", parsed.error());
     }
   }
   std::string base_url;
   if (r.get("base_url", base_url, false)) {
-    std::string error;
-    if (auto checked = check_base_url(base_url, error)) {
-      out.base_url = std::move(*checked);
+    if (auto checked = check_base_url(base_url)) {
+      out.base_url = *std::move(checked);
     } else {
-      r.error(*r.node("base_url"), "base_url", error);
+      r.error(*r.node("base_url"), "base_url", checked.error());
     }
   } else if (out.port != 0) {
     // With port 0 the real port is known only after bind; the server fills it in then.
@@ -132,11 +129,10 @@ void output(Reader& r, OutputConfig& out) {
   r.get_duration("max_age", out.max_age);
   std::string hub;
   if (r.get("websub_hub", hub, false)) {
-    std::string error;
-    if (check_base_url(hub, error)) {
+    if (const auto checked = check_base_url(hub)) {
       out.websub_hub = hub; // as written: a hub's URL may need its trailing '/'
     } else {
-      r.error(*r.node("websub_hub"), "websub_hub", error);
+      r.error(*r.node("websub_hub"), "websub_hub", checked.error());
     }
   }
 }

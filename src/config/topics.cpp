@@ -7,6 +7,7 @@
 #include <cctype>
 #include <set>
 
+#include "config/reader.hpp"
 #include "config/topics_toml.hpp"
 
 namespace reelfeed::config {
@@ -30,17 +31,12 @@ public:
   bool check_keys(const toml::table& t,
                   std::initializer_list<std::string_view> allowed,
                   std::string_view where) {
-    bool ok = true;
-    for (auto&& [k, v] : t) {
-      bool found = false;
-      for (auto a : allowed)
-        found = found || a == k.str();
-      if (!found) {
-        error(v, "unknown key '" + std::string(k.str()) + "' in " + std::string(where));
-        ok = false;
-      }
+    const auto unknown = detail::unknown_keys(t, std::span(allowed.begin(), allowed.size()));
+    for (const detail::UnknownKey& u : unknown) {
+      error(*u.value, "unknown key '" + std::string(u.key->str()) + "' in " + std::string(where) +
+                          detail::did_you_mean(u.hint));
     }
-    return ok;
+    return unknown.empty();
   }
 
   std::optional<std::string> get_string(const toml::node& n, std::string_view key) {

@@ -111,16 +111,15 @@ std::string encode_path(const std::string& path) {
 }
 
 // Checks "scheme://host[:port][/...]" with a non-empty host; the fetcher does the rest.
-bool has_valid_authority(std::string_view rest, std::string& error) {
+util::Checked has_valid_authority(std::string_view rest) {
   const auto end = rest.find_first_of("/?#");
   const auto authority = rest.substr(0, end);
   const auto at = authority.rfind('@');
   const auto hostport = at == std::string_view::npos ? authority : authority.substr(at + 1);
   if (hostport.empty() || hostport.front() == ':') {
-    error = "URL has no host";
-    return false;
+    return util::Failure{"URL has no host"};
   }
-  return true;
+  return std::monostate{};
 }
 
 } // namespace
@@ -159,39 +158,37 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
   return std::nullopt;
 }
 
-std::optional<Listen> parse_listen(std::string_view s, std::string& error) {
+util::Result<Listen> parse_listen(std::string_view s) {
   Listen out;
   std::string_view port;
   if (!s.empty() && s.front() == '[') {
     const auto close = s.find(']');
     if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':') {
-      error = "must be \"host:port\" or \"[IPv6]:port\", got \"" + std::string(s) + "\"";
-      return std::nullopt;
+      return util::Failure{"must be \"host:port\" or \"[IPv6]:port\", got \"" + std::string(s) +
+                           "\""};
     }
     out.host = std::string(s.substr(1, close - 1));
     port = s.substr(close + 2);
     if (!is_ipv6(out.host)) {
-      error = "\"" + out.host + "\" is not an IPv6 address";
-      return std::nullopt;
+      return util::Failure{"\"" + out.host + "\" is not an IPv6 address"};
     }
   } else {
     const auto colon = s.rfind(':');
     if (colon == std::string_view::npos || s.find(':') != colon) {
-      error = "must be \"host:port\" (IPv6 as \"[::1]:8080\"), got \"" + std::string(s) + "\"";
-      return std::nullopt;
+      return util::Failure{"must be \"host:port\" (IPv6 as \"[::1]:8080\"), got \"" +
+                           std::string(s) + "\""};
     }
     out.host = std::string(s.substr(0, colon));
     port = s.substr(colon + 1);
     if (out.host == "localhost") {
       out.host = "127.0.0.1";
     } else if (!is_ipv4(out.host)) {
-      error = "host \"" + out.host + "\" must be an IPv4 address, [IPv6] or localhost";
-      return std::nullopt;
+      return util::Failure{"host \"" + out.host +
+                           "\" must be an IPv4 address, [IPv6] or localhost"};
     }
   }
   if (!parse_port(port, out.port)) {
-    error = "port \"" + std::string(port) + "\" must be a number from 0 to 65535";
-    return std::nullopt;
+    return util::Failure{"port \"" + std::string(port) + "\" must be a number from 0 to 65535"};
   }
   return out;
 }
@@ -215,33 +212,28 @@ bool is_loopback(std::string_view host) {
   return false;
 }
 
-std::optional<std::string> resolve_source_url(std::string_view url,
-                                              const std::filesystem::path& base_dir,
-                                              std::string& error) {
+util::Result<std::string> resolve_source_url(std::string_view url,
+                                             const std::filesystem::path& base_dir) {
   if (url.empty()) {
-    error = "url is empty";
-    return std::nullopt;
+    return util::Failure{"url is empty"};
   }
   if (url.find_first_of(" \t\r\n") != std::string_view::npos) {
-    error = "URL contains whitespace (percent-encode it as %20)";
-    return std::nullopt;
+    return util::Failure{"URL contains whitespace (percent-encode it as %20)"};
   }
   const auto colon = url.find(':');
   const auto scheme = util::ascii_lower(url.substr(0, colon == std::string_view::npos ? 0 : colon));
   const auto rest = url.substr(colon + 1);
   if (scheme == "http" || scheme == "https") {
     if (rest.substr(0, 2) != "//") {
-      error = "URL must start with " + scheme + "://";
-      return std::nullopt;
+      return util::Failure{"URL must start with " + scheme + "://"};
     }
-    if (!has_valid_authority(rest.substr(2), error)) {
-      return std::nullopt;
+    if (auto authority = has_valid_authority(rest.substr(2)); !authority) {
+      return util::Failure{authority.error()};
     }
     return scheme + ":" + std::string(rest);
   }
   if (scheme != "file") {
-    error = "URL scheme must be http, https or file: \"" + std::string(url) + "\"";
-    return std::nullopt;
+    return util::Failure{"URL scheme must be http, https or file: \"" + std::string(url) + "\""};
   }
   // file:///abs, file://localhost/abs, file:/abs and file:relative (against the config).
   std::string_view path = rest;
@@ -250,15 +242,13 @@ std::optional<std::string> resolve_source_url(std::string_view url,
     const auto slash = path.find('/');
     const auto host = util::ascii_lower(path.substr(0, slash));
     if (slash == std::string_view::npos || (!host.empty() && host != "localhost")) {
-      error = "file URL must be file:///absolute/path or file:relative/path";
-      return std::nullopt;
+      return util::Failure{"file URL must be file:///absolute/path or file:relative/path"};
     }
     path.remove_prefix(slash);
     return "file://" + std::string(path);
   }
   if (path.empty()) {
-    error = "file URL has no path";
-    return std::nullopt;
+    return util::Failure{"file URL has no path"};
   }
   std::filesystem::path p{std::string(path)};
   if (p.is_relative()) {
@@ -267,14 +257,13 @@ std::optional<std::string> resolve_source_url(std::string_view url,
   return "file://" + encode_path(p.lexically_normal().string());
 }
 
-std::optional<std::string> check_base_url(std::string_view url, std::string& error) {
+util::Result<std::string> check_base_url(std::string_view url) {
   std::string scheme = util::ascii_lower(url.substr(0, url.find(':')));
   if ((scheme != "http" && scheme != "https") || url.substr(scheme.size(), 3) != "://") {
-    error = "must be an http:// or https:// URL";
-    return std::nullopt;
+    return util::Failure{"must be an http:// or https:// URL"};
   }
-  if (!has_valid_authority(url.substr(scheme.size() + 3), error)) {
-    return std::nullopt;
+  if (auto authority = has_valid_authority(url.substr(scheme.size() + 3)); !authority) {
+    return util::Failure{authority.error()};
   }
   std::string out(url);
   while (!out.empty() && out.back() == '/') {
@@ -318,7 +307,7 @@ std::string_view suggest(std::string_view key, std::span<const std::string_view>
   return best_distance <= limit ? best : std::string_view{};
 }
 
-std::optional<int> parse_utc_offset(std::string_view s, std::string& error) {
+util::Result<int> parse_utc_offset(std::string_view s) {
   if (s == "UTC" || s == "utc" || s == "Z" || s == "z" || s == "GMT") {
     return 0;
   }
@@ -336,24 +325,24 @@ std::optional<int> parse_utc_offset(std::string_view s, std::string& error) {
     }
   }
   if (hours < 0 || hours > 14 || minutes > 59) {
-    error = "\"" + std::string(s) +
-            "\" is not an offset from UTC: write it like \"+09:00\", \"-05:30\" or \"UTC\" "
-            "(zone names such as \"Asia/Tokyo\" are not read: an offset has no daylight saving)";
-    return std::nullopt;
+    return util::Failure{
+        "\"" + std::string(s) +
+        "\" is not an offset from UTC: write it like \"+09:00\", \"-05:30\" or \"UTC\" "
+        "(zone names such as \"Asia/Tokyo\" are not read: an offset has no daylight saving)"};
   }
   return (s[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
-bool check_encoding(std::string_view name, std::string& error) {
+util::Checked check_encoding(std::string_view name) {
   // The parser converts with iconv: a name it cannot open would only fail at the first poll.
   const iconv_t cd = ::iconv_open("UTF-8", std::string(name).c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) {
-    error = "unknown encoding \"" + std::string(name) +
-            "\" (a character set name such as \"windows-1252\", \"ISO-8859-1\", \"Shift_JIS\")";
-    return false;
+    return util::Failure{
+        "unknown encoding \"" + std::string(name) +
+        "\" (a character set name such as \"windows-1252\", \"ISO-8859-1\", \"Shift_JIS\")"};
   }
   ::iconv_close(cd);
-  return true;
+  return std::monostate{};
 }
 
 } // namespace detail

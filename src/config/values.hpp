@@ -1,6 +1,7 @@
 #pragma once
 // Internal to config/: parsers for the small string formats used in the config (sizes,
-// listen addresses, URLs) and the key-suggestion helper. Pure functions, no TOML.
+// listen addresses, URLs) and the key-suggestion helper. Pure functions, no TOML. A
+// value that can be wrong comes back as a util::Result: the value, or the message to report.
 
 #include <cstdint>
 #include <filesystem>
@@ -8,6 +9,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "util/result.hpp"
 
 namespace reelfeed::config::detail {
 
@@ -20,26 +23,26 @@ struct Listen {
 };
 /// "127.0.0.1:8080", "[::1]:8080", "localhost:0" -> host + port; an error message otherwise.
 /// Only IP literals and "localhost" are accepted: the server binds before any resolver runs.
-[[nodiscard]] std::optional<Listen> parse_listen(std::string_view s, std::string& error);
+[[nodiscard]] util::Result<Listen> parse_listen(std::string_view s);
 
 /// True for a host that names this machine only: 127.0.0.0/8, ::1, "localhost".
 [[nodiscard]] bool is_loopback(std::string_view host);
 
 /// Validates a source URL and resolves relative file URLs ("file:samples/x.xml") against
-/// `base_dir`. Returns the absolute URL, or nullopt with `error` set.
-[[nodiscard]] std::optional<std::string>
-resolve_source_url(std::string_view url, const std::filesystem::path& base_dir, std::string& error);
+/// `base_dir`. Returns the absolute URL, or why it is not one.
+[[nodiscard]] util::Result<std::string> resolve_source_url(std::string_view url,
+                                                           const std::filesystem::path& base_dir);
 
 /// Validates an http(s) URL used as the public base URL; strips a trailing '/'.
-[[nodiscard]] std::optional<std::string> check_base_url(std::string_view url, std::string& error);
+[[nodiscard]] util::Result<std::string> check_base_url(std::string_view url);
 
 /// A source's utc_offset: "+09:00", "-05:30", "+0900", "+9", "UTC", "Z" -> minutes east of
-/// UTC (at most 14 hours); nullopt with `error` set otherwise.
-[[nodiscard]] std::optional<int> parse_utc_offset(std::string_view s, std::string& error);
+/// UTC (at most 14 hours); why not otherwise.
+[[nodiscard]] util::Result<int> parse_utc_offset(std::string_view s);
 
 /// A source's encoding: a character set name iconv knows ("windows-1251", "Shift_JIS"...).
-/// Returns false with `error` set otherwise.
-[[nodiscard]] bool check_encoding(std::string_view name, std::string& error);
+/// Why not otherwise.
+[[nodiscard]] util::Checked check_encoding(std::string_view name);
 
 /// The known key closest to `key` when it is a plausible typo, else empty.
 [[nodiscard]] std::string_view suggest(std::string_view key,

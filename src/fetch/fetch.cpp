@@ -15,8 +15,8 @@ namespace asio = boost::asio;
 
 class Fetcher::Impl {
 public:
-  Impl(asio::io_context& io, Limits limits)
-      : m_io(io), m_limits(std::move(limits)),
+  Impl(asio::io_context& io, Limits limits, const Clock& clock)
+      : m_io(io), m_limits(std::move(limits)), m_clock(clock),
         m_multi(CurlMulti::create(io, [this](CURL* easy, CURLcode code) { on_done(easy, code); })) {
   }
 
@@ -25,7 +25,7 @@ public:
   Impl& operator=(const Impl&) = delete;
 
   void fetch(Request request, std::function<void(FetchResult)> done) {
-    auto t = std::make_unique<Transfer>(std::move(request), std::move(done), m_limits);
+    auto t = std::make_unique<Transfer>(std::move(request), std::move(done), m_limits, m_clock);
     Transfer* raw = t.get();
     m_transfers.emplace(raw, std::move(t));
     m_queue.push_back(raw);
@@ -124,6 +124,7 @@ private:
 
   asio::io_context& m_io;
   Limits m_limits;
+  const Clock& m_clock;
   std::map<Transfer*, std::unique_ptr<Transfer>> m_transfers; // queued and running
   std::deque<Transfer*> m_queue;
   std::unordered_map<std::string, int> m_per_host;
@@ -131,8 +132,8 @@ private:
   std::shared_ptr<CurlMulti> m_multi; // last member: destroyed first, after cancel_all
 };
 
-Fetcher::Fetcher(asio::io_context& io, Limits limits)
-    : m_impl(std::make_unique<Impl>(io, std::move(limits))) {}
+Fetcher::Fetcher(asio::io_context& io, Limits limits, const Clock& clock)
+    : m_impl(std::make_unique<Impl>(io, std::move(limits), clock)) {}
 
 Fetcher::~Fetcher() = default;
 

@@ -13,6 +13,7 @@
 
 #include "fetch/address.hpp"
 #include "model/fetch_result.hpp"
+#include "model/time.hpp"
 
 namespace reelfeed::fetch {
 
@@ -47,7 +48,8 @@ struct Request {
 
 class Fetcher {
 public:
-  Fetcher(boost::asio::io_context& io, Limits limits);
+  /// `clock` (kept by reference) is what a Retry-After date is measured from.
+  Fetcher(boost::asio::io_context& io, Limits limits, const Clock& clock = wall_clock());
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;
   Fetcher& operator=(const Fetcher&) = delete;

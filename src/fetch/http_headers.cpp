@@ -1,8 +1,8 @@
 #include "fetch/http_headers.hpp"
 #include "util/ascii.hpp"
+#include "util/trim.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <string>
 
@@ -12,18 +12,8 @@ namespace reelfeed::fetch {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 std::optional<long long> parse_delta(std::string_view s) {
-  s = trim(s);
+  s = util::trim_ascii_whitespace(s);
   long long v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || ptr != s.data() + s.size() || v < 0) {
@@ -44,7 +34,7 @@ Timestamp reference_time(const std::string* date_header, Timestamp now) {
 } // namespace
 
 void ResponseHeaders::add_line(std::string_view line) {
-  line = trim(line);
+  line = util::trim_ascii_whitespace(line);
   if (line.starts_with("HTTP/")) {
     m_fields.clear(); // a new response (after 1xx) starts
     return;
@@ -53,8 +43,8 @@ void ResponseHeaders::add_line(std::string_view line) {
   if (colon == std::string_view::npos || colon == 0) {
     return;
   }
-  m_fields.emplace_back(util::ascii_lower(trim(line.substr(0, colon))),
-                        std::string(trim(line.substr(colon + 1))));
+  m_fields.emplace_back(util::ascii_lower(util::trim_ascii_whitespace(line.substr(0, colon))),
+                        std::string(util::trim_ascii_whitespace(line.substr(colon + 1))));
 }
 
 const std::string* ResponseHeaders::get(std::string_view lower_name) const {
@@ -69,7 +59,7 @@ const std::string* ResponseHeaders::get(std::string_view lower_name) const {
 
 std::optional<Timestamp> parse_http_date(std::string_view value) {
   // curl_getdate understands all three HTTP-date forms (and is already linked).
-  const std::string s(trim(value));
+  const std::string s(util::trim_ascii_whitespace(value));
   if (s.empty()) {
     return std::nullopt;
   }
@@ -101,7 +91,7 @@ std::optional<Seconds> parse_freshness(const std::string* cache_control,
     std::string_view rest = cc;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
-      const std::string_view directive = trim(rest.substr(0, comma));
+      const std::string_view directive = util::trim_ascii_whitespace(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       if (directive == "no-cache" || directive == "no-store") {
         return Seconds{0};

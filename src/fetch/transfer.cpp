@@ -46,8 +46,11 @@ long to_ms(std::chrono::milliseconds d) {
 
 } // namespace
 
-Transfer::Transfer(Request request, std::function<void(FetchResult)> done, const Limits& limits)
-    : m_request(std::move(request)), m_done(std::move(done)), m_limits(limits),
+Transfer::Transfer(Request request,
+                   std::function<void(FetchResult)> done,
+                   const Limits& limits,
+                   const Clock& clock)
+    : m_request(std::move(request)), m_done(std::move(done)), m_limits(limits), m_clock(clock),
       m_url(m_request.url), m_host(host_key(m_url)), m_started(std::chrono::steady_clock::now()) {
   m_visited.insert(m_url);
 }
@@ -304,7 +307,7 @@ void Transfer::build_result(CURLcode code, long status) {
   long version = CURL_HTTP_VERSION_NONE;
   curl_easy_getinfo(m_easy.get(), CURLINFO_HTTP_VERSION, &version);
   r.http_version = http_version_number(version);
-  const Timestamp now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
+  const Timestamp now = m_clock.now();
   const std::string* date = m_headers.get("date");
   if (const std::string* ra = m_headers.get("retry-after")) {
     r.retry_after = parse_retry_after(*ra, date, now);

@@ -30,7 +30,10 @@ struct SlistDeleter {
 
 class Transfer {
 public:
-  Transfer(Request request, std::function<void(FetchResult)> done, const Limits& limits);
+  Transfer(Request request,
+           std::function<void(FetchResult)> done,
+           const Limits& limits,
+           const Clock& clock);
 
   /// Creates and configures the easy handle for the current hop (url()). nullptr on failure.
   [[nodiscard]] CURL* prepare_hop();
@@ -65,6 +68,7 @@ private:
   Request m_request;
   std::function<void(FetchResult)> m_done;
   const Limits& m_limits;
+  const Clock& m_clock; ///< Retry-After dates are measured from its now()
   std::string m_url;
   std::string m_host;
   std::set<std::string> m_visited;

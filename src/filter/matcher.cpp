@@ -113,6 +113,39 @@ struct Match {
 
 } // namespace
 
+void TopicMatcher::match_regexes(const std::vector<std::string_view>& segments,
+                                 const char* field,
+                                 double field_weight,
+                                 std::vector<char>& seen,
+                                 std::vector<RawHit>& hits) const {
+  if (!m_regexes) {
+    return;
+  }
+  thread_local std::vector<int> found;
+  for (auto seg : segments) {
+    found.clear();
+    auto folded = fold(seg);
+    if (m_regexes->Match(folded, &found))
+      for (int idx : found) {
+        auto id = m_regex_patterns[static_cast<std::size_t>(idx)];
+        if (seen[id])
+          continue;
+        seen[id] = 1;
+        const auto& p = m_patterns[id];
+        if (p.role == PatternRole::Context) {
+          hits.push_back({{m_senses[p.concept_idx], p.text, field, 0.0}, p.concept_idx, true, 0});
+          continue;
+        }
+        double w = p.weight * field_weight;
+        hits.push_back(
+            {{m_concepts[p.concept_idx], p.text, field, p.role == PatternRole::Negative ? -w : w},
+             p.concept_idx,
+             false,
+             0});
+      }
+  }
+}
+
 void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
                                const char* field,
                                double field_weight,
@@ -213,31 +246,7 @@ void TopicMatcher::match_field(const std::vector<std::string_view>& segments,
          covers[id]});
   }
 
-  if (m_regexes) {
-    thread_local std::vector<int> found;
-    for (auto seg : segments) {
-      found.clear();
-      auto folded = fold(seg);
-      if (m_regexes->Match(folded, &found))
-        for (int idx : found) {
-          auto id = m_regex_patterns[static_cast<std::size_t>(idx)];
-          if (seen[id])
-            continue;
-          seen[id] = 1;
-          const auto& p = m_patterns[id];
-          if (p.role == PatternRole::Context) {
-            hits.push_back({{m_senses[p.concept_idx], p.text, field, 0.0}, p.concept_idx, true, 0});
-            continue;
-          }
-          double w = p.weight * field_weight;
-          hits.push_back(
-              {{m_concepts[p.concept_idx], p.text, field, p.role == PatternRole::Negative ? -w : w},
-               p.concept_idx,
-               false,
-               0});
-        }
-    }
-  }
+  match_regexes(segments, field, field_weight, seen, hits);
 }
 
 } // namespace reelfeed::filter

@@ -81,6 +81,13 @@ public:
 
 private:
   void add(const config::PatternConfig& p, std::size_t concept_idx, PatternRole role);
+  /// The regex patterns' hits in `segments` (one set of all of them per segment), each
+  /// pattern once per field: `seen` marks the patterns already counted in this field.
+  void match_regexes(const std::vector<std::string_view>& segments,
+                     const char* field,
+                     double field_weight,
+                     std::vector<char>& seen,
+                     std::vector<RawHit>& hits) const;
 
   std::vector<std::string> m_concepts;
   std::vector<std::string> m_senses;

@@ -18,4 +18,8 @@ const char* to_string(SourceState s) {
   return "unknown";
 }
 
+const std::string& poll_url(const SourceStatus& status) {
+  return status.effective_url.empty() ? status.url : status.effective_url;
+}
+
 } // namespace reelfeed

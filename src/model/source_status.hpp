@@ -39,4 +39,7 @@ struct SourceStatus {
   std::string body_digest;
 };
 
+/// The URL to poll: the moved-to URL after a permanent redirect, else the config's.
+[[nodiscard]] const std::string& poll_url(const SourceStatus& status);
+
 } // namespace reelfeed

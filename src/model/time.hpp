@@ -13,8 +13,6 @@ using Seconds = std::chrono::seconds;
 
 /// "2023-07-14T12:00:00Z".
 std::string format_rfc3339(Timestamp t);
-/// Accepts RFC 3339 (any offset, optional fraction); nullopt otherwise.
-std::optional<Timestamp> parse_rfc3339(std::string_view s);
 /// "Fri, 14 Jul 2023 12:00:00 GMT" (RFC 1123, as HTTP and RSS want it).
 std::string format_rfc1123(Timestamp t);
 
@@ -23,5 +21,8 @@ struct Clock {
   virtual ~Clock() = default;
   [[nodiscard]] virtual Timestamp now() const;
 };
+
+/// The production clock, for the parts no test gives another one. Stateless.
+[[nodiscard]] const Clock& wall_clock();
 
 } // namespace reelfeed

@@ -11,6 +11,7 @@
 
 #include "model/entry.hpp"
 #include "parse/parse.hpp"
+#include "util/trim.hpp"
 
 namespace reelfeed::parse::detail {
 
@@ -29,10 +30,9 @@ char32_t html_entity(std::string_view name);
 std::string collapse_ws(std::string_view s);
 /// True when collapse_ws(s) == s for sure: printable ASCII words joined by single spaces.
 bool is_collapsed(std::string_view s);
-/// Strip ASCII whitespace at both ends (Python str.strip() for the common case).
-std::string_view trim(std::string_view s);
-/// HTML-typed title -> text: tags removed (no space), script/style dropped, entities decoded.
-std::string html_to_text(std::string_view s);
+/// HTML-typed title -> text as feedparser gives it: tags removed (no space), script/style
+/// dropped, entities decoded, whitespace kept (the conformance oracle's contract).
+std::string feedparser_html_to_text(std::string_view s);
 /// feedparser's looks_like_html for plain-text values of non-Atom feeds.
 bool looks_like_html(std::string_view s);
 /// "&" "<" ">" escaped (Python html.escape(quote=False) / saxutils.escape).
@@ -45,8 +45,6 @@ void repair_mojibake(std::string& s, std::size_t ascii = 0);
 void map_cp1252(std::string& s, std::size_t ascii = 0);
 /// An enclosure length: all digits (surrounding whitespace allowed), else nullopt.
 std::optional<std::int64_t> parse_length(std::string_view s);
-/// Every byte < 0x80 (a word-at-a-time scan).
-bool all_ascii(std::string_view s);
 /// Length of the leading part of s that is ASCII.
 std::size_t ascii_len(std::string_view s);
 /// Decode invalid UTF-8 sequences to U+FFFD (so every output is valid UTF-8).
@@ -133,7 +131,7 @@ struct CdataState {
 /// unless it sits in a (closed) CDATA section.
 bool stray_amp(std::string_view in, std::size_t a, CdataState& cdata);
 
-// ---- xml_feed.cpp / json_feed.cpp -------------------------------------------------------
+// ---- xml_feed.cpp / json_feed_reader.cpp ----------------------------------------------
 /// `inplace`: a mutable copy of utf8 (or nullptr) that pugixml may parse in place, with
 /// `scan` its copy_scan result; utf8 itself stays intact for the repair passes.
 Feed parse_xml(std::string_view utf8,

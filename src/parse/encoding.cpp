@@ -84,7 +84,7 @@ std::string xml_decl_encoding(std::string_view s) {
 
 std::string http_charset(std::string_view content_type, std::string& media) {
   const auto semi = content_type.find(';');
-  media = util::ascii_lower(trim(content_type.substr(0, semi)));
+  media = util::ascii_lower(util::trim_ascii_whitespace(content_type.substr(0, semi)));
   if (semi == std::string_view::npos) {
     return {};
   }
@@ -94,7 +94,7 @@ std::string http_charset(std::string_view content_type, std::string& media) {
     return {};
   }
   std::string v = params.substr(p + 8);
-  v = std::string(trim(v.substr(0, v.find(';'))));
+  v = std::string(util::trim_ascii_whitespace(v.substr(0, v.find(';'))));
   std::string out;
   for (char c : v) {
     if (c != '"' && c != '\'') {

@@ -14,7 +14,8 @@ namespace reelfeed::parse::detail {
 namespace {
 
 bool is_feed_type(std::string_view type) {
-  const std::string t = util::ascii_lower(trim(type.substr(0, type.find(';'))));
+  const std::string t =
+      util::ascii_lower(util::trim_ascii_whitespace(type.substr(0, type.find(';'))));
   return t == "application/rss+xml" || t == "application/atom+xml" ||
          t == "application/feed+json" || t == "application/rdf+xml";
 }
@@ -47,8 +48,8 @@ void collect(const GumboNode* node,
     const GumboAttribute* type = gumbo_get_attribute(&el.attributes, "type");
     const GumboAttribute* href = gumbo_get_attribute(&el.attributes, "href");
     if (rel != nullptr && type != nullptr && href != nullptr && has_alternate(rel->value) &&
-        is_feed_type(type->value) && !trim(href->value).empty()) {
-      std::string url = urljoin(base_url, trim(href->value));
+        is_feed_type(type->value) && !util::trim_ascii_whitespace(href->value).empty()) {
+      std::string url = urljoin(base_url, util::trim_ascii_whitespace(href->value));
       if (std::find(out.begin(), out.end(), url) == out.end()) {
         out.push_back(std::move(url));
       }

@@ -10,11 +10,11 @@ Feed parse_feed(std::string_view bytes, const Options& options) {
   if (head.substr(0, 3) == "\xEF\xBB\xBF") {
     head.remove_prefix(3);
   }
-  head = detail::trim(head);
+  head = util::trim_ascii_whitespace(head);
   if (!head.empty() && head.front() == '{') {
     return detail::parse_json(bytes, options.missing_zone_minutes);
   }
-  if (detail::trim(bytes).empty()) {
+  if (util::trim_ascii_whitespace(bytes).empty()) {
     throw Error("empty document");
   }
   std::vector<std::string> warnings;

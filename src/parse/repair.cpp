@@ -192,7 +192,7 @@ bool needs_repair(std::string_view in) {
 }
 
 bool needs_repair_outside_text(std::string_view in) {
-  const std::string_view t = trim(in);
+  const std::string_view t = util::trim_ascii_whitespace(in);
   if (t.empty() || t.front() != '<') {
     return true;
   }
@@ -203,9 +203,108 @@ bool needs_repair_outside_text(std::string_view in) {
          in.find('[', doctype) < in.find('>', doctype);
 }
 
+namespace {
+
+using Entities = std::vector<std::pair<std::string_view, std::string_view>>;
+
+/// At a '<' of `in`: skips a tag, CDATA, a comment or the DTD (collecting its plain-text
+/// entity declarations into `entities`); closes an unclosed CDATA and escapes a stray '<'.
+/// Returns where the scan goes on.
+std::size_t repair_markup(
+    std::string_view in, std::size_t i, Fixer& fix, Entities& entities, std::size_t& problems) {
+  const char n1 = i + 1 < in.size() ? in[i + 1] : ' ';
+  if ((n1 >= 'a' && n1 <= 'z') || (n1 >= 'A' && n1 <= 'Z') || n1 == '/') {
+    return i + 1; // an ordinary tag: the common case
+  }
+  if (in.compare(i, 9, "<![CDATA[") == 0) {
+    const auto e = in.find("]]>", i + 9);
+    if (e == std::string_view::npos) { // unclosed CDATA: close it at the end
+      fix.replace(in.size(), in.size(), "]]>");
+      ++problems;
+      i = in.size();
+    } else {
+      i = e + 3;
+    }
+  } else if (in.compare(i, 4, "<!--") == 0) {
+    const auto e = in.find("-->", i + 4);
+    i = e == std::string_view::npos ? in.size() : e + 3;
+  } else if (in.compare(i, 9, "<!DOCTYPE") == 0) {
+    // Skip the DTD (never loaded); an internal subset ends with "]>". Its plain-text
+    // <!ENTITY> declarations are honoured, as feedparser does.
+    const auto gt = in.find('>', i);
+    const auto br = in.find('[', i);
+    std::size_t e = gt;
+    if (br != std::string_view::npos && br < gt) {
+      e = in.find("]>", br);
+      e = e == std::string_view::npos ? gt : e + 1;
+      if (e != std::string_view::npos) {
+        collect_entities(in.substr(br, e - br), entities);
+      }
+    }
+    i = e == std::string_view::npos ? in.size() : e + 1;
+  } else {
+    const char n = i + 1 < in.size() ? in[i + 1] : ' ';
+    const bool markup = (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '_' || n == ':' ||
+                        n == '/' || n == '!' || n == '?' || static_cast<unsigned char>(n) >= 0x80;
+    if (!markup) { // a stray '<' in text ("a < b") would end pugixml's parse
+      fix.replace(i, i + 1, "&lt;");
+      ++problems;
+    }
+    ++i;
+  }
+  return i;
+}
+
+/// At an '&' of `in`: skips a well-formed reference, else rewrites it (an upper-case "&#X",
+/// an entity the DTD or HTML defines, a bare '&'). Returns where the scan goes on.
+std::size_t repair_reference(std::string_view in,
+                             std::size_t i,
+                             Fixer& fix,
+                             const Entities& entities,
+                             std::size_t& problems) {
+  const std::size_t n = xml_ref_len(in, i);
+  if (n > 0) {
+    return i + n;
+  }
+  if (in.compare(i, 3, "&#X") == 0) { // expat rejects the upper-case X; feedparser recovers
+    fix.replace(i + 2, i + 3, "x");
+    ++problems;
+    return i + 3;
+  }
+  // An HTML entity undefined in XML: replace by a character reference.
+  std::size_t j = i + 1;
+  while (j < in.size() && is_name_char(in[j])) {
+    ++j;
+  }
+  if (j < in.size() && in[j] == ';' && !entities.empty()) {
+    const std::string_view name = in.substr(i + 1, j - i - 1);
+    const auto ent = std::find_if(entities.begin(), entities.end(),
+                                  [&](const auto& p) { return p.first == name; });
+    if (ent != entities.end()) {
+      fix.replace(i, j + 1, ent->second);
+      return j + 1;
+    }
+  }
+  const char32_t cp =
+      (j < in.size() && in[j] == ';') ? html_entity(in.substr(i + 1, j - i - 1)) : 0;
+  if (cp != 0) {
+    char buf[16];
+    const int len = std::snprintf(buf, sizeof buf, "&#%u;", static_cast<unsigned>(cp));
+    fix.replace(i, j + 1, std::string_view(buf, static_cast<std::size_t>(len)));
+    i = j + 1;
+  } else {
+    fix.replace(i, i + 1, "&amp;");
+    ++i;
+  }
+  ++problems;
+  return i;
+}
+
+} // namespace
+
 bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>& warnings) {
   Fixer fix(in, out);
-  std::vector<std::pair<std::string_view, std::string_view>> entities;
+  Entities entities;
   std::size_t problems = 0;
   std::size_t i = 0;
   // Junk before the first markup (a PHP notice, a blank line before <?xml ...>).
@@ -215,7 +314,7 @@ bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>&
   }
   if (first > 0) {
     fix.replace(0, first, {});
-    if (!trim(in.substr(0, first)).empty()) {
+    if (!util::trim_ascii_whitespace(in.substr(0, first)).empty()) {
       ++problems;
     }
     i = first;
@@ -244,89 +343,11 @@ bool repair_xml(std::string_view in, std::string& out, std::vector<std::string>&
     }
     const char c = in[i];
     if (c == '<') {
-      const char n1 = i + 1 < in.size() ? in[i + 1] : ' ';
-      if ((n1 >= 'a' && n1 <= 'z') || (n1 >= 'A' && n1 <= 'Z') || n1 == '/') {
-        ++i; // an ordinary tag: the common case
-        continue;
-      }
-      if (in.compare(i, 9, "<![CDATA[") == 0) {
-        const auto e = in.find("]]>", i + 9);
-        if (e == std::string_view::npos) { // unclosed CDATA: close it at the end
-          fix.replace(in.size(), in.size(), "]]>");
-          ++problems;
-          i = in.size();
-        } else {
-          i = e + 3;
-        }
-      } else if (in.compare(i, 4, "<!--") == 0) {
-        const auto e = in.find("-->", i + 4);
-        i = e == std::string_view::npos ? in.size() : e + 3;
-      } else if (in.compare(i, 9, "<!DOCTYPE") == 0) {
-        // Skip the DTD (never loaded); an internal subset ends with "]>". Its plain-text
-        // <!ENTITY> declarations are honoured, as feedparser does.
-        const auto gt = in.find('>', i);
-        const auto br = in.find('[', i);
-        std::size_t e = gt;
-        if (br != std::string_view::npos && br < gt) {
-          e = in.find("]>", br);
-          e = e == std::string_view::npos ? gt : e + 1;
-          if (e != std::string_view::npos) {
-            collect_entities(in.substr(br, e - br), entities);
-          }
-        }
-        i = e == std::string_view::npos ? in.size() : e + 1;
-      } else {
-        const char n = i + 1 < in.size() ? in[i + 1] : ' ';
-        const bool markup = (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '_' ||
-                            n == ':' || n == '/' || n == '!' || n == '?' ||
-                            static_cast<unsigned char>(n) >= 0x80;
-        if (!markup) { // a stray '<' in text ("a < b") would end pugixml's parse
-          fix.replace(i, i + 1, "&lt;");
-          ++problems;
-        }
-        ++i;
-      }
+      i = repair_markup(in, i, fix, entities, problems);
       continue;
     }
     if (c == '&') {
-      const std::size_t n = xml_ref_len(in, i);
-      if (n > 0) {
-        i += n;
-        continue;
-      }
-      if (in.compare(i, 3, "&#X") == 0) { // expat rejects the upper-case X; feedparser recovers
-        fix.replace(i + 2, i + 3, "x");
-        ++problems;
-        i += 3;
-        continue;
-      }
-      // An HTML entity undefined in XML: replace by a character reference.
-      std::size_t j = i + 1;
-      while (j < in.size() && is_name_char(in[j])) {
-        ++j;
-      }
-      if (j < in.size() && in[j] == ';' && !entities.empty()) {
-        const std::string_view name = in.substr(i + 1, j - i - 1);
-        const auto ent = std::find_if(entities.begin(), entities.end(),
-                                      [&](const auto& p) { return p.first == name; });
-        if (ent != entities.end()) {
-          fix.replace(i, j + 1, ent->second);
-          i = j + 1;
-          continue;
-        }
-      }
-      const char32_t cp =
-          (j < in.size() && in[j] == ';') ? html_entity(in.substr(i + 1, j - i - 1)) : 0;
-      if (cp != 0) {
-        char buf[16];
-        const int len = std::snprintf(buf, sizeof buf, "&#%u;", static_cast<unsigned>(cp));
-        fix.replace(i, j + 1, std::string_view(buf, static_cast<std::size_t>(len)));
-        i = j + 1;
-      } else {
-        fix.replace(i, i + 1, "&amp;");
-        ++i;
-      }
-      ++problems;
+      i = repair_reference(in, i, fix, entities, problems);
       continue;
     }
     // A control character XML forbids: counted, and kept as feedparser keeps it, except

@@ -81,19 +81,6 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
-std::string_view trim(std::string_view s) {
-  auto sp = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  };
-  while (!s.empty() && sp(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && sp(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 bool is_collapsed(std::string_view s) {
   if (s.empty()) {
     return true;
@@ -230,7 +217,7 @@ std::string html_escape(std::string_view s) {
 }
 
 std::optional<std::int64_t> parse_length(std::string_view s) {
-  s = trim(s);
+  s = util::trim_ascii_whitespace(s);
   if (s.empty() || s.size() > 18) { // 18 digits always fit in int64
     return std::nullopt;
   }

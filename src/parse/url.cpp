@@ -341,7 +341,7 @@ std::string safe_absolute_uri(std::string_view base, std::string_view ref) {
     return (b.scheme.empty() || acceptable(b.scheme)) ? std::string(base) : std::string();
   }
   std::string uri = urljoin(base, ref);
-  const std::string_view t = trim(uri);
+  const std::string_view t = util::trim_ascii_whitespace(uri);
   if (!acceptable(t.substr(0, t.find(':')))) {
     return {};
   }

@@ -51,10 +51,6 @@ std::size_t ascii_prefix(const unsigned char* p, std::size_t n) {
 }
 } // namespace
 
-bool all_ascii(std::string_view s) {
-  return ascii_len(s) == s.size();
-}
-
 std::size_t ascii_len(std::string_view s) {
   return ascii_prefix(reinterpret_cast<const unsigned char*>(s.data()), s.size());
 }

@@ -31,7 +31,7 @@ void Engine::run(const pugi::xml_document& doc) {
     }
   }
 }
-void Engine::element(const pugi::xml_node& node) {
+void Engine::element(const pugi::xml_node& node) { // NOLINT(readability-function-size)
   const std::size_t ns_mark = m_ns.size();
   // One pass over the DOM attributes (each name and value measured once); namespace
   // declarations first take effect, then the other attributes are canonicalised.
@@ -167,7 +167,7 @@ void Engine::element(const pugi::xml_node& node) {
   }
 
   bool serialized = false, skipped_div = false, pushed_unknown = false;
-  int code = -1;
+  std::optional<xml_keys::H> handler;
   if (m_incontent > 0 && !cp_xmlish()) {
     if (is(tv, "div")) {
       skipped_div = true;
@@ -212,7 +212,7 @@ void Engine::element(const pugi::xml_node& node) {
         !is(tv, "url") && !is(tv, "href") && !is(tv, "width") && !is(tv, "height")) {
       m_inimage = false;
     }
-    code = start(tag, key, attrs, pushed_unknown);
+    handler = start(key, attrs, pushed_unknown);
   }
 
   for (auto child = node.first_child(); child; child = child.next_sibling()) {
@@ -233,7 +233,7 @@ void Engine::element(const pugi::xml_node& node) {
 
   // unknown_endtag
   if (!serialized && !skipped_div) {
-    end(key, code, pushed_unknown);
+    end(key, handler, pushed_unknown);
   }
   bool early = false;
   if (m_incontent > 0 && !cp_xmlish()) {

@@ -3,6 +3,25 @@
 // walk over a pugixml DOM. Conformance is measured against feedparser, and its many quirks
 // (which element wins, when a summary becomes content, how xhtml is serialised) fall out of
 // the same state machine, so it is reproduced rather than re-invented. Internal to parse.
+//
+// Map of the machine. Its functions stay as long as feedparser's (each exempt from the
+// function-size limit, see .clang-tidy) so that the two can be read side by side.
+//   element(node)   one DOM element: namespaces bound, attributes canonicalised; inside
+//                   content that is not XML, the tag is serialised into the content as
+//                   text; else start(key) ... the children (element() or handle_data()) ...
+//                   end(key, handler). (feedparser: unknown_starttag / unknown_endtag)
+//   start(key)      dispatches on xml_keys::lookup(key) (one H per handled element) to the
+//                   _start_* of feedparser: opens a frame (push / push_content) and sets the
+//                   position flags. Unknown elements push a discarding frame.
+//   end(key, H)     the matching _end_*: pop / pop_content of the frame, the value stored
+//                   in the Context of the feed, the entry or the source.
+//   pop(name)       closes the top frame: decodes, sanitises, resolves and stores its text
+//                   (feedparser's pop()).
+// States (members below): the frame stack m_stack[0, m_top) with each open element's text;
+//   where the walk is: m_infeed, m_inentry, m_insource, m_inimage, m_intextinput,
+//   m_inauthor, m_incontributor, m_inpublisher; m_incontent > 0 inside content (m_cp its
+//   type and base); m_title_depth while in a title; m_ns the namespace bindings in scope;
+//   m_base the xml:base in scope.
 
 #include <pugixml.hpp>
 
@@ -16,6 +35,10 @@
 #include "parse/detail.hpp"
 
 namespace reelfeed::parse::detail {
+
+namespace xml_keys {
+enum class H; // the element handlers (xml_keys.hpp)
+} // namespace xml_keys
 
 struct Author {
   std::string name, email;
@@ -89,12 +112,11 @@ private:
   };
 
   void element(const pugi::xml_node& node);
-  /// Returns the handler code looked up once per element (-1: no handler), passed to end().
-  int start(std::string_view tag,
-            std::string_view key,
-            std::span<const Attr> attrs,
-            bool& pushed_unknown);
-  void end(std::string_view key, int code, bool pushed_unknown);
+  /// Returns the element's handler, looked up once per element and passed to end()
+  /// (nullopt: an element feedparser has no handler for).
+  std::optional<xml_keys::H>
+  start(std::string_view key, std::span<const Attr> attrs, bool& pushed_unknown);
+  void end(std::string_view key, std::optional<xml_keys::H> handler, bool pushed_unknown);
   void handle_data(std::string_view text, bool escape = true);
 
   void push(std::string_view name, bool expecting, bool discard = false);

@@ -44,11 +44,11 @@ std::string text_value(std::optional<std::string>& v, std::string_view type) {
   if (!v) {
     return {};
   }
-  return is_html_type(type) ? html_to_text(*v) : collapsed(std::move(*v));
+  return is_html_type(type) ? feedparser_html_to_text(*v) : collapsed(std::move(*v));
 }
 
 std::string html_value(std::string&& v, std::string_view type) {
-  if (trim(v).empty()) {
+  if (util::trim_ascii_whitespace(v).empty()) {
     return {};
   }
   return is_html_type(type) ? std::move(v) : html_escape(v);
@@ -56,7 +56,7 @@ std::string html_value(std::string&& v, std::string_view type) {
 
 /// The trimmed value, moved out when nothing is trimmed (the common case).
 std::string take_trimmed(std::string&& v) {
-  const std::string_view t = trim(v);
+  const std::string_view t = util::trim_ascii_whitespace(v);
   if (t.size() == v.size()) {
     return std::move(v);
   }
@@ -84,11 +84,11 @@ void to_entry(Context& c, FeedFormat fmt, Entry& e) {
   e.published = c.published;
   e.updated = c.updated;
   for (auto& a : c.authors) {
-    if (!trim(a.name).empty()) {
+    if (!util::trim_ascii_whitespace(a.name).empty()) {
       e.author = collapsed(std::move(a.name));
       break;
     }
-    if (!trim(a.email).empty()) {
+    if (!util::trim_ascii_whitespace(a.email).empty()) {
       e.author = collapsed(std::move(a.email));
       break;
     }
@@ -120,7 +120,7 @@ void to_entry(Context& c, FeedFormat fmt, Entry& e) {
     }
   }
   for (auto& l : c.links) {
-    if (l.rel != "enclosure" || !l.href || trim(*l.href).empty()) {
+    if (l.rel != "enclosure" || !l.href || util::trim_ascii_whitespace(*l.href).empty()) {
       continue;
     }
     Enclosure enc;
@@ -190,7 +190,7 @@ bool fix_mismatch(std::string_view s, std::size_t offset, std::string& out) {
   if (gt == std::string_view::npos) {
     return false;
   }
-  const std::string_view name = trim(s.substr(lt + 2, gt - lt - 2));
+  const std::string_view name = util::trim_ascii_whitespace(s.substr(lt + 2, gt - lt - 2));
   const auto open = open_elements(s, lt);
   std::string insert;
   bool found = false;
@@ -278,7 +278,7 @@ Feed parse_xml(std::string_view utf8,
   Feed feed;
   feed.format = format_of(engine.version);
   feed.title = text_value(engine.feed.title, engine.feed.title_type);
-  feed.link = std::string(trim(engine.feed.link.value_or("")));
+  feed.link = std::string(util::trim_ascii_whitespace(engine.feed.link.value_or("")));
   const pugi::xml_node root = doc.document_element();
   std::string root_name = root ? root.name() : "";
   for (char& ch : root_name) {

@@ -15,13 +15,11 @@ using xml_keys::lookup;
 using xml_keys::other_name;
 using xml_keys::to_int;
 
-int Engine::start(std::string_view tag,
-                  std::string_view key,
-                  std::span<const Attr> attrs,
-                  bool& pushed_unknown) {
+std::optional<H> Engine::start(std::string_view key, // NOLINT(readability-function-size)
+                               std::span<const Attr> attrs,
+                               bool& pushed_unknown) {
   const std::optional<H> found = lookup(key);
   if (!found) {
-    (void)tag;
     // feedparser pushes an unknown element only when it has no attributes; otherwise its
     // text flows into the parent. Outside content its text is never read: pop(k_unknown)
     // only pops the frame its own element pushed (nothing else pops k_unknown frames), and
@@ -31,7 +29,7 @@ int Engine::start(std::string_view tag,
       push(k_unknown, true, m_incontent == 0);
       pushed_unknown = true;
     }
-    return -1;
+    return std::nullopt;
   }
   const bool expecting = m_infeed || m_inentry || m_insource;
   switch (*found) {
@@ -213,17 +211,18 @@ int Engine::start(std::string_view tag,
     push(other_name(key), key != "width" && key != "height" && key != "name");
     break;
   }
-  return static_cast<int>(*found);
+  return found;
 }
 
-void Engine::end(std::string_view key, int code, bool pushed_unknown) {
-  if (code < 0) {
+// NOLINTNEXTLINE(readability-function-size): one case per element, as feedparser's _end_*
+void Engine::end(std::string_view key, std::optional<H> handler, bool pushed_unknown) {
+  if (!handler) {
     if (pushed_unknown) {
       pop(k_unknown);
     }
     return;
   }
-  const H h = static_cast<H>(code);
+  const H h = *handler;
   switch (h) {
   case H::rss:
     break;
@@ -353,7 +352,7 @@ void Engine::end(std::string_view key, int code, bool pushed_unknown) {
         ttl = Seconds{*minutes * 60};
       }
     } else if (h == H::sy_period) {
-      const std::string_view p = trim(*v);
+      const std::string_view p = util::trim_ascii_whitespace(*v);
       const std::int64_t secs = p == "hourly"    ? 3600
                                 : p == "daily"   ? 86400
                                 : p == "weekly"  ? 604800

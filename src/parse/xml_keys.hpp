@@ -351,7 +351,7 @@ inline std::string_view other_name(std::string_view key) {
 }
 
 inline std::optional<std::int64_t> to_int(std::string_view s) {
-  s = trim(s);
+  s = util::trim_ascii_whitespace(s);
   std::int64_t v = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (r.ec != std::errc{} || r.ptr != s.data() + s.size()) {

@@ -78,14 +78,14 @@ void Engine::sync_author_detail() {
     erase_all("()");
     erase_all("<>");
     erase_all("&lt;&gt;");
-    author = std::string(trim(author));
+    author = std::string(util::trim_ascii_whitespace(author));
     if (!author.empty() && author.front() == '(') {
       author.erase(0, 1);
     }
     if (!author.empty() && author.back() == ')') {
       author.pop_back();
     }
-    author = std::string(trim(author));
+    author = std::string(util::trim_ascii_whitespace(author));
   }
   detail.name = author;
   detail.email = email;
@@ -151,7 +151,7 @@ void Engine::split_tags(std::string_view element, const char* scheme) {
   std::string_view s = *v;
   while (true) {
     const auto comma = s.find(',');
-    const std::string_view term = trim(s.substr(0, comma));
+    const std::string_view term = util::trim_ascii_whitespace(s.substr(0, comma));
     if (!term.empty() || scheme == nullptr) {
       add_tag(term, scheme ? std::optional<std::string_view>(scheme) : std::nullopt, std::nullopt);
     }

@@ -35,7 +35,7 @@ bool ends_with(std::string_view s, std::string_view suf) {
 
 /// feedparser strips a wrapping <div> of Atom xhtml content when it encloses everything.
 void unwrap_div(std::string& out) {
-  const std::string_view t = trim(out);
+  const std::string_view t = util::trim_ascii_whitespace(out);
   if (!(t.substr(0, 5) == "<div>" || t.substr(0, 5) == "<div ") || !ends_with(t, "</div>")) {
     return;
   }
@@ -99,6 +99,7 @@ std::string base64_decode(std::string_view in, bool& ok) {
 
 } // namespace
 
+// NOLINTNEXTLINE(readability-function-size): feedparser's pop(), step for step
 std::optional<std::string_view> Engine::pop(std::string_view element, bool strip) {
   // Frame names are literals: the same pointer is the common way to match.
   if (m_top == 0 ||
@@ -120,7 +121,7 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
     unwrap_div(output);
   }
   if (strip) {
-    const std::string_view t = trim(output);
+    const std::string_view t = util::trim_ascii_whitespace(output);
     if (t.size() != output.size()) {
       const auto lead = static_cast<std::size_t>(t.data() - output.data());
       output.resize(lead + t.size());

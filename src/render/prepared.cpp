@@ -117,7 +117,7 @@ Prepared prepare(const Item& item) {
   const bool content_fits = s.content.size() <= k_max_html;
   if (summary_fits) {
     p.summary_html = sanitize_html(s.summary, p.link);
-    p.summary_text = html_to_text(s.summary);
+    p.summary_text = html_to_collapsed_text(s.summary);
   }
   p.content_html =
       s.content.empty() || !content_fits ? p.summary_html : sanitize_html(s.content, p.link);

@@ -1,6 +1,7 @@
 #include "render/sanitize.hpp"
 
 #include "render/text.hpp"
+#include "util/trim.hpp"
 
 #include <curl/curl.h>
 #include <gumbo.h>
@@ -86,17 +87,6 @@ struct CurlFree {
   void operator()(char* p) const { curl_free(p); }
 };
 
-std::string_view trim_ascii_space(std::string_view s) {
-  const auto space = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
-  while (!s.empty() && space(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && space(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 /// A reference without a scheme ("/a", "b.png", "//host/x", "?q", "#f").
 bool is_relative(std::string_view url) {
   for (const char c : url) {
@@ -118,7 +108,7 @@ public:
 
   /// nullopt: keep the value as it is (absolute, or no usable base); "" drops it.
   std::optional<std::string> resolve(std::string_view value) {
-    const std::string_view ref = trim_ascii_space(value);
+    const std::string_view ref = util::trim_c0_and_space(value);
     if (m_base.empty() || !is_relative(ref)) {
       return std::nullopt;
     }
@@ -310,7 +300,7 @@ std::string sanitize_html(std::string_view html, std::string_view base) {
   return clean_text(out);
 }
 
-std::string html_to_text(std::string_view html) {
+std::string html_to_collapsed_text(std::string_view html) {
   const std::string clean = clean_text(html);
   const GumboPtr doc = parse_fragment(clean);
   std::string raw;

@@ -18,8 +18,10 @@ namespace reelfeed::render {
 /// cannot be resolved is dropped. Without a usable base, relative values stay as they are.
 [[nodiscard]] std::string sanitize_html(std::string_view html, std::string_view base = {});
 
-/// The text of an HTML fragment, whitespace collapsed (for plain-text fields).
-[[nodiscard]] std::string html_to_text(std::string_view html);
+/// The text of an HTML fragment for a plain-text field: parsed as HTML (gumbo), what
+/// sanitize_html drops with its content dropped, block boundaries a space, entities decoded,
+/// whitespace runs collapsed to one space and trimmed (plain_text).
+[[nodiscard]] std::string html_to_collapsed_text(std::string_view html);
 
 /// True if `url` is safe to put in an href/src: relative, or http, https, mailto.
 [[nodiscard]] bool safe_url(std::string_view url);

@@ -3,8 +3,9 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include <xxhash.h>
 #include <zlib.h>
+
+#include "util/hash.hpp"
 
 namespace reelfeed::serve {
 
@@ -13,7 +14,7 @@ namespace {
 std::string quoted_hash(const std::string& body, const char* suffix) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "\"%016llx%s\"",
-                static_cast<unsigned long long>(XXH3_64bits(body.data(), body.size())), suffix);
+                static_cast<unsigned long long>(util::xxh3_64(body)), suffix);
   return buf;
 }
 

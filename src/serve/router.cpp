@@ -1,5 +1,6 @@
 #include "serve/router.hpp"
 #include "util/ascii.hpp"
+#include "util/trim.hpp"
 
 #include <cstdlib>
 #include <ctime>
@@ -16,21 +17,11 @@ std::string_view sv(boost::beast::string_view s) {
   return {s.data(), s.size()};
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 /// Calls f(item) for each comma-separated, trimmed, non-empty item.
 template <typename F> void for_each_item(std::string_view list, F f) {
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    const std::string_view item = trim(list.substr(0, comma));
+    const std::string_view item = util::trim_http_ows(list.substr(0, comma));
     if (!item.empty()) {
       f(item);
     }
@@ -201,13 +192,13 @@ bool accepts_gzip(std::string_view accept_encoding) {
   bool ok = false;
   for_each_item(accept_encoding, [&](std::string_view item) {
     const std::size_t semi = item.find(';');
-    const std::string_view coding = trim(item.substr(0, semi));
+    const std::string_view coding = util::trim_http_ows(item.substr(0, semi));
     if (!util::iequals(coding, "gzip") && !util::iequals(coding, "x-gzip") && coding != "*") {
       return;
     }
     bool zero = false;
     if (semi != std::string_view::npos) {
-      std::string_view params = trim(item.substr(semi + 1));
+      std::string_view params = util::trim_http_ows(item.substr(semi + 1));
       if (params.size() > 2 && (params[0] == 'q' || params[0] == 'Q') && params[1] == '=') {
         params.remove_prefix(2);
         // "0", "0.", "0.0", "0.000" all mean "not acceptable".
@@ -220,7 +211,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
 }
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-  if (trim(if_none_match) == "*") {
+  if (util::trim_http_ows(if_none_match) == "*") {
     return true;
   }
   bool match = false;
@@ -230,7 +221,7 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 }
 
 std::optional<Timestamp> parse_http_date(std::string_view s) {
-  s = trim(s);
+  s = util::trim_http_ows(s);
   if (s.empty() || s.size() > 64) {
     return std::nullopt;
   }

@@ -22,10 +22,6 @@ std::string hits_json(const Decision& d) {
   return hits.dump();
 }
 
-Timestamp wall_now() {
-  return std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
-}
-
 } // namespace
 
 Decision read_decision(SQLite::Statement& q, int first) {
@@ -114,7 +110,7 @@ std::uint64_t Store::Impl::recorded_rules() {
 void Store::save_decisions(const std::vector<std::pair<std::int64_t, Decision>>& decisions) {
   m_impl->start_write("save decisions");
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  const auto now = wall_now();
+  const Timestamp now = m_impl->m_clock.now();
   for (const auto& [story_id, d] : decisions)
     m_impl->insert_decision(story_id, d, std::nullopt, now);
   tx.commit();
@@ -199,7 +195,7 @@ void Store::settle(const std::vector<std::int64_t>& ids,
                    const std::vector<std::pair<std::int64_t, Decision>>& decisions) {
   m_impl->start_write("save decisions");
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  const auto now = wall_now();
+  const Timestamp now = m_impl->m_clock.now();
   for (const auto id : ids) {
     {
       Use q(m_impl->stmt("DELETE FROM story_changes WHERE story_id = ?"));

@@ -10,9 +10,8 @@
 #include <cstring>
 #include <string>
 
-#include <xxhash.h>
-
 #include "store/store_impl.hpp"
+#include "util/hash.hpp"
 
 namespace reelfeed::store {
 
@@ -38,7 +37,7 @@ derived_uid(const std::string& canon, const std::string& source, const std::stri
     key = HashIndex::key_of(canon.data(), canon.size());
   } else {
     const std::string text = source + '\n' + identity;
-    key = XXH3_64bits(text.data(), text.size());
+    key = util::xxh3_64(text);
   }
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(key));

@@ -7,26 +7,14 @@
 #include <string_view>
 
 #include <nlohmann/json.hpp>
-#define XXH_STATIC_LINKING_ONLY // XXH3_state_t on the stack
-#include <xxhash.h>
 
 #include "store/store_impl.hpp"
+#include "util/hash.hpp"
 
 namespace reelfeed::store {
 namespace {
 
 using nlohmann::json;
-
-std::uint64_t hash_fields(std::initializer_list<std::string_view> fields) {
-  XXH3_state_t st; // on the stack: this runs for every item of every fetched feed
-  XXH3_INITSTATE(&st);
-  XXH3_64bits_reset(&st);
-  for (auto f : fields) {
-    XXH3_64bits_update(&st, f.data(), f.size());
-    XXH3_64bits_update(&st, "\x1f", 1); // field separator: ("ab","c") != ("a","bc")
-  }
-  return XXH3_64bits_digest(&st);
-}
 
 std::string hex(std::uint64_t v) {
   char buf[17];
@@ -91,10 +79,10 @@ PreparedEntry prepare_entry(const Entry& e, bool with_signature) {
     if (e.published)
       p.link_key += std::to_string(to_db(*e.published));
   }
-  p.hash_key = "h:" + hex(hash_fields({e.title, p.canonical_url, e.summary, e.content}));
+  p.hash_key = "h:" + hex(util::xxh3_64_fields({e.title, p.canonical_url, e.summary, e.content}));
   p.categories_json = categories_json(e.categories);
   p.enclosures_json = enclosures_json(e.enclosures);
-  p.content_hash = hash_fields(
+  p.content_hash = util::xxh3_64_fields(
       {e.title, e.link, e.author, e.summary, e.content, joined(e.categories), p.enclosures_json});
   p.normalised_title = dedup::normalise_title(e.title);
   if (with_signature) {

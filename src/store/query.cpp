@@ -19,32 +19,38 @@ using nlohmann::json;
 std::vector<std::string> string_list(const std::string& text) {
   std::vector<std::string> out;
   const json j = json::parse(text, nullptr, false);
-  if (j.is_array())
-    for (const auto& v : j)
-      if (v.is_string())
+  if (j.is_array()) {
+    for (const auto& v : j) {
+      if (v.is_string()) {
         out.push_back(v.get<std::string>());
+      }
+    }
+  }
   return out;
 }
 
 std::vector<Enclosure> enclosure_list(const std::string& text) {
   std::vector<Enclosure> out;
   const json j = json::parse(text, nullptr, false);
-  if (!j.is_array())
+  if (!j.is_array()) {
     return out;
+  }
   for (const auto& v : j) {
     Enclosure e;
     e.url = v.value("url", "");
     e.type = v.value("type", "");
-    if (v.contains("length") && v["length"].is_number_integer())
+    if (v.contains("length") && v["length"].is_number_integer()) {
       e.length = v["length"].get<std::int64_t>();
+    }
     out.push_back(std::move(e));
   }
   return out;
 }
 
 std::optional<Timestamp> opt_ts(const SQLite::Column& c) {
-  if (c.isNull())
+  if (c.isNull()) {
     return std::nullopt;
+  }
   return from_db(c.getInt64());
 }
 
@@ -85,8 +91,9 @@ EntryRow read_entry(SQLite::Statement& q) {
   r.first_seen = from_db(q.getColumn(12).getInt64());
   r.tags = string_list(q.getColumn(13).getString());
   r.join_reason = q.getColumn(14).getString();
-  if (!q.getColumn(15).isNull())
+  if (!q.getColumn(15).isNull()) {
     r.join_entry = q.getColumn(15).getInt64();
+  }
   r.canonical_url = q.getColumn(16).getString();
   r.identity = q.getColumn(17).getString();
   r.source_id = q.getColumn(18).getInt64();
@@ -107,8 +114,9 @@ story_entries(SQLite::Statement& stmt, std::int64_t story_id, std::int64_t rep_i
   Use q(stmt);
   q->bind(1, story_id);
   q->bind(2, rep_id);
-  while (q->executeStep())
+  while (q->executeStep()) {
     rows.push_back(read_entry(*q));
+  }
   return rows;
 }
 
@@ -131,8 +139,9 @@ constexpr const char* k_head_columns = "id, uid, rep_entry_id, link, published, 
 StoryHead read_head(SQLite::Statement& q) {
   StoryHead h;
   h.id = q.getColumn(0).getInt64();
-  if (!q.getColumn(1).isNull())
+  if (!q.getColumn(1).isNull()) {
     h.uid = q.getColumn(1).getString();
+  }
   h.rep = q.getColumn(2).isNull() ? 0 : q.getColumn(2).getInt64();
   h.link = q.getColumn(3).getString();
   h.published = from_db(q.getColumn(4).getInt64());
@@ -143,8 +152,9 @@ StoryHead read_head(SQLite::Statement& q) {
 /// A story's fields that come from its representative sighting.
 void take_representative(Story& s, const Entry& rep) {
   s.title = rep.title;
-  if (s.link.empty())
+  if (s.link.empty()) {
     s.link = rep.link;
+  }
   s.author = rep.author;
   s.summary = rep.summary;
   s.content = rep.content;
@@ -154,8 +164,9 @@ void take_representative(Story& s, const Entry& rep) {
 
 /// rows: the story's sightings, representative first.
 std::optional<Story> assemble(const StoryHead& h, const std::vector<EntryRow>& rows) {
-  if (rows.empty())
+  if (rows.empty()) {
     return std::nullopt;
+  }
   Story s;
   s.id = h.id;
   const auto& r = rows.front();
@@ -203,8 +214,9 @@ std::optional<Story> Store::Impl::load_story(std::int64_t story_id) {
   {
     Use q(stmt(std::string("SELECT ") + k_head_columns + "FROM stories WHERE id = ?"));
     q->bind(1, story_id);
-    if (!q->executeStep())
+    if (!q->executeStep()) {
       return std::nullopt;
+    }
     h = read_head(*q);
   }
   return assemble(h, story_entries(stmt(k_story_entries_sql), story_id, h.rep));
@@ -218,22 +230,26 @@ std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
                "ORDER BY published DESC, id DESC LIMIT ?"));
     q->bind(1, to_db(since));
     q->bind(2, limit < 0 ? -1 : limit);
-    while (q->executeStep())
+    while (q->executeStep()) {
       heads.push_back(read_head(*q));
+    }
   }
   std::vector<Story> out;
   out.reserve(heads.size());
   if (heads.size() <= k_bulk_threshold) {
-    for (const auto& h : heads)
-      if (auto s = assemble(h, story_entries(stmt(k_story_entries_sql), h.id, h.rep)))
+    for (const auto& h : heads) {
+      if (auto s = assemble(h, story_entries(stmt(k_story_entries_sql), h.id, h.rep))) {
         out.push_back(std::move(*s));
+      }
+    }
     return out;
   }
   // One pass over the sightings of every story in range; the filter reads every sighting's
   // summary, the full text only of representatives.
   std::unordered_map<std::int64_t, std::vector<EntryRow>> rows;
-  for (const auto& h : heads)
+  for (const auto& h : heads) {
     rows[h.id];
+  }
   {
     Use q(stmt("SELECT e.id, s.name, e.guid, e.title, e.link, e.published, e.updated, "
                "e.author, "
@@ -250,26 +266,26 @@ std::vector<Story> Store::Impl::stories(Timestamp since, int limit) {
     q->bind(1, to_db(since));
     while (q->executeStep()) {
       const auto it = rows.find(q->getColumn(21).getInt64());
-      if (it == rows.end())
+      if (it == rows.end()) {
         continue;
+      }
       auto row = read_entry(*q);
-      if (q->getColumn(22).getInt() != 0)
+      if (q->getColumn(22).getInt() != 0) {
         it->second.insert(it->second.begin(), std::move(row));
-      else
+      } else {
         it->second.push_back(std::move(row));
+      }
     }
   }
-  for (const auto& h : heads)
-    if (auto s = assemble(h, rows[h.id]))
+  for (const auto& h : heads) {
+    if (auto s = assemble(h, rows[h.id])) {
       out.push_back(std::move(*s));
+    }
+  }
   return out;
 }
 
-std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
-  check_foreign_writes(); // the URL index must not miss another process's entries
-  std::string q = q_in;
-  while (!q.empty() && std::isspace(static_cast<unsigned char>(q.back())))
-    q.pop_back();
+Store::Impl::ExplainTarget Store::Impl::explain_target(const std::string& q) {
   std::int64_t story_id = 0;
   std::int64_t entry_id = 0;
   const auto all_of = [](std::string_view s, int (*pred)(int)) {
@@ -281,8 +297,9 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
     {
       Use s(stmt("SELECT id FROM stories WHERE uid = ?"));
       s->bind(1, q);
-      if (s->executeStep())
+      if (s->executeStep()) {
         story_id = s->getColumn(0).getInt64();
+      }
     }
     if (story_id == 0 && rest.size() < 19 && all_of(rest, &isdigit)) {
       story_id = std::stoll(rest);
@@ -317,15 +334,17 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
       std::vector<std::int64_t> sources;
       {
         Use s(stmt("SELECT id FROM sources"));
-        while (s->executeStep())
+        while (s->executeStep()) {
           sources.push_back(s->getColumn(0).getInt64());
+        }
       }
-      for (const auto source : sources)
+      for (const auto source : sources) {
         if (const auto row = stored_entry(source, "g:" + q);
             row && (entry_id == 0 || row->id < entry_id)) {
           entry_id = row->id;
           story_id = row->story_id;
         }
+      }
     }
     // A scan for the rest (entries of sources that fell back to link identity) is fine for
     // `explain`.
@@ -338,8 +357,19 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
       }
     }
   }
-  if (story_id == 0)
+  return {story_id, entry_id};
+}
+
+std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
+  check_foreign_writes(); // the URL index must not miss another process's entries
+  std::string q = q_in;
+  while (!q.empty() && std::isspace(static_cast<unsigned char>(q.back()))) {
+    q.pop_back();
+  }
+  auto [story_id, entry_id] = explain_target(q);
+  if (story_id == 0) {
     return std::nullopt;
+  }
 
   Explanation ex;
   {
@@ -350,25 +380,29 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
       ex.folded_from = q.starts_with(k_uid_prefix) ? q : k_uid_prefix + std::to_string(story_id);
       Use u(stmt("SELECT coalesce(uid, '') FROM stories WHERE id = ?"));
       u->bind(1, story_id);
-      if (u->executeStep() && !u->getColumn(0).getString().empty())
+      if (u->executeStep() && !u->getColumn(0).getString().empty()) {
         ex.folded_from = u->getColumn(0).getString();
+      }
       story_id = s->getColumn(0).getInt64();
     }
   }
   auto story = load_story(story_id);
-  if (!story)
+  if (!story) {
     return std::nullopt;
+  }
   ex.story = *story;
   std::int64_t rep = 0;
   {
     Use s(stmt("SELECT rep_entry_id FROM stories WHERE id = ?"));
     s->bind(1, story_id);
-    if (s->executeStep() && !s->getColumn(0).isNull())
+    if (s->executeStep() && !s->getColumn(0).isNull()) {
       rep = s->getColumn(0).getInt64();
+    }
   }
   const auto rows = story_entries(stmt(k_story_entries_sql), story_id, rep);
-  if (entry_id == 0)
+  if (entry_id == 0) {
     entry_id = rows.front().id;
+  }
   const TermStats& stats = term_stats();
   const auto entry_terms = [&](const Entry& e) { return termizer().terms(e); };
   for (const auto& r : rows) {
@@ -378,16 +412,19 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
       ex.entry = r.entry;
     }
     MemberExplanation m;
-    if (r.join_reason.empty() || r.join_entry == r.id)
+    if (r.join_reason.empty() || r.join_entry == r.id) {
       m.reason = r.id == rep ? "first sighting (representative)" : "first sighting";
-    else
+    } else {
       m.reason = r.join_reason + " with entry " + std::to_string(r.join_entry);
-    if (r.id == rep && !r.join_reason.empty() && r.join_entry != r.id)
+    }
+    if (r.id == rep && !r.join_reason.empty() && r.join_entry != r.id) {
       m.reason += " (representative)";
+    }
     const EventVector v = vectorize(entry_terms(r.entry), stats);
     std::unordered_map<std::uint32_t, std::string> words;
-    for (auto& [h, w] : termizer().words(r.entry))
+    for (auto& [h, w] : termizer().words(r.entry)) {
       words.emplace(h, std::move(w));
+    }
     if (r.join_reason.starts_with("same event") && r.join_entry != 0 && r.join_entry != r.id) {
       // The terms that carried the join, recomputed from the two reports' texts.
       Use e(stmt("SELECT title, summary, content FROM entries WHERE id = ?"));
@@ -398,8 +435,9 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
         other.summary = e->getColumn(1).getString();
         other.content = e->getColumn(2).getString();
         for (const auto& [h, share] : shared_terms(v, vectorize(entry_terms(other), stats))) {
-          if (m.terms.size() >= 8)
+          if (m.terms.size() >= 8) {
             break;
+          }
           const auto w = words.find(h);
           char buf[24];
           std::snprintf(buf, sizeof buf, " %.2f", share);
@@ -408,10 +446,12 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
       }
     }
     for (const auto& near : event_candidates(v, r.source_id, r.sort_time, story_id)) {
-      if (m.nearest.size() >= 3)
+      if (m.nearest.size() >= 3) {
         break;
-      if (auto other = load_story(near.story_id))
+      }
+      if (auto other = load_story(near.story_id)) {
         m.nearest.emplace_back(other->uid + " \"" + other->title + "\"", near.score);
+      }
     }
     ex.join_reasons.push_back(m.reason);
     ex.members.push_back(std::move(m));
@@ -419,8 +459,9 @@ std::optional<Explanation> Store::Impl::explain(const std::string& q_in) {
   Use d(stmt("SELECT topic, published, score, threshold, reason, concepts, hits FROM decisions "
              "WHERE story_id = ? ORDER BY topic"));
   d->bind(1, story_id);
-  while (d->executeStep())
+  while (d->executeStep()) {
     ex.decisions.push_back(read_decision(*d, 0));
+  }
   return ex;
 }
 

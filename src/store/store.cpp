@@ -132,11 +132,14 @@ dedup::Signature sig_from_blob(const void* data, int size) {
 constexpr int k_writer_busy_ms = 120'000;
 constexpr int k_reader_busy_ms = 5'000;
 
-Store::Impl::Impl(const std::filesystem::path& path, ClusterOptions options, Access access)
+Store::Impl::Impl(const std::filesystem::path& path,
+                  ClusterOptions options,
+                  Access access,
+                  const Clock& clock)
     : m_db(checked_path(path, access),
            open_flags(access),
            access == Access::read_write ? k_writer_busy_ms : k_reader_busy_ms),
-      m_options(options), m_access(access) {
+      m_options(options), m_access(access), m_clock(clock) {
   m_db.exec("PRAGMA foreign_keys = ON");
   // URL, identity and LSH look-ups go to in-memory indexes, so the page cache only needs
   // the pages every commit touches (tables' tails) and what a publish reads: 8 MiB by
@@ -241,8 +244,11 @@ Failure failure_of(const std::exception& e) noexcept {
   }
 }
 
-Store::Store(const std::filesystem::path& path, ClusterOptions options, Access access) try
-    : m_impl(std::make_unique<Impl>(path, options, access)) {
+Store::Store(const std::filesystem::path& path,
+             ClusterOptions options,
+             Access access,
+             const Clock& clock) try
+    : m_impl(std::make_unique<Impl>(path, options, access, clock)) {
 } catch (const SQLite::Exception& e) {
   std::string message = path.string() + ": " + e.what();
   Failure kind = failure_of(e);

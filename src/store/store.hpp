@@ -47,6 +47,7 @@
 #include "model/entry.hpp"
 #include "model/source_status.hpp"
 #include "model/story.hpp"
+#include "model/time.hpp"
 
 namespace reelfeed::store {
 
@@ -207,9 +208,12 @@ class Store {
 public:
   /// Opens (creating if needed) and migrates. Throws std::runtime_error with a clear
   /// message if the file is not a reelfeed database or cannot be opened.
+  /// `clock` (kept by reference) dates what the store writes on its own: tombstones,
+  /// decisions, a representative's take-over.
   explicit Store(const std::filesystem::path& path,
                  ClusterOptions options = {},
-                 Access access = Access::read_write);
+                 Access access = Access::read_write,
+                 const Clock& clock = wall_clock());
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -83,13 +84,15 @@ inline std::int64_t bucket_of(std::int64_t t) {
   // Floor division: times before 1970 land in negative buckets, not in bucket 0.
   return t >= 0 ? t / k_bucket_seconds : -((-t + k_bucket_seconds - 1) / k_bucket_seconds);
 }
-/// One 32-bit hash per band; nullopt for an empty signature (it would match everything).
+/// cluster.cpp: one 32-bit hash per band; nullopt for an empty signature (it would match
+/// everything).
 std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signature& sig);
-/// The uid of a story not yet published: from its representative's canonical URL (or,
+/// keys.cpp: the uid of a story not yet published, from its representative's canonical URL (or,
 /// without one, its source and identity), so that it does not depend on the order in which
 /// feeds were stored. The URL form's hex digits are HashIndex::key_of(canon).
 std::string
 derived_uid(const std::string& canon, const std::string& source, const std::string& identity);
+// store.cpp
 std::string sig_to_blob(const dedup::Signature& sig);
 dedup::Signature sig_from_blob(const void* data, int size);
 std::int64_t to_db(Timestamp t);
@@ -103,7 +106,10 @@ Decision read_decision(SQLite::Statement& q, int first);
 
 class Store::Impl {
 public:
-  Impl(const std::filesystem::path& path, ClusterOptions options, Access access);
+  Impl(const std::filesystem::path& path,
+       ClusterOptions options,
+       Access access,
+       const Clock& clock);
 
   SQLite::Statement& stmt(const std::string& sql);
   /// For string literals (static storage): cached by address, so a use costs neither a
@@ -140,7 +146,12 @@ public:
                             Timestamp now,
                             const Decided& decided,
                             std::size_t max_new = 0);
+  /// One feed's ingest in named steps (ingest.cpp).
+  class FeedIngest;
   SourceRow source_row(const std::string& name, const std::string& url_if_new);
+  bool tombstoned(std::int64_t source_id, const std::string& identity);
+
+  // store.cpp
   /// Store::save_status inside the caller's transaction or savepoint.
   void save_status_in_tx(const SourceStatus& status);
   /// Before a write transaction: refuses a read-only store (`what` names the write), then
@@ -192,16 +203,6 @@ public:
   };
   /// The first sighting (lowest id) of a canonical URL: story id and entry id.
   using UrlHit = std::optional<std::pair<std::int64_t, std::int64_t>>;
-  /// A stored sighting of a canonical URL (what ingest needs to re-key a moved item).
-  struct UrlSighting {
-    std::int64_t id = 0;
-    std::int64_t story_id = 0;
-    std::int64_t source_id = 0;
-    std::int64_t published = INT64_MIN; ///< NULL as INT64_MIN
-    std::string identity;
-  };
-  /// Every stored entry whose canonical_url is `canon`, in id order.
-  std::vector<UrlSighting> url_sightings(const std::string& canon);
   /// `url_hit`: the caller already looked `canon` up in entries (nullopt: look it up here).
   std::optional<Placement> place(const NewSighting& n,
                                  const std::optional<UrlHit>& url_hit = std::nullopt);
@@ -228,6 +229,7 @@ public:
   void fold_stories(std::int64_t keep, std::int64_t gone);
   /// After a sighting joined: it becomes the representative if it was published earlier.
   void maybe_take_over(std::int64_t story_id, std::int64_t entry_id);
+  bool tombstoned_url(const std::string& canon);
   /// Inserts a story with the next id of this transaction (tx_begin) and its
   /// representative entry id (which the caller inserts next, with that id).
   std::int64_t create_story(const std::string& link,
@@ -256,9 +258,16 @@ public:
   void flush_lsh();
   /// Re-derives the whole lsh table from the stored entries (after a key-format change).
   void rebuild_lsh();
-  bool tombstoned_url(const std::string& canon);
-  bool tombstoned(std::int64_t source_id, const std::string& identity);
-  // keys.cpp (the lsh rows and the in-memory indexes above; cluster.cpp places entries)
+  /// A stored sighting of a canonical URL (what ingest needs to re-key a moved item).
+  struct UrlSighting {
+    std::int64_t id = 0;
+    std::int64_t story_id = 0;
+    std::int64_t source_id = 0;
+    std::int64_t published = INT64_MIN; ///< NULL as INT64_MIN
+    std::string identity;
+  };
+  /// Every stored entry whose canonical_url is `canon`, in id order.
+  std::vector<UrlSighting> url_sightings(const std::string& canon);
   /// The in-memory index of one time bucket, loaded from the lsh table if needed.
   LshBucket& lsh_bucket(std::int64_t bucket);
   /// Loads the in-memory URL and identity indexes from the lsh table, if not loaded.
@@ -283,10 +292,10 @@ public:
   /// another one (or deleted) must be queued too, and load_story() must no longer find it:
   /// the publish then drops its decisions, so it leaves every topic's output.
   void story_changed(std::int64_t story_id);
-  /// One decision row; `times` (story published, last activity) or, without, read from the
-  /// story row (no row if the story is gone).
   /// Writes the uid derived from the story's representative, if it has none yet.
   void freeze_uid(std::int64_t story_id);
+  /// One decision row; `times` (story published, last activity) or, without, read from the
+  /// story row (no row if the story is gone).
   void insert_decision(std::int64_t story_id,
                        const Decision& d,
                        std::optional<std::pair<Timestamp, Timestamp>> times,
@@ -301,12 +310,28 @@ public:
   std::optional<Story> load_story(std::int64_t story_id);
   std::vector<Story> stories(Timestamp since, int limit);
   std::optional<Explanation> explain(const std::string& q);
+  /// What explain's argument names: a story (uid, id) or an entry (URL, guid) and its story.
+  struct ExplainTarget {
+    std::int64_t story_id = 0; ///< 0: nothing found
+    std::int64_t entry_id = 0; ///< 0: the story's representative
+  };
+  ExplainTarget explain_target(const std::string& q);
   // review.cpp
   std::vector<Reviewed> review(const std::string& topic, Timestamp since, double margin, int limit);
 
   // retention.cpp
   void prune(Timestamp older_than, int max_per_source);
+  /// The entries retention may delete: older than `older_than` or beyond the newest
+  /// `max_per_source` of their source, never one of its source's latest fetch.
+  std::set<std::int64_t> prunable(Timestamp older_than, int max_per_source);
+  /// Deletes an entry and leaves its tombstones (dated `now`); returns its story, nullopt
+  /// when it is already gone.
+  std::optional<std::int64_t> delete_entry(std::int64_t id, Timestamp now);
+  /// A story lost a sighting: it is queued, and deleted when it has none left, else the
+  /// earliest remaining sighting becomes its representative if that went.
+  void lost_sighting(std::int64_t story, Timestamp now);
 
+  // cluster.cpp
   /// Per write transaction, read once at its start (under the write lock nobody else can
   /// change them): the next entry and story ids, and whether any tombstones exist at all
   /// (none, usually: then no tombstone look-up per new entry).
@@ -322,6 +347,7 @@ public:
   TxState m_tx;
   ClusterOptions m_options;
   Access m_access;
+  const Clock& m_clock; ///< dates what the store writes on its own (retention, decisions)
   LshIndex m_lsh;
   struct PendingLsh {
     std::int64_t bucket = 0;

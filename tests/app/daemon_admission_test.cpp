@@ -106,7 +106,7 @@ TEST(DaemonAdmission, ReloadDropsQueuedPollsOfRemovedSourcesAndKeepsTheOthers) {
 
   SharedLog sink;
   std::ostream out(&sink);
-  Logger log(out);
+  util::Logger log(out);
   const Clock clock;
   Daemon daemon(std::move(*loaded.config), log, clock);
   int rc = -1;

@@ -4,14 +4,20 @@
 
 #include <gtest/gtest.h>
 
-#include "app/log.hpp"
-#include "app/poller.hpp"
 #include "app/rules_diff.hpp"
 #include "app/settings.hpp"
 #include "app/status_table.hpp"
+#include "poll/poller.hpp"
+#include "util/log.hpp"
 
 namespace reelfeed::app {
 namespace {
+
+using poll::mark_parse_failure;
+using poll::NetworkWatch;
+using util::format_line;
+using util::Level;
+using util::Logger;
 
 const Timestamp k_now{std::chrono::seconds{1'800'000'000}};
 

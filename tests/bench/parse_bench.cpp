@@ -116,7 +116,7 @@ void BM_PugixmlDomInPlace(benchmark::State& state) {
 
 /// The plain extract loop of the floors below: child values copied into the same Feed type as
 /// they are, nothing decoded, resolved or normalised, xhtml content not serialised. With
-/// `dates`, the date elements are also parsed to UTC (parse_date), as issue 3 point 6 requires.
+/// `dates`, the date elements are also parsed to UTC (parse_date), as parse_feed does.
 reelfeed::Feed plain_extract(const pugi::xml_document& doc, bool dates) {
   auto is = [](const char* a, const char* b) { return std::strcmp(a, b) == 0; };
   reelfeed::Feed feed;
@@ -163,9 +163,9 @@ constexpr unsigned k_parse_options = pugi::parse_cdata | pugi::parse_escapes |
                                      pugi::parse_ws_pcdata;
 
 /// Both floors: per feed, the copy parse_feed parses in place (with the options it passes),
-/// then the plain extract loop. `required` adds what issue 3 asks of every document before
+/// then the plain extract loop. `required` adds what parse_feed does to every document before
 /// any field is normalised: the copy validates UTF-8 and checks every '&' outside CDATA
-/// (points 4 and 5, parse_feed's own one-pass scan), and dates are parsed to UTC (point 6).
+/// (parse_feed's own one-pass scan), and dates are parsed to UTC.
 void extract_floor(benchmark::State& state, bool required) {
   if (!ready(state)) {
     return;
@@ -187,14 +187,14 @@ void extract_floor(benchmark::State& state, bool required) {
   report(state);
 }
 
-/// The floor of any pugixml-based parse_feed, with nothing validated. Informational: the issue
-/// quotes ~70% of the bare parse for such a loop that does not copy the bodies;
+/// The floor of any pugixml-based parse_feed, with nothing validated. Informational: the target
+/// is ~70% of the bare parse for such a loop that does not copy the bodies;
 /// research/perf-anchors.md measured 0.62 with them.
 void BM_PugixmlExtractFloor(benchmark::State& state) {
   extract_floor(state, false);
 }
 
-/// Informational: no pugixml-based parser that keeps issue 3's points 4-6 can be faster.
+/// Informational: no pugixml-based parser that validates UTF-8 and '&' and parses dates can be faster.
 void BM_PugixmlRequiredFloor(benchmark::State& state) {
   extract_floor(state, true);
 }

@@ -3,7 +3,7 @@
 //   cmake -S . -B build-x -G Ninja -DREELFEED_BUILD_BENCH=ON && cmake --build build-x --target
 //   store_bench build-x/tests/bench/store_bench --benchmark_counters_tabular=true
 // tests/bench/store_bench.sh BUILD_DIR runs the ingest benchmarks one process each and
-// prints issue 5's ratios.
+// prints the ratios bare insert loop / Store ingest.
 //
 // Each iteration stores one feed of 50 new entries in one transaction (a lone poll), or
 // 20 such feeds in one group commit (the daemon under a burst), into a database that already holds
@@ -342,7 +342,7 @@ void BM_BareSqliteInsertGroup(benchmark::State& state) {
   bare_insert(state, k_batch * k_group);
 }
 
-/// Informational, not the issue's floor: the rows one new entry costs in reelfeed's own
+/// Informational, not the floor the ratios use: the rows one new entry costs in reelfeed's own
 /// schema (an entries row with its indexes, a stories row, an lsh row; a fetches row per
 /// feed), written by a bare loop: no look-ups, no identity rules, no clustering. The gap
 /// between this and BM_BareSqliteInsertGroup is the schema's cost; the gap between this and

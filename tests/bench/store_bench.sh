@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs store_bench's ingest benchmarks at 100k stored entries, each in its own process
 # (benchmarks sharing a process share its stores and page cache), and prints the ratios
-# of issue 5: bare insert loop / Store ingest, per feed and per group commit.
+# bare insert loop / Store ingest, per feed and per group commit.
 #   usage: tests/bench/store_bench.sh BUILD_DIR [rounds]
 #          tests/bench/store_bench.sh BUILD_DIR scale
 #            start-up, explain, publish, ingest per new entry and retention at 10k, 100k and

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <optional>
+#include <string>
 
 #include "config/load.hpp"
 #include "config/values.hpp"
@@ -13,6 +15,15 @@ namespace {
 using std::chrono::days;
 using std::chrono::hours;
 using std::chrono::minutes;
+
+/// The value of `r`, or nullopt with its message in `error`.
+template <typename T> std::optional<T> value_or_error(util::Result<T> r, std::string& error) {
+  if (r) {
+    return *std::move(r);
+  }
+  error = r.error();
+  return std::nullopt;
+}
 
 TEST(ParseDuration, AcceptsEveryUnit) {
   EXPECT_EQ(parse_duration("90s"), Seconds{90});
@@ -38,14 +49,14 @@ TEST(ParseDuration, RejectsMalformed) {
 
 TEST(ParseUtcOffset, AcceptsTheUsualSpellings) {
   std::string error;
-  EXPECT_EQ(detail::parse_utc_offset("+09:00", error), 540);
-  EXPECT_EQ(detail::parse_utc_offset("-05:30", error), -330);
-  EXPECT_EQ(detail::parse_utc_offset("+0545", error), 345);
-  EXPECT_EQ(detail::parse_utc_offset("+9", error), 540);
-  EXPECT_EQ(detail::parse_utc_offset("-03", error), -180);
-  EXPECT_EQ(detail::parse_utc_offset("+14:00", error), 840);
-  EXPECT_EQ(detail::parse_utc_offset("UTC", error), 0);
-  EXPECT_EQ(detail::parse_utc_offset("Z", error), 0);
+  EXPECT_EQ(value_or_error(detail::parse_utc_offset("+09:00"), error), 540);
+  EXPECT_EQ(value_or_error(detail::parse_utc_offset("-05:30"), error), -330);
+  EXPECT_EQ(value_or_error(detail::parse_utc_offset("+0545"), error), 345);
+  EXPECT_EQ(value_or_error(detail::parse_utc_offset("+9"), error), 540);
+  EXPECT_EQ(value_or_error(detail::parse_utc_offset("-03"), error), -180);
+  EXPECT_EQ(value_or_error(detail::parse_utc_offset("+14:00"), error), 840);
+  EXPECT_EQ(value_or_error(detail::parse_utc_offset("UTC"), error), 0);
+  EXPECT_EQ(value_or_error(detail::parse_utc_offset("Z"), error), 0);
   EXPECT_TRUE(error.empty()) << error;
 }
 
@@ -53,7 +64,7 @@ TEST(ParseUtcOffset, RejectsNamesAndNonsense) {
   for (const char* bad : {"", "9", "+", "JST", "Asia/Tokyo", "+15", "+09:60", "+9:00", "+09:0",
                           "+090", "09:00", "+09:00 ", "UTC+9", "--1"}) {
     std::string error;
-    EXPECT_FALSE(detail::parse_utc_offset(bad, error).has_value()) << bad;
+    EXPECT_FALSE(value_or_error(detail::parse_utc_offset(bad), error).has_value()) << bad;
     EXPECT_NE(error.find("is not an offset from UTC"), std::string::npos) << bad;
   }
 }
@@ -77,18 +88,18 @@ TEST(ParseSize, RejectsMalformed) {
 
 TEST(ParseListen, AcceptsIpv4Ipv6AndLocalhost) {
   std::string error;
-  auto l = detail::parse_listen("127.0.0.1:8080", error);
+  auto l = value_or_error(detail::parse_listen("127.0.0.1:8080"), error);
   ASSERT_TRUE(l) << error;
   EXPECT_EQ(l->host, "127.0.0.1");
   EXPECT_EQ(l->port, 8080);
-  l = detail::parse_listen("[::1]:9000", error);
+  l = value_or_error(detail::parse_listen("[::1]:9000"), error);
   ASSERT_TRUE(l) << error;
   EXPECT_EQ(l->host, "::1");
   EXPECT_EQ(l->port, 9000);
-  l = detail::parse_listen("0.0.0.0:0", error);
+  l = value_or_error(detail::parse_listen("0.0.0.0:0"), error);
   ASSERT_TRUE(l) << error;
   EXPECT_EQ(l->port, 0);
-  l = detail::parse_listen("localhost:65535", error);
+  l = value_or_error(detail::parse_listen("localhost:65535"), error);
   ASSERT_TRUE(l) << error;
   EXPECT_EQ(l->host, "127.0.0.1");
   EXPECT_EQ(l->port, 65535);
@@ -99,31 +110,36 @@ TEST(ParseListen, RejectsWhatCannotBeBound) {
        {"8080", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:http", "::1:8080",
         "[::1]8080", "[127.0.0.1]:80", "example.com:80", "256.1.1.1:80", ":8080", "[::1]:-1"}) {
     std::string error;
-    EXPECT_FALSE(detail::parse_listen(bad, error).has_value()) << bad;
+    EXPECT_FALSE(value_or_error(detail::parse_listen(bad), error).has_value()) << bad;
     EXPECT_FALSE(error.empty()) << bad;
   }
 }
 
 TEST(ResolveSourceUrl, KeepsHttpAndAbsoluteFileUrls) {
   std::string error;
-  EXPECT_EQ(detail::resolve_source_url("https://variety.com/feed/", "/etc", error),
+  EXPECT_EQ(value_or_error(detail::resolve_source_url("https://variety.com/feed/", "/etc"), error),
             "https://variety.com/feed/");
-  EXPECT_EQ(detail::resolve_source_url("HTTP://example.com/rss", "/etc", error),
+  EXPECT_EQ(value_or_error(detail::resolve_source_url("HTTP://example.com/rss", "/etc"), error),
             "http://example.com/rss");
-  EXPECT_EQ(detail::resolve_source_url("file:///srv/feeds/a.xml", "/etc", error),
+  EXPECT_EQ(value_or_error(detail::resolve_source_url("file:///srv/feeds/a.xml", "/etc"), error),
             "file:///srv/feeds/a.xml");
-  EXPECT_EQ(detail::resolve_source_url("file://localhost/srv/a.xml", "/etc", error),
+  EXPECT_EQ(value_or_error(detail::resolve_source_url("file://localhost/srv/a.xml", "/etc"), error),
             "file:///srv/a.xml");
-  EXPECT_EQ(detail::resolve_source_url("file:/srv/a.xml", "/etc", error), "file:///srv/a.xml");
+  EXPECT_EQ(value_or_error(detail::resolve_source_url("file:/srv/a.xml", "/etc"), error),
+            "file:///srv/a.xml");
 }
 
 TEST(ResolveSourceUrl, ResolvesRelativeFileUrlsAgainstTheConfigFolder) {
   std::string error;
-  EXPECT_EQ(detail::resolve_source_url("file:samples/variety.xml", "/opt/reelfeed/config", error),
-            "file:///opt/reelfeed/config/samples/variety.xml");
-  EXPECT_FALSE(detail::resolve_source_url("file:../feeds/a b.xml", "/opt/x/config", error));
-  EXPECT_EQ(detail::resolve_source_url("file:../feeds/a%b.xml", "/opt/x/config", error),
-            "file:///opt/x/feeds/a%25b.xml");
+  EXPECT_EQ(
+      value_or_error(detail::resolve_source_url("file:samples/variety.xml", "/opt/reelfeed/config"),
+                     error),
+      "file:///opt/reelfeed/config/samples/variety.xml");
+  EXPECT_FALSE(
+      value_or_error(detail::resolve_source_url("file:../feeds/a b.xml", "/opt/x/config"), error));
+  EXPECT_EQ(
+      value_or_error(detail::resolve_source_url("file:../feeds/a%b.xml", "/opt/x/config"), error),
+      "file:///opt/x/feeds/a%25b.xml");
 }
 
 TEST(ResolveSourceUrl, RejectsOtherSchemesAndBrokenUrls) {
@@ -131,17 +147,17 @@ TEST(ResolveSourceUrl, RejectsOtherSchemesAndBrokenUrls) {
                           "https://", "http:///path", "file://otherhost/a.xml",
                           "file:", "javascript:alert(1)", "https://exa mple.com/"}) {
     std::string error;
-    EXPECT_FALSE(detail::resolve_source_url(bad, "/etc", error).has_value()) << bad;
+    EXPECT_FALSE(value_or_error(detail::resolve_source_url(bad, "/etc"), error).has_value()) << bad;
     EXPECT_FALSE(error.empty()) << bad;
   }
 }
 
 TEST(CheckBaseUrl, StripsTrailingSlashAndRejectsNonHttp) {
   std::string error;
-  EXPECT_EQ(detail::check_base_url("https://feeds.example.org/reelfeed/", error),
+  EXPECT_EQ(value_or_error(detail::check_base_url("https://feeds.example.org/reelfeed/"), error),
             "https://feeds.example.org/reelfeed");
-  EXPECT_FALSE(detail::check_base_url("feeds.example.org", error).has_value());
-  EXPECT_FALSE(detail::check_base_url("file:///x", error).has_value());
+  EXPECT_FALSE(value_or_error(detail::check_base_url("feeds.example.org"), error).has_value());
+  EXPECT_FALSE(value_or_error(detail::check_base_url("file:///x"), error).has_value());
 }
 
 TEST(Suggest, FindsNearMissesOnly) {

@@ -1,4 +1,4 @@
-// Issue 5 end to end: four local sources (RSS and Atom) carry overlapping stories the way
+// Deduplication end to end: four local sources (RSS and Atom) carry overlapping stories the way
 // the trades do (tracking parameters, an AMP link, a wire copy under each outlet's own URL
 // and decorated title). After `reelfeed poll`, `render --all` lists each story once with
 // every outlet that carried it, the default-topic feed lists the relevant ones once, and an

@@ -73,6 +73,22 @@ synonyms = ["y"]
   EXPECT_TRUE(has_error(errors, 10, 12, "unknown key 'synonyms'"));
 }
 
+TEST(TopicConfig, UnknownKeysGetTheSameHintAsEveryOtherSection) {
+  auto errors = topic_errors(R"toml([[topic]]
+name = "t"
+threshhold = 2
+any = ["a"]
+[[topic.concept]]
+name = "a"
+terms = ["x"]
+wieght = 2
+)toml");
+  EXPECT_TRUE(has_error(errors, 3, 14,
+                        "unknown key 'threshhold' in [[topic]] (did you mean 'threshold'?)"));
+  EXPECT_TRUE(has_error(errors, 8, 10,
+                        "unknown key 'wieght' in [[topic.concept]] (did you mean 'weight'?)"));
+}
+
 TEST(TopicConfig, EmptyTopicAndEmptyConceptAreErrors) {
   auto errors = topic_errors(R"toml([[topic]]
 name = "empty"

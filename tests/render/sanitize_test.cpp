@@ -63,10 +63,10 @@ TEST(Sanitize, UrlSchemes) {
 }
 
 TEST(HtmlToText, CollapsesWhitespaceAndSeparatesBlocks) {
-  EXPECT_EQ(html_to_text("<p>One  <b>two</b></p><p>three\n</p><script>no</script>"),
+  EXPECT_EQ(html_to_collapsed_text("<p>One  <b>two</b></p><p>three\n</p><script>no</script>"),
             "One two three");
-  EXPECT_EQ(html_to_text("AT&amp;T &lt;b&gt;"), "AT&T <b>");
-  EXPECT_EQ(html_to_text(""), "");
+  EXPECT_EQ(html_to_collapsed_text("AT&amp;T &lt;b&gt;"), "AT&T <b>");
+  EXPECT_EQ(html_to_collapsed_text(""), "");
 }
 
 TEST(CleanText, RemovesXmlIllegalCharactersAndRepairsUtf8) {

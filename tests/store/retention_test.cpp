@@ -35,6 +35,32 @@ TEST_F(Retention, AgeNeverDeletesWhatTheLatestFetchStillCarries) {
   EXPECT_EQ(count("PRAGMA auto_vacuum"), 2); // incremental
 }
 
+/// A store whose clock says `today`, whatever the machine's clock says.
+struct FixedClock : Clock {
+  Timestamp today;
+  explicit FixedClock(Timestamp t) : today(t) {}
+  [[nodiscard]] Timestamp now() const override { return today; }
+};
+
+TEST(RetentionClock, TombstonesAreDatedByTheStoresClock) {
+  test::TempDir dir;
+  const auto path = dir.path() / "r.db";
+  const FixedClock clock(at(25, 6));
+  Store store(path, {}, Access::read_write, clock);
+  const auto put = [&](const std::string& id, Timestamp t) {
+    const Entry e = item(id, "Headline " + id + " with its own words", "https://a.example/" + id, t,
+                         "Lede of " + id);
+    return store.ingest("A", test::feed_of({e}), test::status_of("A", t), t);
+  };
+  put("old", at(1));
+  put("new", at(20)); // the old item left the feed
+  store.prune(at(10), 0);
+  SQLite::Database db(path.string());
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM tombstones").getInt(), 1);
+  EXPECT_EQ(db.execAndGet("SELECT deleted_at FROM tombstones").getInt64(),
+            std::chrono::duration_cast<std::chrono::seconds>(at(25, 6).time_since_epoch()).count());
+}
+
 TEST_F(Retention, AnUnchangedItemStillInTheFeedIsKeptAndAnEarlierOneIsNot) {
   // Item 1 stays in the feed unchanged (no write of its own); item 2 left the feed one
   // fetch ago; both are old.

@@ -1,10 +1,10 @@
-#include "app/admission.hpp"
+#include "poll/admission.hpp"
 
 #include <algorithm>
 #include <utility>
 #include <vector>
 
-namespace reelfeed::app {
+namespace reelfeed::poll {
 
 Admission::Limits Admission::for_fetch(const fetch::Limits& limits) {
   return Limits{static_cast<std::size_t>(std::max(1, limits.max_concurrent)) + k_downstream,
@@ -129,4 +129,4 @@ std::size_t Admission::cancel_if(const std::function<bool(const Job&)>& match) {
   return cancelled.size();
 }
 
-} // namespace reelfeed::app
+} // namespace reelfeed::poll

@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "app/admission.hpp"
+#include "poll/admission.hpp"
 
-namespace reelfeed::app {
+namespace reelfeed::poll {
 namespace {
 
 // Records what was started or cancelled, in order.
@@ -127,4 +127,4 @@ TEST(Admission, ForFetchAddsTheDownstreamSlotsToTheTransfers) {
 }
 
 } // namespace
-} // namespace reelfeed::app
+} // namespace reelfeed::poll

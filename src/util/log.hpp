@@ -3,6 +3,7 @@
 // spaces, quotes or '=' are quoted. Thread-safe: the io thread, the cpu pool and the store
 // thread all log through the same Logger, and a mutex keeps lines whole.
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
@@ -10,20 +11,18 @@
 #include <string>
 #include <string_view>
 
-namespace reelfeed::app {
+namespace reelfeed::util {
 
 enum class Level { debug, info, warn, error };
 
+/// One `key=value` of a line: text as it is, any integer in decimal, a double as %g.
 struct Field {
   Field(std::string_view k, std::string_view v) : key(k), value(v) {}
   Field(std::string_view k, const std::string& v) : key(k), value(v) {}
   Field(std::string_view k, const char* v) : key(k), value(v ? v : "") {}
-  Field(std::string_view k, long long v) : key(k), value(std::to_string(v)) {}
-  Field(std::string_view k, long v) : key(k), value(std::to_string(v)) {}
-  Field(std::string_view k, int v) : key(k), value(std::to_string(v)) {}
-  Field(std::string_view k, unsigned long v) : key(k), value(std::to_string(v)) {}
-  Field(std::string_view k, unsigned long long v) : key(k), value(std::to_string(v)) {}
-  Field(std::string_view k, unsigned v) : key(k), value(std::to_string(v)) {}
+  template <std::integral T>
+  requires(!std::same_as<T, bool> && !std::same_as<T, char>) Field(std::string_view k, T v)
+      : key(k), value(std::to_string(v)) {}
   Field(std::string_view k, double v);
   std::string_view key;
   std::string value;
@@ -54,4 +53,4 @@ private:
   Level m_min_level;
 };
 
-} // namespace reelfeed::app
+} // namespace reelfeed::util

@@ -20,13 +20,15 @@
 #include <boost/asio/thread_pool.hpp>
 #include <gtest/gtest.h>
 
-#include "app/log.hpp"
-#include "app/poller.hpp"
+#include "poll/poller.hpp"
 #include "support/http_server.hpp"
 #include "support/temp_dir.hpp"
+#include "util/log.hpp"
 
-namespace reelfeed::app {
+namespace reelfeed::poll {
 namespace {
+
+using util::Logger;
 
 namespace asio = boost::asio;
 
@@ -290,4 +292,4 @@ TEST(PollerAdmission, CancelDropsTheQueuedPollOfARemovedSource) {
 }
 
 } // namespace
-} // namespace reelfeed::app
+} // namespace reelfeed::poll

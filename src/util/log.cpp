@@ -1,9 +1,9 @@
-#include "app/log.hpp"
+#include "util/log.hpp"
 
 #include <cstdio>
 #include <ostream>
 
-namespace reelfeed::app {
+namespace reelfeed::util {
 
 namespace {
 
@@ -87,4 +87,4 @@ void Logger::log(Level level, std::string_view event, std::initializer_list<Fiel
   m_out << line << std::flush;
 }
 
-} // namespace reelfeed::app
+} // namespace reelfeed::util

@@ -43,22 +43,24 @@ Entry to_entry(const json& it, bool v11, int missing_zone) {
   Entry e;
   if (const auto id = it.find("id"); id != it.end()) {
     if (id->is_string()) {
-      e.id = std::string(trim(id->get<std::string>()));
+      e.id = std::string(util::trim_ascii_whitespace(id->get<std::string>()));
     } else if (id->is_number()) {
       e.id = id->dump();
     }
   }
   e.title = collapse_ws(str(it, "title"));
-  e.link = std::string(trim(str(it, "url")));
+  e.link = std::string(util::trim_ascii_whitespace(str(it, "url")));
   e.published = parse_date(str(it, "date_published"), missing_zone);
   e.updated = parse_date(str(it, "date_modified"), missing_zone);
   e.author = author_of(it, v11);
-  if (const std::string s = str(it, "summary"); !trim(s).empty()) {
+  if (const std::string s = str(it, "summary"); !util::trim_ascii_whitespace(s).empty()) {
     e.summary = html_escape(s);
   }
-  if (const std::string html = str(it, "content_html"); !trim(html).empty()) {
+  if (const std::string html = str(it, "content_html");
+      !util::trim_ascii_whitespace(html).empty()) {
     e.content = html;
-  } else if (const std::string text = str(it, "content_text"); !trim(text).empty()) {
+  } else if (const std::string text = str(it, "content_text");
+             !util::trim_ascii_whitespace(text).empty()) {
     e.content = html_escape(text);
   }
   if (const auto tags = it.find("tags"); tags != it.end() && tags->is_array()) {
@@ -79,11 +81,11 @@ Entry to_entry(const json& it, bool v11, int missing_zone) {
         continue;
       }
       Enclosure enc;
-      enc.url = std::string(trim(str(a, "url")));
+      enc.url = std::string(util::trim_ascii_whitespace(str(a, "url")));
       if (enc.url.empty()) {
         continue;
       }
-      enc.type = std::string(trim(str(a, "mime_type")));
+      enc.type = std::string(util::trim_ascii_whitespace(str(a, "mime_type")));
       if (const auto sz = a.find("size_in_bytes"); sz != a.end()) {
         if (sz->is_number_unsigned()) {
           const auto u = sz->get<std::uint64_t>();
@@ -120,7 +122,7 @@ Feed parse_json(std::string_view bytes, int missing_zone_minutes) {
   if (doc.is_discarded() || !doc.is_object()) {
     throw Error("invalid JSON");
   }
-  std::string version = std::string(trim(str(doc, "version")));
+  std::string version = std::string(util::trim_ascii_whitespace(str(doc, "version")));
   for (const char* prefix : {"https://jsonfeed.org/version/", "http://jsonfeed.org/version/"}) {
     if (version.rfind(prefix, 0) == 0) {
       version.erase(0, std::string_view(prefix).size());
@@ -139,7 +141,7 @@ Feed parse_json(std::string_view bytes, int missing_zone_minutes) {
   const bool v11 = version == "1.1";
   feed.format = v11 ? FeedFormat::json11 : FeedFormat::json10;
   feed.title = collapse_ws(str(doc, "title"));
-  feed.link = std::string(trim(str(doc, "home_page_url")));
+  feed.link = std::string(util::trim_ascii_whitespace(str(doc, "home_page_url")));
   for (const auto& it : *items) {
     if (it.is_object()) {
       feed.entries.push_back(to_entry(it, v11, missing_zone_minutes));

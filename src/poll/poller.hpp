@@ -10,7 +10,7 @@
 //                 prepared feed's entries or just the status; the new body digest is
 //                 recorded only with committed entries
 //   io thread:    the caller's `done`
-// Admission (app/admission.hpp) bounds the jobs between "fetch started" and "stored" and
+// Admission (poll/admission.hpp) bounds the jobs between "fetch started" and "stored" and
 // queues the rest per host, so a burst of due sources costs a queued status each, not a body
 // or a parsed feed each; both `reelfeed run` and `reelfeed poll` go through it.
 // Every step is wrapped: a bug in one source's poll is logged and backs that source off, it
@@ -31,8 +31,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include "app/admission.hpp"
-#include "app/log.hpp"
 #include "config/config.hpp"
 #include "fetch/fetch.hpp"
 #include "filter/filter.hpp"
@@ -40,10 +38,12 @@
 #include "model/fetch_result.hpp"
 #include "model/source_status.hpp"
 #include "model/time.hpp"
+#include "poll/admission.hpp"
 #include "sched/sched.hpp"
 #include "store/store.hpp"
+#include "util/log.hpp"
 
-namespace reelfeed::app {
+namespace reelfeed::poll {
 
 /// "The network is down" detector: the recent results were all transport failures across
 /// several sources, so a source's own error count should not grow. Pure, io thread only.
@@ -129,7 +129,7 @@ public:
          boost::asio::thread_pool& store_thread,
          store::Store& store,
          const Clock& clock,
-         Logger& log);
+         util::Logger& log);
 
   /// Polls once from `status` (URL, validators) with `settings`: queued until admitted (see
   /// set_admission), then fetched. `done` runs on the io thread, never inside this call, after
@@ -205,7 +205,7 @@ private:
   boost::asio::thread_pool& m_store_thread;
   store::Store& m_store;
   const Clock& m_clock;
-  Logger& m_log;
+  util::Logger& m_log;
   std::mt19937_64 m_rng;
   NetworkWatch m_network;
   sched::HostHolds m_holds;
@@ -221,4 +221,4 @@ private:
   bool m_store_drain_posted = false;
 };
 
-} // namespace reelfeed::app
+} // namespace reelfeed::poll

@@ -1,9 +1,10 @@
-#include "app/poller.hpp"
+#include "poll/poller.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -14,17 +15,16 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/post.hpp>
-#define XXH_STATIC_LINKING_ONLY // XXH3_state_t on the stack
-#include <xxhash.h>
 
-#include "app/settings.hpp"
 #include "parse/parse.hpp"
+#include "util/hash.hpp"
 
-namespace reelfeed::app {
+namespace reelfeed::poll {
 
 namespace asio = boost::asio;
 
@@ -57,29 +57,18 @@ std::string body_digest(std::string_view body,
                         std::string_view base_url,
                         int utc_offset_minutes,
                         std::string_view encoding) {
-  XXH3_state_t state; // on the stack: one per fetched body
-  XXH3_INITSTATE(&state);
-  XXH3_128bits_reset(&state);
-  const auto add = [&state](std::string_view part) {
-    XXH3_128bits_update(&state, part.data(), part.size());
-    XXH3_128bits_update(&state, "\x1f", 1); // separator: ("ab","c") != ("a","bc")
-  };
-  add(k_digest_salt);
-  add(content_type);
-  add(base_url);
   // Absent at their defaults: digests stored before these settings existed stay valid.
-  if (utc_offset_minutes != 0) {
-    add("utc_offset=" + std::to_string(utc_offset_minutes));
+  const std::string offset =
+      utc_offset_minutes != 0 ? "utc_offset=" + std::to_string(utc_offset_minutes) : "";
+  const std::string reading = !encoding.empty() ? "encoding=" + std::string(encoding) : "";
+  std::array<std::string_view, 5> fields{k_digest_salt, content_type, base_url};
+  std::size_t n = 3;
+  for (const std::string* extra : {&offset, &reading}) {
+    if (!extra->empty()) {
+      fields[n++] = *extra;
+    }
   }
-  if (!encoding.empty()) {
-    add("encoding=" + std::string(encoding));
-  }
-  XXH3_128bits_update(&state, body.data(), body.size());
-  const XXH128_hash_t h = XXH3_128bits_digest(&state);
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
-                static_cast<unsigned long long>(h.low64));
-  return std::string(hex, 32);
+  return util::xxh3_128_hex(std::span(fields.data(), n), body);
 }
 
 void interleave_by_host(std::deque<std::pair<SourceStatus, PollSettings>>& sources) {
@@ -146,15 +135,21 @@ Poller::Poller(asio::io_context& io,
                asio::thread_pool& store_thread,
                store::Store& store,
                const Clock& clock,
-               Logger& log)
+               util::Logger& log)
     : m_io(io), m_fetcher(fetcher), m_cpu(cpu), m_store_thread(store_thread), m_store(store),
       m_clock(clock), m_log(log), m_rng(std::random_device{}()) {}
 
 void Poller::poll(SourceStatus status, PollSettings settings, std::function<void(PollDone)> done) {
-  auto job =
-      std::make_shared<Job>(Job{std::move(status), settings, std::move(done), {}, false, {}});
+  auto job = std::make_shared<Job>(Job{.status = std::move(status),
+                                       .settings = std::move(settings),
+                                       .done = std::move(done),
+                                       .digest = {},
+                                       .unchanged = false,
+                                       .host = {},
+                                       .store_failed = false});
   const auto report_cancelled = [this, job] {
-    asio::post(m_io, [job] { job->done(PollDone{std::move(job->status), false, true, false, 0}); });
+    asio::post(m_io,
+               [job] { job->done(PollDone{.status = std::move(job->status), .cancelled = true}); });
   };
   if (m_stopping) {
     report_cancelled();
@@ -181,14 +176,15 @@ void Poller::start_fetch(const std::shared_ptr<Job>& job) {
     job->status.next_due = m_clock.now() + job->settings.policy.interval;
     asio::post(m_io, [this, job] {
       m_admission.finished();
-      job->done(PollDone{std::move(job->status), false, m_stopping, true, 0});
+      job->done(
+          PollDone{.status = std::move(job->status), .cancelled = m_stopping, .failed = true});
     });
   }
 }
 
 void Poller::cancelled(Job job) {
   m_admission.finished();
-  job.done(PollDone{std::move(job.status), false, true, false, 0});
+  job.done(PollDone{.status = std::move(job.status), .cancelled = true});
 }
 
 std::size_t Poller::cancel(std::string_view name) {
@@ -302,14 +298,14 @@ void Poller::on_parsed(Job job, FetchResult result, std::optional<store::Prepare
     const bool failed =
         result.outcome != FetchOutcome::ok && result.outcome != FetchOutcome::not_modified;
     if (result.outcome == FetchOutcome::not_modified) {
-      m_log.info("not_modified", {{"source", job.status.name},
-                                  {"status", result.status},
-                                  {"ms", static_cast<long long>(result.elapsed.count())}});
+      m_log.info(
+          "not_modified",
+          {{"source", job.status.name}, {"status", result.status}, {"ms", result.elapsed.count()}});
     } else if (job.unchanged && result.outcome == FetchOutcome::ok) {
       m_log.info("unchanged", {{"source", job.status.name},
                                {"status", result.status},
-                               {"bytes", static_cast<unsigned long long>(result.bytes)},
-                               {"ms", static_cast<long long>(result.elapsed.count())}});
+                               {"bytes", result.bytes},
+                               {"ms", result.elapsed.count()}});
     } else if (failed) {
       m_log.warn("fetch_failed", {{"source", job.status.name},
                                   {"outcome", to_string(result.outcome)},
@@ -411,18 +407,17 @@ void Poller::drain_store_queue() {
       m_log.warn("capped", {{"source", name},
                             {"new", o.result.new_entries},
                             {"left_out", o.result.capped_entries},
-                            {"max_items_per_fetch", static_cast<unsigned long long>(
-                                                        sj.job->settings.max_items_per_fetch)}});
+                            {"max_items_per_fetch", sj.job->settings.max_items_per_fetch}});
     }
     m_log.info("fetched", {{"source", name},
                            {"status", sj.http_status},
                            {"bytes", sj.bytes},
                            {"ms", sj.ms},
-                           {"entries", static_cast<unsigned long long>(sj.entries)},
+                           {"entries", sj.entries},
                            {"new", o.result.new_entries},
                            {"updated", o.result.updated_entries},
                            {"joined", o.result.joined_stories},
-                           {"warnings", static_cast<unsigned long long>(sj.warnings)}});
+                           {"warnings", sj.warnings}});
   }
   if (!retry.empty()) {
     const auto saved = m_store.ingest_group(retry, m_clock.now());
@@ -434,7 +429,7 @@ void Poller::drain_store_queue() {
     }
   }
   if (interrupted > 0) {
-    m_log.info("store_interrupted", {{"feeds", static_cast<unsigned long long>(interrupted)}});
+    m_log.info("store_interrupted", {{"feeds", interrupted}});
   }
   for (StoreJob& sj : batch) {
     asio::post(m_io, [this, job = std::move(sj.job), changed = sj.changed, failed = sj.failed,
@@ -459,8 +454,13 @@ void Poller::finish(Job job, bool changed, bool failed, int new_entries) {
   const bool unchanged = job.unchanged;
   const bool store_failed = job.store_failed;
   m_admission.finished(); // before `done`: a caller that polls again from it finds a slot
-  job.done(PollDone{std::move(job.status), changed, m_stopping, failed || store_failed, new_entries,
-                    unchanged, store_failed});
+  job.done(PollDone{.status = std::move(job.status),
+                    .changed = changed,
+                    .cancelled = m_stopping,
+                    .failed = failed || store_failed,
+                    .new_entries = new_entries,
+                    .unchanged = unchanged,
+                    .store_failed = store_failed});
 }
 
-} // namespace reelfeed::app
+} // namespace reelfeed::poll

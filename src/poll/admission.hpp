@@ -23,7 +23,7 @@
 
 #include "fetch/fetch.hpp"
 
-namespace reelfeed::app {
+namespace reelfeed::poll {
 
 class Admission {
 public:
@@ -92,4 +92,4 @@ private:
   bool m_admitting = false; ///< admit() is on the stack: a nested call leaves it to that loop
 };
 
-} // namespace reelfeed::app
+} // namespace reelfeed::poll
