@@ -151,8 +151,8 @@ Poller::Poller(asio::io_context& io,
       m_clock(clock), m_log(log), m_rng(std::random_device{}()) {}
 
 void Poller::poll(SourceStatus status, PollSettings settings, std::function<void(PollDone)> done) {
-  auto job =
-      std::make_shared<Job>(Job{std::move(status), settings, std::move(done), {}, false, {}});
+  auto job = std::make_shared<Job>(
+      Job{std::move(status), settings, std::move(done), {}, false, {}, false, 0});
   const auto report_cancelled = [this, job] {
     asio::post(m_io, [job] { job->done(PollDone{std::move(job->status), false, true, false, 0}); });
   };
@@ -171,7 +171,8 @@ void Poller::start_fetch(const std::shared_ptr<Job>& job) {
   try {
     fetch::Request request{poll_url(job->status), job->status.validators};
     m_fetcher.fetch(std::move(request), [this, job, host](FetchResult result) {
-      m_admission.fetched(host);
+      job->held = result.body.size();
+      m_admission.fetched(host, job->held);
       on_fetched(std::move(*job), std::move(result));
     });
   } catch (const std::exception& e) {
@@ -187,7 +188,7 @@ void Poller::start_fetch(const std::shared_ptr<Job>& job) {
 }
 
 void Poller::cancelled(Job job) {
-  m_admission.finished();
+  m_admission.finished(job.held);
   job.done(PollDone{std::move(job.status), false, true, false, 0});
 }
 
@@ -458,7 +459,7 @@ Timestamp Poller::defer(const SourceStatus& status, Timestamp due) const {
 void Poller::finish(Job job, bool changed, bool failed, int new_entries) {
   const bool unchanged = job.unchanged;
   const bool store_failed = job.store_failed;
-  m_admission.finished(); // before `done`: a caller that polls again from it finds a slot
+  m_admission.finished(job.held); // before `done`: a caller polling again finds a slot
   job.done(PollDone{std::move(job.status), changed, m_stopping, failed || store_failed, new_entries,
                     unchanged, store_failed});
 }
