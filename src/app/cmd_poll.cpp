@@ -1,4 +1,6 @@
 // `reelfeed run` and `reelfeed poll`: the two commands that fetch.
+#include <malloc.h>
+
 #include <algorithm>
 #include <deque>
 #include <exception>
@@ -47,6 +49,19 @@ struct PollRun {
 
 /// A source that cannot be reached is the normal life of an aggregator (exit 0); a store
 /// that cannot write (full disk, I/O error) is a local fault a cron job must notice (2).
+// Where the memory of a poll ends up (the figures in ARCHITECTURE.md come from this line):
+// the heap in use and what the store's indexes and SQLite hold of it.
+void log_memory(util::Logger& log, const store::Store& store) {
+  const auto kib = [](std::size_t bytes) { return static_cast<unsigned long long>(bytes / 1024); };
+  const store::Store::MemoryUse m = store.memory_use();
+  log.info("memory", {{"heap_kib", kib(mallinfo2().uordblks)},
+                      {"lsh_kib", kib(m.lsh_bytes)},
+                      {"lsh_entries", static_cast<unsigned long long>(m.lsh_entries)},
+                      {"url_index_kib", kib(m.url_index_bytes)},
+                      {"identity_index_kib", kib(m.identity_index_bytes)},
+                      {"sqlite_kib", kib(m.sqlite_bytes)}});
+}
+
 int exit_code(const PollRun& run) {
   return run.store_failed > 0 ? 2 : 0;
 }
@@ -133,6 +148,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
                         {"failed", run.failed},
                         {"new", run.new_entries},
                         {"evaluated", evaluated}});
+    log_memory(log, pipeline->store());
   } catch (const std::exception& e) {
     log.error("evaluate_failed", {{"err", describe_store_failure(config.storage.path, e)}});
     return std::max(exit_code(run), store_failure_exit_code(e));

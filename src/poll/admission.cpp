@@ -8,7 +8,7 @@ namespace reelfeed::poll {
 
 Admission::Limits Admission::for_fetch(const fetch::Limits& limits) {
   return Limits{static_cast<std::size_t>(std::max(1, limits.max_concurrent)) + k_downstream,
-                limits.max_per_host};
+                limits.max_per_host, k_window_bytes};
 }
 
 void Admission::set_limits(Limits limits) {
@@ -50,9 +50,34 @@ void Admission::submit(std::string host,
   admit();
 }
 
-void Admission::fetched(const std::string& host) {
+bool Admission::window_open() const {
+  if (m_active == 0) {
+    return true; // one job always runs, however large its body
+  }
+  if (m_active >= std::max<std::size_t>(1, m_limits.window)) {
+    return false;
+  }
+  if (m_limits.window_bytes == 0) {
+    return true;
+  }
+  // Transfers not done yet are charged the mean body so far: a cycle of 304s (no bodies)
+  // fills the whole window, one of large feeds only what its bodies fit in.
+  // Until a body is seen, an eighth of the window: a first start ramps up instead of
+  // admitting the whole window before it knows how large the feeds are.
+  const std::size_t mean =
+      m_bodies == 0 ? m_limits.window_bytes / k_downstream : m_body_bytes / m_bodies;
+  return m_held_bytes + (m_fetching + 1) * mean <= m_limits.window_bytes;
+}
+
+void Admission::fetched(const std::string& host, std::size_t bytes) {
+  m_fetching = m_fetching > 0 ? m_fetching - 1 : 0;
+  m_held_bytes += bytes;
+  m_max_held_bytes = std::max(m_max_held_bytes, m_held_bytes);
+  ++m_bodies;
+  m_body_bytes += bytes;
   const auto it = m_hosts.find(host);
   if (it == m_hosts.end()) {
+    admit();
     return;
   }
   it->second.fetching = std::max(0, it->second.fetching - 1);
@@ -61,10 +86,11 @@ void Admission::fetched(const std::string& host) {
   admit();
 }
 
-void Admission::finished() {
+void Admission::finished(std::size_t bytes) {
   if (m_active > 0) {
     --m_active;
   }
+  m_held_bytes -= std::min(bytes, m_held_bytes);
   admit();
 }
 
@@ -73,7 +99,7 @@ void Admission::admit() {
     return;
   }
   m_admitting = true;
-  while (m_active < std::max<std::size_t>(1, m_limits.window) && !m_runnable.empty()) {
+  while (window_open() && !m_runnable.empty()) {
     const auto it = m_hosts.find(m_runnable.front());
     m_runnable.pop_front();
     if (it == m_hosts.end()) {
@@ -89,6 +115,7 @@ void Admission::admit() {
     host.queued.pop_front();
     --m_queued;
     ++host.fetching;
+    ++m_fetching;
     ++m_active;
     m_max_active = std::max(m_max_active, m_active);
     make_runnable(it); // to the back: the next slot goes to the next host

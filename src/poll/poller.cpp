@@ -146,7 +146,8 @@ void Poller::poll(SourceStatus status, PollSettings settings, std::function<void
                                        .digest = {},
                                        .unchanged = false,
                                        .host = {},
-                                       .store_failed = false});
+                                       .store_failed = false,
+                                       .held = 0});
   const auto report_cancelled = [this, job] {
     asio::post(m_io,
                [job] { job->done(PollDone{.status = std::move(job->status), .cancelled = true}); });
@@ -166,7 +167,8 @@ void Poller::start_fetch(const std::shared_ptr<Job>& job) {
   try {
     fetch::Request request{poll_url(job->status), job->status.validators};
     m_fetcher.fetch(std::move(request), [this, job, host](FetchResult result) {
-      m_admission.fetched(host);
+      job->held = result.body.size();
+      m_admission.fetched(host, job->held);
       on_fetched(std::move(*job), std::move(result));
     });
   } catch (const std::exception& e) {
@@ -183,7 +185,7 @@ void Poller::start_fetch(const std::shared_ptr<Job>& job) {
 }
 
 void Poller::cancelled(Job job) {
-  m_admission.finished();
+  m_admission.finished(job.held);
   job.done(PollDone{.status = std::move(job.status), .cancelled = true});
 }
 
@@ -453,7 +455,7 @@ Timestamp Poller::defer(const SourceStatus& status, Timestamp due) const {
 void Poller::finish(Job job, bool changed, bool failed, int new_entries) {
   const bool unchanged = job.unchanged;
   const bool store_failed = job.store_failed;
-  m_admission.finished(); // before `done`: a caller that polls again from it finds a slot
+  m_admission.finished(job.held); // before `done`: a caller polling again finds a slot
   job.done(PollDone{.status = std::move(job.status),
                     .changed = changed,
                     .cancelled = m_stopping,

@@ -168,6 +168,7 @@ private:
     bool unchanged = false; ///< digest equals the stored one: no parse, no ingest
     std::string host;       ///< admission key (sched::host_of the polled URL)
     bool store_failed = false;
+    std::size_t held = 0; ///< body bytes charged to the admission window until finish()
   };
   void start_fetch(const std::shared_ptr<Job>& job);
   void cancelled(Job job); ///< an admitted job is dropped: frees its slot, reports cancelled

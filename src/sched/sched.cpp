@@ -31,6 +31,14 @@ Seconds jittered(Seconds d, double jitter, std::mt19937_64& rng) {
   return Seconds{static_cast<long long>(static_cast<double>(d.count()) * dist(rng))};
 }
 
+Seconds spread(Seconds d, std::mt19937_64& rng) {
+  if (d.count() <= 0) {
+    return d;
+  }
+  std::uniform_real_distribution<double> dist(0.5, 1.5);
+  return Seconds{static_cast<long long>(static_cast<double>(d.count()) * dist(rng))};
+}
+
 Seconds
 healthy_interval(const SourceStatus& status, const FetchResult& result, const Policy& policy) {
   Seconds d = policy.interval;
@@ -68,6 +76,8 @@ void on_success(SourceStatus& status,
                 Timestamp now,
                 const Policy& policy,
                 std::mt19937_64& rng) {
+  const bool previous_success = status.last_success.has_value();
+  const Timestamp previous_due = status.next_due;
   status.last_success = now;
   status.error_count = 0;
   status.last_error.clear();
@@ -79,11 +89,18 @@ void on_success(SourceStatus& status,
   const bool was_moved = !status.effective_url.empty() && status.effective_url != status.url;
   status.state = was_moved ? SourceState::moved : SourceState::ok;
   track_move(status, result, policy);
-  // Jitter spreads sources, but never outside the configured bounds.
+  const Seconds interval = healthy_interval(status, result, policy);
+  // Jitter alone keeps whatever spread the sources had: a first start (or the end of a
+  // long outage) polls them all within a minute, and +-10% would leave them bunched into
+  // a few minutes of every interval. A source without a rhythm yet takes a uniform offset
+  // in [interval/2, 3*interval/2), so a set of sources settles to interval/n apart, on
+  // average still one interval between polls.
+  const bool rhythm_lost = !previous_success || now - previous_due > interval / 2;
+  const Seconds delay =
+      rhythm_lost ? spread(interval, rng) : jittered(interval, policy.jitter, rng);
+  // Never outside the configured bounds.
   const Seconds hi = std::max(policy.min_interval, policy.max_interval);
-  status.next_due =
-      now + std::clamp(jittered(healthy_interval(status, result, policy), policy.jitter, rng),
-                       policy.min_interval, hi);
+  status.next_due = now + std::clamp(delay, policy.min_interval, hi);
 }
 
 void on_failure(SourceStatus& status,

@@ -34,7 +34,10 @@ initial_due(const std::string& source_name, Timestamp now, const Policy& policy)
 /// recent fetch failed at the transport level; errors are then not counted against the source.
 ///
 /// Rules, in short: a 200/304 resets the error count and schedules
-/// now + jitter(clamp(max(interval, hinted, max-age), min_interval, max_interval)).
+/// now + jitter(clamp(max(interval, hinted, max-age), min_interval, max_interval)); the
+/// first success of a source, or one polled more than half that interval late (a restart
+/// after an outage), spreads it instead: uniform in [interval/2, 3*interval/2), so sources
+/// polled together do not stay together.
 /// A failure schedules now + jitter(clamp(backoff_base * 2^(errors-1), min_interval,
 /// backoff_cap)) and keeps doing so forever (state backing_off, never disabled). A Retry-After
 /// (429/503) is honoured when longer than that, up to max(max_interval, backoff_cap).

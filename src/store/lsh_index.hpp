@@ -18,6 +18,7 @@
 // it after a failed ingest, a prune, or another connection's commit.
 
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -26,61 +27,93 @@ namespace reelfeed::store {
 
 class LshBucket {
 public:
-  /// Adds an entry; `bands` has one 32-bit hash per band.
+  /// Adds an entry; `bands` has one 32-bit hash per band (the same count for every entry).
   void add(std::int64_t entry_id, std::int64_t t, const std::uint32_t* bands, std::size_t n);
   /// Calls f(entry_id, t) for every entry sharing band b's hash (an entry may come twice).
   template <typename F> void find(std::size_t band, std::uint32_t hash, F&& f) const {
-    if (m_slots.empty())
+    if (m_slots.empty() || band >= m_bands)
       return;
-    const std::uint64_t key = pack_key(band, hash);
-    for (std::size_t i = slot_of(key);; i = (i + 1) & (m_slots.size() - 1)) {
-      const auto s = m_slots[i];
+    const std::uint64_t h = mix(band, hash);
+    const auto tag = static_cast<std::uint32_t>(h & k_tag_mask);
+    for (std::size_t i = slot_of(h);; i = next(i)) {
+      const std::uint32_t s = m_slots[i];
       if (s == 0)
         return;
-      if ((s >> k_idx_bits) == key) {
-        const std::uint64_t e = m_entries[s & k_idx_mask];
-        f(static_cast<std::int64_t>(e >> k_time_bits),
-          m_base + static_cast<std::int64_t>(e & k_time_mask) - k_time_bias);
-      }
+      if ((s & k_tag_mask) != tag)
+        continue;
+      const std::size_t idx = (s >> k_tag_bits) - 1;
+      if (band_of(idx, band) == hash)
+        f(id_of(idx), time_of(idx));
     }
   }
-  [[nodiscard]] std::size_t size() const { return m_entries.size(); }
+  [[nodiscard]] std::size_t size() const { return m_size; }
   /// Bytes held (benchmarks, the memory budget in ARCHITECTURE.md).
   [[nodiscard]] std::size_t bytes() const {
-    return (m_entries.capacity() + m_slots.capacity()) * sizeof(std::uint64_t);
+    return m_chunks.size() * k_chunk * (sizeof(std::uint64_t) + m_bands * sizeof(std::uint32_t)) +
+           m_slots.capacity() * sizeof(std::uint32_t);
   }
   /// Starts loading the slot find(band, hash) probes first. A large bucket's slots are
   /// random cache misses: prefetching all bands before probing any overlaps them.
   void prefetch(std::size_t band, std::uint32_t hash) const {
     if (!m_slots.empty())
-      __builtin_prefetch(&m_slots[slot_of(pack_key(band, hash))]);
+      __builtin_prefetch(&m_slots[slot_of(mix(band, hash))]);
   }
 
 private:
   static constexpr std::size_t k_max_per_key = 32;
-  static constexpr unsigned k_idx_bits = 27;
-  static constexpr std::uint64_t k_idx_mask = (std::uint64_t{1} << k_idx_bits) - 1;
-  // 4 bits of band + 1 (never 0: an empty slot is 0) and 32 bits of hash.
-  static std::uint64_t pack_key(std::size_t band, std::uint32_t hash) {
-    return (static_cast<std::uint64_t>(band + 1) << 32) | hash;
+  // A slot is 4 bytes: the entry's index + 1 (0 = empty) and 8 bits of the key's hash, so
+  // that a probe reads an entry's bands only for one slot in 256 of other keys.
+  static constexpr unsigned k_tag_bits = 8;
+  static constexpr std::uint32_t k_tag_mask = (1U << k_tag_bits) - 1;
+  static constexpr std::size_t k_max_entries = (std::size_t{1} << (32 - k_tag_bits)) - 2;
+  // Entries and their bands live in fixed chunks: growing never copies them, and at most
+  // one chunk is partly empty (a doubling vector keeps up to half its capacity unused).
+  static constexpr std::size_t k_chunk_bits = 10;
+  static constexpr std::size_t k_chunk = std::size_t{1} << k_chunk_bits;
+
+  static std::uint64_t mix(std::size_t band, std::uint32_t hash) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(band + 1) << 32) | hash;
+    return (key ^ (key >> 29)) * 0x9E3779B97F4A7C15ULL;
   }
-  [[nodiscard]] std::size_t slot_of(std::uint64_t key) const {
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> m_shift);
+  /// The home slot: the high bits of the hash scaled to the table (any size, not only
+  /// powers of two, so the table grows by half, not by double).
+  [[nodiscard]] std::size_t slot_of(std::uint64_t h) const {
+    return static_cast<std::size_t>(((h >> 32) * m_slots.size()) >> 32); // (size < 2^32)
   }
-  void insert_slot(std::uint64_t slot);
-  /// insert_slot(), unless the slot's key already has k_max_per_key entries.
-  void insert_capped(std::uint64_t slot);
-  void grow();
+  [[nodiscard]] std::size_t next(std::size_t i) const {
+    return i + 1 == m_slots.size() ? 0 : i + 1;
+  }
+  [[nodiscard]] std::uint64_t packed(std::size_t idx) const {
+    return m_chunks[idx >> k_chunk_bits].entries[idx & (k_chunk - 1)];
+  }
+  [[nodiscard]] std::int64_t id_of(std::size_t idx) const {
+    return static_cast<std::int64_t>(packed(idx) >> k_time_bits);
+  }
+  [[nodiscard]] std::int64_t time_of(std::size_t idx) const {
+    return m_base + static_cast<std::int64_t>(packed(idx) & k_time_mask) - k_time_bias;
+  }
+  [[nodiscard]] std::uint32_t band_of(std::size_t idx, std::size_t band) const {
+    return m_chunks[idx >> k_chunk_bits].bands[(idx & (k_chunk - 1)) * m_bands + band];
+  }
+  /// Indexes entry `idx` under `band`, unless that key already has k_max_per_key entries.
+  void insert_capped(std::size_t idx, std::size_t band);
+  /// Rebuilds the slots, larger, from the entries (in their order: the same caps apply).
+  void grow(std::size_t needed);
 
   // An entry packs its id (40 bits) and its time as an offset from the bucket's first
-  // entry's (24 bits, +-97 days; a bucket spans 4): 8 bytes.
+  // entry's (24 bits, +-97 days; a bucket spans 4): 8 bytes, then 4 per band.
   static constexpr unsigned k_time_bits = 24;
   static constexpr std::uint64_t k_time_mask = (std::uint64_t{1} << k_time_bits) - 1;
   static constexpr std::int64_t k_time_bias = std::int64_t{1} << (k_time_bits - 1);
-  std::vector<std::uint64_t> m_entries; ///< id << k_time_bits | (time - m_base + bias)
-  std::int64_t m_base = 0;              ///< the first entry's time
-  std::vector<std::uint64_t> m_slots;   ///< open addressing: key << k_idx_bits | index
-  unsigned m_shift = 64;
+  struct Chunk {
+    std::unique_ptr<std::uint64_t[]> entries; ///< id << k_time_bits | (time - m_base + bias)
+    std::unique_ptr<std::uint32_t[]> bands;   ///< m_bands per entry
+  };
+  std::vector<Chunk> m_chunks;
+  std::size_t m_size = 0;
+  std::size_t m_bands = 0;            ///< bands per entry, set by the first add
+  std::int64_t m_base = 0;            ///< the first entry's time
+  std::vector<std::uint32_t> m_slots; ///< open addressing, linear probing
   std::size_t m_used = 0;
 };
 
@@ -99,6 +132,19 @@ public:
   }
   void forget(std::int64_t bucket) { m_buckets.erase(bucket); }
   void clear() { m_buckets.clear(); }
+  /// Entries and bytes of the loaded buckets (the memory figures in ARCHITECTURE.md).
+  [[nodiscard]] std::size_t entries() const {
+    std::size_t n = 0;
+    for (const auto& [k, b] : m_buckets)
+      n += b.size();
+    return n;
+  }
+  [[nodiscard]] std::size_t bytes() const {
+    std::size_t n = 0;
+    for (const auto& [k, b] : m_buckets)
+      n += b.bytes();
+    return n;
+  }
 
 private:
   static constexpr std::size_t k_max_buckets = 32;

@@ -269,6 +269,16 @@ void Store::set_cache_size(std::uint64_t bytes) {
   m_impl->m_db.exec("PRAGMA cache_size = -" + std::to_string(kib));
 }
 
+Store::MemoryUse Store::memory_use() const {
+  MemoryUse m;
+  m.url_index_bytes = m_impl->m_urls.bytes();
+  m.identity_index_bytes = m_impl->m_idents.bytes();
+  m.lsh_bytes = m_impl->m_lsh.bytes();
+  m.lsh_entries = m_impl->m_lsh.entries();
+  m.sqlite_bytes = static_cast<std::size_t>(sqlite3_memory_used());
+  return m;
+}
+
 void Store::checkpoint_in_background(int frames) {
   m_impl->require_writable("checkpoint");
   if (frames <= 0)

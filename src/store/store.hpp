@@ -239,6 +239,16 @@ public:
   /// The SQLite page cache of this connection, in bytes (at least 1 MiB is used).
   void set_cache_size(std::uint64_t bytes);
 
+  /// What the in-memory indexes and SQLite hold now (logged after a poll, benchmarks).
+  struct MemoryUse {
+    std::size_t url_index_bytes = 0;      ///< canonical URL -> entries
+    std::size_t identity_index_bytes = 0; ///< (source, identity) -> entries
+    std::size_t lsh_bytes = 0;            ///< the loaded LSH buckets
+    std::size_t lsh_entries = 0;
+    std::size_t sqlite_bytes = 0; ///< every SQLite connection of the process (page caches...)
+  };
+  [[nodiscard]] MemoryUse memory_use() const;
+
   /// From now on the WAL is checkpointed by a background thread with its own connection
   /// once it holds `frames` pages (4 KiB each), so ingests never wait for a checkpoint's
   /// copy and fsync; at 2 * `frames` the calling thread checkpoints what is left (so the

@@ -124,6 +124,52 @@ TEST(Admission, ForFetchAddsTheDownstreamSlotsToTheTransfers) {
   const Admission::Limits a = Admission::for_fetch(limits);
   EXPECT_EQ(a.window, 16 + Admission::k_downstream);
   EXPECT_EQ(a.max_per_host, 2);
+  EXPECT_EQ(a.window_bytes, Admission::k_window_bytes);
+}
+
+TEST(Admission, BodiesHeldBoundTheWindowInBytes) {
+  // 100 slots, 800 bytes: feeds of 100 bytes keep about 8 jobs admitted, not 100.
+  Recorder r(Admission::Limits{100, 0, 800});
+  for (int i = 0; i < 40; ++i) {
+    r.submit("h" + std::to_string(i), "s" + std::to_string(i));
+  }
+  // Before any body is seen, a transfer is charged an eighth of the window.
+  EXPECT_EQ(r.started.size(), Admission::k_downstream);
+  for (std::size_t i = 0; i < Admission::k_downstream; ++i) {
+    r.admission.fetched("h" + std::to_string(i), 100);
+  }
+  // 8 bodies of 100 bytes held: the window is full until one is finished.
+  EXPECT_EQ(r.started.size(), Admission::k_downstream);
+  EXPECT_EQ(r.admission.held_bytes(), 800u);
+  r.admission.finished(100);
+  EXPECT_EQ(r.started.size(), Admission::k_downstream + 1);
+  EXPECT_EQ(r.admission.held_bytes(), 700u);
+  // A body larger than the whole window still goes, and nothing else until it is done.
+  Recorder big(Admission::Limits{100, 0, 800});
+  big.submit("a", "a1");
+  big.submit("b", "b1");
+  EXPECT_EQ(big.started, (std::vector<std::string>{"a1", "b1"}));
+  big.admission.fetched("a", 5000);
+  big.admission.fetched("b", 5000);
+  big.submit("c", "c1");
+  big.admission.finished(5000);
+  EXPECT_EQ(big.started.size(), 2u);
+  big.admission.finished(5000);
+  EXPECT_EQ(big.started.back(), "c1");
+  EXPECT_EQ(big.admission.max_held_bytes(), 10000u);
+}
+
+TEST(Admission, BodilessResultsFillTheWholeWindow) {
+  // 304s hold nothing: the job window alone bounds them.
+  Recorder r(Admission::Limits{20, 0, 800});
+  for (int i = 0; i < 40; ++i) {
+    r.submit("h" + std::to_string(i), "s" + std::to_string(i));
+  }
+  ASSERT_EQ(r.started.size(), Admission::k_downstream);
+  for (std::size_t i = 0; i < Admission::k_downstream; ++i) {
+    r.admission.fetched("h" + std::to_string(i), 0);
+  }
+  EXPECT_EQ(r.started.size(), 20u);
 }
 
 } // namespace

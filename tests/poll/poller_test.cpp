@@ -213,7 +213,7 @@ TEST(PollerDigest, SameBodyAgainIsNeitherParsedNorIngested) {
   EXPECT_EQ(digest.size(), 32u);
   EXPECT_EQ(rig.stored_status().hinted_interval, std::chrono::minutes{120});
 
-  rig.clock.t += std::chrono::hours{3};
+  rig.clock.t = rig.stored_status().next_due; // polled when due
   const PollDone second = rig.poll();
   EXPECT_EQ(rig.requests(), 2); // it was downloaded again ...
   EXPECT_TRUE(second.unchanged);

@@ -2,7 +2,10 @@
 
 #include "sched/sched.hpp"
 
+#include <algorithm>
+#include <map>
 #include <set>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <libpsl.h>
@@ -34,11 +37,84 @@ Policy no_jitter() {
   return p;
 }
 
+// A source in its rhythm: polled before, and due now.
 SourceStatus fresh(const std::string& url = "http://a.example/feed") {
   SourceStatus s;
   s.name = "a";
   s.url = url;
+  s.last_success = k_now - Seconds{1800};
+  s.next_due = k_now;
   return s;
+}
+
+// Buckets of next-due offsets from k_now: the largest count in any `width`-second bucket.
+std::size_t busiest(const std::vector<long long>& offsets, long long width) {
+  std::map<long long, std::size_t> n;
+  std::size_t most = 0;
+  for (const long long o : offsets) {
+    most = std::max(most, ++n[o / width]);
+  }
+  return most;
+}
+
+TEST(Sched, FirstSuccessSpreadsSourcesPolledTogetherOverTheInterval) {
+  // 10,000 sources first polled within the same minute, 30-minute interval: their next
+  // polls must come ~6 a second over the next interval, not in the same few minutes.
+  std::mt19937_64 rng(3);
+  const Policy p; // 1800 s, 10% jitter
+  std::vector<long long> offsets;
+  long long lo = 1'000'000;
+  long long hi = 0;
+  for (int i = 0; i < 10'000; ++i) {
+    SourceStatus s;
+    s.name = "s" + std::to_string(i);
+    s.url = "http://h" + std::to_string(i) + ".example/feed";
+    s.next_due = k_now + Seconds{i % 10}; // initial_due spread over the first seconds
+    const Timestamp polled = k_now + Seconds{i % 60};
+    apply_result(s, ok_result(), nullptr, polled, p, false, rng);
+    const long long o = (s.next_due - k_now).count();
+    offsets.push_back(o);
+    lo = std::min(lo, o);
+    hi = std::max(hi, o);
+  }
+  EXPECT_LE(lo, 960);  // from half an interval on...
+  EXPECT_GE(hi, 2640); // ...to one and a half: the sources cover a whole interval
+  // Uniform over 1,800 s is 333 a minute; jitter alone would put ~1,600 in the busiest.
+  EXPECT_LT(busiest(offsets, 60), 420U);
+
+  // The next cycle keeps that spread: on-time polls only jitter.
+  std::vector<long long> next;
+  for (const long long o : offsets) {
+    SourceStatus s = fresh();
+    s.next_due = k_now + Seconds{o};
+    apply_result(s, ok_result(), nullptr, s.next_due, p, false, rng);
+    next.push_back((s.next_due - k_now).count());
+  }
+  EXPECT_LT(busiest(next, 60), 420U);
+}
+
+TEST(Sched, APollFarPastItsDueTimeSpreadsAgainAndAnOnTimeOneOnlyJitters) {
+  std::mt19937_64 rng(9);
+  const Policy p;
+  std::set<long long> late;
+  for (int i = 0; i < 200; ++i) {
+    SourceStatus s = fresh();
+    s.next_due = k_now - Seconds{3 * 3600}; // the daemon was down for hours
+    apply_result(s, ok_result(), nullptr, k_now, p, false, rng);
+    const auto d = (s.next_due - k_now).count();
+    EXPECT_GE(d, 900);
+    EXPECT_LT(d, 2700);
+    late.insert(d / 100);
+  }
+  EXPECT_GT(late.size(), 15U); // spread over the whole span, not +-10%
+  for (int i = 0; i < 200; ++i) {
+    SourceStatus s = fresh();
+    s.next_due = k_now - Seconds{60};
+    apply_result(s, ok_result(), nullptr, k_now, p, false, rng);
+    const auto d = (s.next_due - k_now).count();
+    EXPECT_GE(d, 1620);
+    EXPECT_LE(d, 1980);
+  }
 }
 
 TEST(Sched, InitialDueIsSpreadOverOneIntervalAndStable) {
