@@ -231,7 +231,6 @@ TEST(PollerAdmission, StopWhileQueuedCancelsEveryQueuedPollCleanly) {
   });
   ASSERT_TRUE(stopped);
   ASSERT_EQ(dones.size(), static_cast<std::size_t>(k_sources)); // each `done` exactly once
-  const std::size_t requests_at_stop = server.requests().size();
   std::vector<std::string> names;
   int recorded = 0;
   int attempted = 0; // a poll already at the store thread when stop() came is still stored
@@ -261,7 +260,13 @@ TEST(PollerAdmission, StopWhileQueuedCancelsEveryQueuedPollCleanly) {
   rig.io().run();
   ASSERT_TRUE(late.has_value());
   EXPECT_TRUE(late->cancelled);
-  EXPECT_EQ(server.requests().size(), requests_at_stop);
+  // A transfer cancelled at stop() may still reach the server after stop() returned, so the
+  // late poll is checked by its own URL, not by how many requests arrived.
+  const auto reqs = server.requests();
+  EXPECT_EQ(std::count_if(reqs.begin(), reqs.end(),
+                          [](const test::HttpRequest& r) { return r.target == "/late.xml"; }),
+            0);
+  EXPECT_LE(reqs.size(), 3u);
 }
 
 TEST(PollerAdmission, CancelDropsTheQueuedPollOfARemovedSource) {
