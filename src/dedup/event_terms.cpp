@@ -42,7 +42,11 @@ struct Token {
   bool digit = false;    ///< holds a digit
 };
 
+// ASCII (nearly every character of English news) is classified without a table look-up.
+
 bool is_word_cp(utf8proc_int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   const auto cat = utf8proc_category(cp);
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
          (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
@@ -50,16 +54,22 @@ bool is_word_cp(utf8proc_int32_t cp) {
 }
 
 bool is_upper_cp(utf8proc_int32_t cp) {
+  if (cp < 0x80)
+    return cp >= 'A' && cp <= 'Z';
   const auto cat = utf8proc_category(cp);
   return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
 }
 
 bool is_letter_cp(utf8proc_int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
   const auto cat = utf8proc_category(cp);
   return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
 }
 
 bool is_digit_cp(utf8proc_int32_t cp) {
+  if (cp < 0x80)
+    return cp >= '0' && cp <= '9';
   return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
