@@ -42,7 +42,11 @@ struct Token {
   bool digit = false;    ///< holds a digit
 };
 
+// ASCII (nearly every character of English news) is classified without a table look-up.
+
 bool is_word_cp(utf8proc_int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   const auto cat = utf8proc_category(cp);
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
          (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
@@ -50,16 +54,22 @@ bool is_word_cp(utf8proc_int32_t cp) {
 }
 
 bool is_upper_cp(utf8proc_int32_t cp) {
+  if (cp < 0x80)
+    return cp >= 'A' && cp <= 'Z';
   const auto cat = utf8proc_category(cp);
   return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
 }
 
 bool is_letter_cp(utf8proc_int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
   const auto cat = utf8proc_category(cp);
   return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
 }
 
 bool is_digit_cp(utf8proc_int32_t cp) {
+  if (cp < 0x80)
+    return cp >= '0' && cp <= '9';
   return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
@@ -193,8 +203,24 @@ struct EventTermizer::Impl {
   std::unordered_set<std::string_view> stop;
   /// stem -> lexicon group index
   std::unordered_map<std::string, std::size_t> lexicon;
-  /// lower-cased word -> its term ("" for a stop word)
-  std::unordered_map<std::string, std::string> cache;
+  /// A term: its text (a stem, a number, or a concept as "@deal"), hash, action bits.
+  struct Term {
+    std::string text;
+    std::uint32_t hash = 0;
+    std::uint16_t action = 0;
+  };
+  static constexpr std::uint32_t k_dropped = UINT32_MAX;
+  /// A word seen before: the 64-bit hash of its lower-cased form and its term (an index
+  /// into `terms`, k_dropped for a stop word). Open addressing, at most half full: a look-up
+  /// is one probe into a flat array, not a walk over heap nodes.
+  struct Seen {
+    std::uint64_t key = 0; ///< 0: empty
+    std::uint32_t term = 0;
+  };
+  std::vector<Seen> seen = std::vector<Seen>(1024);
+  std::size_t seen_count = 0;
+  std::vector<Term> terms;
+  std::unordered_map<std::string, std::uint32_t> term_ids;
 
   Impl() {
     stemmer = sb_stemmer_new("english", "UTF_8");
@@ -225,12 +251,37 @@ struct EventTermizer::Impl {
     return {reinterpret_cast<const char*>(s), static_cast<std::size_t>(sb_stemmer_length(stemmer))};
   }
 
-  /// The term of a lower-cased word: its stem or lexicon concept; "" to drop it.
-  const std::string& term_of(const std::string& lower, bool digit) {
-    if (const auto it = cache.find(lower); it != cache.end())
-      return it->second;
-    if (cache.size() >= k_cache_limit)
-      cache.clear();
+  /// Forgets every word seen once the cache is full (bounded memory). Only between items:
+  /// a Weighted list holds indexes into `terms`.
+  void trim() {
+    if (seen_count < k_cache_limit)
+      return;
+    seen.assign(1024, Seen{});
+    seen_count = 0;
+    terms.clear();
+    term_ids.clear();
+  }
+
+  /// The term of a lower-cased word (its stem or lexicon concept), or k_dropped.
+  std::uint32_t term_of(const std::string& lower, bool digit) {
+    auto key = XXH3_64bits(lower.data(), lower.size());
+    key = key == 0 ? 1 : key;
+    if (2 * (seen_count + 1) > seen.size()) {
+      std::vector<Seen> old = std::move(seen);
+      seen.assign(2 * old.size(), Seen{});
+      for (const Seen& x : old) {
+        std::size_t i = x.key & (seen.size() - 1);
+        while (x.key != 0 && seen[i].key != 0)
+          i = (i + 1) & (seen.size() - 1);
+        if (x.key != 0)
+          seen[i] = x;
+      }
+    }
+    const std::size_t mask = seen.size() - 1;
+    std::size_t i = key & mask;
+    for (; seen[i].key != 0; i = (i + 1) & mask)
+      if (seen[i].key == key)
+        return seen[i].term;
     std::string term;
     std::string_view w = lower;
     if (w.ends_with("'s"))
@@ -246,11 +297,26 @@ struct EventTermizer::Impl {
           term = k_lexicon[g->second].concept_name;
       }
     }
-    return cache.emplace(lower, std::move(term)).first->second;
+    std::uint32_t id = k_dropped;
+    if (!term.empty()) {
+      const auto [it, added] = term_ids.emplace(term, static_cast<std::uint32_t>(terms.size()));
+      if (added) {
+        Term t{term, event_term_hash(term), 0};
+        if (term.starts_with('@'))
+          for (const auto& g : k_lexicon)
+            if (term == g.concept_name)
+              t.action |= g.action;
+        terms.push_back(std::move(t));
+      }
+      id = it->second;
+    }
+    seen[i] = {key, id};
+    ++seen_count;
+    return id;
   }
 
   struct Weighted {
-    std::string term;
+    std::uint32_t term = 0; ///< index into `terms`
     float weight = 0;
   };
 
@@ -264,37 +330,41 @@ struct EventTermizer::Impl {
       capitals += t.capital ? 1 : 0;
     const bool title_case = capitals * 10 > tokens.size() * 6;
     for (const auto& t : tokens) {
-      const std::string& term = term_of(lower_word(t.text), t.digit);
-      if (term.empty())
+      const std::uint32_t term = term_of(lower_word(t.text), t.digit);
+      if (term == k_dropped)
         continue;
       const bool name = t.all_caps || (t.capital && !t.first && !title_case);
       const float w = field_weight * (t.digit || name ? k_name_boost : 1.0F);
-      const auto it =
-          std::find_if(out.begin(), out.end(), [&](const Weighted& x) { return x.term == term; });
-      if (it == out.end())
-        out.push_back({term, w});
-      else
-        it->weight += w;
+      out.push_back({term, w}); // (repeats summed in weighted())
       if (title == nullptr)
         continue;
       if (t.digit)
-        title->title_numbers |= std::uint32_t{1} << (event_term_hash(term) % 32);
-      if (term.starts_with('@'))
-        for (const auto& g : k_lexicon)
-          if (term == g.concept_name)
-            title->actions |= g.action;
+        title->title_numbers |= std::uint32_t{1} << (terms[term].hash % 32);
+      title->actions |= terms[term].action;
     }
   }
 
   std::vector<Weighted> weighted(const Entry& e, EventTerms* title) {
+    trim();
     std::vector<Weighted> out;
     add_field(e.title, k_title_weight, out, title);
     const std::string lede =
         strip_tags(e.summary.empty() ? std::string_view(e.content) : e.summary, k_lede_bytes);
     add_field(lede, k_lede_weight, out, nullptr);
+    // One entry per term, its weights summed (multiples of 0.5: exact in any order).
+    std::sort(out.begin(), out.end(),
+              [](const Weighted& a, const Weighted& b) { return a.term < b.term; });
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (n > 0 && out[n - 1].term == out[i].term)
+        out[n - 1].weight += out[i].weight;
+      else if (n++ != i)
+        out[n - 1] = std::move(out[i]);
+    }
+    out.resize(n);
     // The strongest terms; ties by term text so the choice never depends on input order.
-    std::sort(out.begin(), out.end(), [](const Weighted& a, const Weighted& b) {
-      return a.weight != b.weight ? a.weight > b.weight : a.term < b.term;
+    std::sort(out.begin(), out.end(), [&](const Weighted& a, const Weighted& b) {
+      return a.weight != b.weight ? a.weight > b.weight : terms[a.term].text < terms[b.term].text;
     });
     if (out.size() > EventTerms::k_max_terms)
       out.resize(EventTerms::k_max_terms);
@@ -308,7 +378,7 @@ EventTermizer::~EventTermizer() = default;
 EventTerms EventTermizer::terms(const Entry& entry) {
   EventTerms out;
   for (const auto& w : m_impl->weighted(entry, &out))
-    out.terms.push_back({event_term_hash(w.term), w.weight});
+    out.terms.push_back({m_impl->terms[w.term].hash, w.weight});
   std::sort(out.terms.begin(), out.terms.end(),
             [](const EventTerm& a, const EventTerm& b) { return a.hash < b.hash; });
   // Two terms with one 32-bit hash (rare): one term of their summed weight.
@@ -325,11 +395,12 @@ EventTerms EventTermizer::terms(const Entry& entry) {
 
 std::vector<std::uint32_t> EventTermizer::beat_terms() {
   std::vector<std::uint32_t> out;
+  m_impl->trim();
   for (std::string_view s = k_beat_words; !s.empty();) {
     const auto sp = s.find(' ');
-    const std::string& term = m_impl->term_of(std::string(s.substr(0, sp)), false);
-    if (!term.empty())
-      out.push_back(event_term_hash(term));
+    const auto term = m_impl->term_of(std::string(s.substr(0, sp)), false);
+    if (term != Impl::k_dropped)
+      out.push_back(m_impl->terms[term].hash);
     s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
   }
   std::sort(out.begin(), out.end());
@@ -339,8 +410,8 @@ std::vector<std::uint32_t> EventTermizer::beat_terms() {
 
 std::vector<std::pair<std::uint32_t, std::string>> EventTermizer::words(const Entry& entry) {
   std::vector<std::pair<std::uint32_t, std::string>> out;
-  for (auto& w : m_impl->weighted(entry, nullptr))
-    out.emplace_back(event_term_hash(w.term), std::move(w.term));
+  for (const auto& w : m_impl->weighted(entry, nullptr))
+    out.emplace_back(m_impl->terms[w.term].hash, m_impl->terms[w.term].text);
   return out;
 }
 

@@ -194,7 +194,8 @@ Store::Impl::Placement Store::Impl::place_copy(const NewSighting& n) {
 std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVector& v,
                                                                    std::int64_t source_id,
                                                                    std::int64_t t,
-                                                                   std::int64_t exclude_story) {
+                                                                   std::int64_t exclude_story,
+                                                                   double at_least) {
   std::vector<StoryScore> out;
   if (v.w.empty())
     return out;
@@ -210,33 +211,30 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   if (probes.size() > k_event_probes)
     probes.resize(k_event_probes);
 
-  // Loading one bucket may evict another, so each bucket's best candidates are copied out
-  // (document and terms) before the next bucket is touched.
-  struct Candidate {
-    EventBucket::Doc doc;
-    double acc = 0;
-    std::uint32_t index = 0; ///< in its bucket
-    EventVector vector;
-  };
-  const auto by_acc = [](const Candidate& a, const Candidate& b) {
-    return a.acc != b.acc ? a.acc > b.acc : a.doc.entry_id < b.doc.entry_id;
-  };
-  const auto keep_best = [&](std::vector<Candidate>& list) {
-    if (list.size() > k_event_candidates) {
-      std::partial_sort(list.begin(),
-                        list.begin() + static_cast<std::ptrdiff_t>(k_event_candidates), list.end(),
-                        by_acc);
-      list.resize(k_event_candidates);
-    }
-  };
-  std::vector<Candidate> ranked;
+  // Every bucket the window touches is loaded first: loading one evicts the loaded bucket
+  // farthest in time from it, never one of these (EventIndex::create), so candidates are
+  // scored where their buckets hold them, without a copy.
   const auto lo = t - rule.window;
   const auto hi = t + rule.window;
-  for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
-    const EventBucket& b = event_bucket(bucket);
-    // (doc index, probe weight) of every posting hit, summed per doc after a sort: cheaper
-    // than a hash map for the few thousand hits a busy bucket gives at most.
-    std::vector<std::pair<std::uint32_t, float>> hits;
+  std::vector<const EventBucket*> buckets;
+  for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket)
+    buckets.push_back(&event_bucket(bucket));
+  struct Candidate {
+    double acc = 0;
+    std::int64_t entry_id = 0;
+    std::uint32_t bucket = 0; ///< in `buckets`
+    std::uint32_t index = 0;  ///< in its bucket
+  };
+  const auto by_acc = [](const Candidate& a, const Candidate& b) {
+    return a.acc != b.acc ? a.acc > b.acc : a.entry_id < b.entry_id;
+  };
+  std::vector<Candidate> ranked;
+  // (doc index, probe weight) of every posting hit, summed per doc after a sort: cheaper
+  // than a hash map for the few thousand hits a busy bucket gives at most.
+  std::vector<std::pair<std::uint32_t, float>> hits;
+  for (std::uint32_t k = 0; k < buckets.size(); ++k) {
+    const EventBucket& b = *buckets[k];
+    hits.clear();
     for (const auto& [w, h] : probes)
       b.find(h, [&](std::uint32_t i) {
         const auto& d = b.doc(i);
@@ -245,25 +243,25 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
         hits.emplace_back(i, w);
       });
     std::sort(hits.begin(), hits.end());
-    std::vector<Candidate> local;
-    for (std::size_t k = 0; k < hits.size();) {
-      const std::uint32_t i = hits[k].first;
+    for (std::size_t x = 0; x < hits.size();) {
+      const std::uint32_t i = hits[x].first;
       double acc = 0;
-      for (; k < hits.size() && hits[k].first == i; ++k)
-        acc += hits[k].second;
-      local.push_back({b.doc(i), acc, i, {}});
-    }
-    keep_best(local);
-    for (auto& c : local) {
-      c.vector = b.vector(c.index);
-      ranked.push_back(std::move(c));
+      for (; x < hits.size() && hits[x].first == i; ++x)
+        acc += hits[x].second;
+      ranked.push_back({acc, b.doc(i).entry_id, k, i});
     }
   }
-  keep_best(ranked);
+  if (ranked.size() > k_event_candidates) {
+    std::partial_sort(ranked.begin(),
+                      ranked.begin() + static_cast<std::ptrdiff_t>(k_event_candidates),
+                      ranked.end(), by_acc);
+    ranked.resize(k_event_candidates);
+  }
   std::unordered_map<std::int64_t, StoryScore> stories;
   for (const auto& c : ranked) {
-    const auto& d = c.doc;
-    const auto s = event_score(v, c.vector, d.t - t, rule);
+    const EventBucket& b = *buckets[c.bucket];
+    const auto& d = b.doc(c.index);
+    const auto s = event_score(v, b.view(c.index), d.t - t, rule);
     auto& best = stories[d.story_id];
     if (s.score > best.score || (s.score == best.score && d.entry_id < best.entry_id) ||
         best.entry_id == 0) {
@@ -272,7 +270,7 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   }
   std::vector<StoryScore> ranked_stories;
   for (const auto& [id, s] : stories)
-    if (s.score > 0)
+    if (s.score > 0 && s.score >= at_least)
       ranked_stories.push_back(s);
   const auto by_score = [](const StoryScore& a, const StoryScore& b) {
     return a.score != b.score ? a.score > b.score : a.story_id < b.story_id;
@@ -298,11 +296,13 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
 Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   Placement p;
   const EventVector v = vectorize(*n.terms, term_stats());
-  const auto scored = event_candidates(v, n.source_id, to_db(n.t), 0);
-  if (scored.empty())
-    return p;
   EventRule rule;
   rule.threshold = m_options.event_similarity;
+  // A story below threshold - margin can neither be joined nor stop a join: such stories
+  // are not checked against the stories table.
+  const auto scored = event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin);
+  if (scored.empty())
+    return p;
   const StoryScore& best = scored[0];
   const double next = scored.size() > 1 ? scored[1].score : 0.0;
   // When unsure, keep apart: a wrong join hides a story, a missed one only repeats it.

@@ -119,39 +119,50 @@ EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats) {
 
 namespace {
 
+/// Term k of a vector, whichever way it is held.
+std::uint32_t hash_at(const EventVector& v, std::size_t k) {
+  return v.w[k].first;
+}
+float weight_at(const EventVector& v, std::size_t k) {
+  return v.w[k].second;
+}
+std::size_t size_of(const EventVector& v) {
+  return v.w.size();
+}
+std::uint32_t hash_at(const EventView& v, std::size_t k) {
+  return v.hash[k];
+}
+float weight_at(const EventView& v, std::size_t k) {
+  return v.weight[k];
+}
+std::size_t size_of(const EventView& v) {
+  return v.hash.size();
+}
+
 /// Calls f(hash, contribution) for each term of both vectors (both are in hash order).
-template <typename F> void for_each_shared(const EventVector& a, const EventVector& b, F&& f) {
-  auto i = a.w.begin();
-  auto j = b.w.begin();
-  while (i != a.w.end() && j != b.w.end()) {
-    if (i->first < j->first) {
+template <typename A, typename B, typename F> void for_each_shared(const A& a, const B& b, F&& f) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  const std::size_t na = size_of(a);
+  const std::size_t nb = size_of(b);
+  while (i < na && j < nb) {
+    const std::uint32_t x = hash_at(a, i);
+    const std::uint32_t y = hash_at(b, j);
+    if (x < y) {
       ++i;
-    } else if (j->first < i->first) {
+    } else if (y < x) {
       ++j;
     } else {
-      f(i->first, static_cast<double>(i->second) * j->second);
+      f(x, static_cast<double>(weight_at(a, i)) * weight_at(b, j));
       ++i;
       ++j;
     }
   }
 }
 
-} // namespace
-
-std::vector<std::pair<std::uint32_t, double>> shared_terms(const EventVector& a,
-                                                           const EventVector& b) {
-  std::vector<std::pair<std::uint32_t, double>> out;
-  for_each_shared(a, b, [&](std::uint32_t h, double c) { out.emplace_back(h, c); });
-  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
-    return x.second != y.second ? x.second > y.second : x.first < y.first;
-  });
-  return out;
-}
-
-EventScore event_score(const EventVector& a,
-                       const EventVector& b,
-                       std::int64_t seconds_apart,
-                       const EventRule& rule) {
+template <typename B>
+EventScore
+score(const EventVector& a, const B& b, std::int64_t seconds_apart, const EventRule& rule) {
   EventScore s;
   double top = 0;
   int shared = 0;
@@ -178,6 +189,32 @@ EventScore event_score(const EventVector& a,
     score *= k_figure_conflict;
   s.score = score;
   return s;
+}
+
+} // namespace
+
+std::vector<std::pair<std::uint32_t, double>> shared_terms(const EventVector& a,
+                                                           const EventVector& b) {
+  std::vector<std::pair<std::uint32_t, double>> out;
+  for_each_shared(a, b, [&](std::uint32_t h, double c) { out.emplace_back(h, c); });
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  });
+  return out;
+}
+
+EventScore event_score(const EventVector& a,
+                       const EventVector& b,
+                       std::int64_t seconds_apart,
+                       const EventRule& rule) {
+  return score(a, b, seconds_apart, rule);
+}
+
+EventScore event_score(const EventVector& a,
+                       const EventView& b,
+                       std::int64_t seconds_apart,
+                       const EventRule& rule) {
+  return score(a, b, seconds_apart, rule);
 }
 
 // ----- EventBucket ------------------------------------------------------------------------
@@ -253,17 +290,6 @@ void EventBucket::add(const EventDoc& d, const TermStats& stats) {
     s.head = static_cast<std::uint32_t>(m_postings.size() - 1);
     ++s.count;
   }
-}
-
-EventVector EventBucket::vector(std::uint32_t i) const {
-  const Doc& d = m_docs[i];
-  EventVector v;
-  v.actions = d.actions;
-  v.title_numbers = d.title_numbers;
-  v.w.reserve(d.count);
-  for (std::uint32_t k = d.first; k < d.first + d.count; ++k)
-    v.w.emplace_back(m_term_hash[k], m_term_weight[k]);
-  return v;
 }
 
 void EventBucket::move_story(std::int64_t from, std::int64_t into) {

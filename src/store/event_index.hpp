@@ -66,6 +66,14 @@ struct EventVector {
 };
 [[nodiscard]] EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats);
 
+/// A stored entry's vector where its bucket keeps it (no copy): hashes in order, weights.
+struct EventView {
+  std::span<const std::uint32_t> hash;
+  std::span<const float> weight;
+  std::uint16_t actions = 0;
+  std::uint32_t title_numbers = 0;
+};
+
 /// The tuning of event_score() and of the join rule (ClusterOptions carries the user's).
 struct EventRule {
   double threshold = 0.11;         ///< a story joins at this score or more...
@@ -86,6 +94,10 @@ struct EventScore {
 };
 [[nodiscard]] EventScore event_score(const EventVector& a,
                                      const EventVector& b,
+                                     std::int64_t seconds_apart,
+                                     const EventRule& rule);
+[[nodiscard]] EventScore event_score(const EventVector& a,
+                                     const EventView& b,
                                      std::int64_t seconds_apart,
                                      const EventRule& rule);
 /// The shared terms of a and b, largest contribution first (for `explain`).
@@ -135,7 +147,13 @@ public:
   }
   [[nodiscard]] const Doc& doc(std::uint32_t i) const { return m_docs[i]; }
   /// The vector of doc i, weighted when it was added.
-  [[nodiscard]] EventVector vector(std::uint32_t i) const;
+  [[nodiscard]] EventView view(std::uint32_t i) const {
+    const Doc& d = m_docs[i];
+    return {{m_term_hash.data() + d.first, d.count},
+            {m_term_weight.data() + d.first, d.count},
+            d.actions,
+            d.title_numbers};
+  }
   /// A story folded into another: its entries now belong to `into`.
   void move_story(std::int64_t from, std::int64_t into);
   [[nodiscard]] std::size_t size() const { return m_docs.size(); }

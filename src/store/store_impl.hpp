@@ -219,11 +219,13 @@ public:
   };
   /// The stories whose members are most like `v` by event score, best first; members of
   /// `source_id` and of `exclude_story` are left out, and so are stories begun more than
-  /// half the window from `t` (coverage of one event starts within a day or so).
+  /// half the window from `t` (coverage of one event starts within a day or so), and
+  /// stories scoring less than `at_least`.
   std::vector<StoryScore> event_candidates(const EventVector& v,
                                            std::int64_t source_id,
                                            std::int64_t t,
-                                           std::int64_t exclude_story);
+                                           std::int64_t exclude_story,
+                                           double at_least = 0);
   /// Folds story `gone` into `keep`: its sightings move, it is marked merged (its id and
   /// uid resolve to `keep` in explain), its decisions go.
   void fold_stories(std::int64_t keep, std::int64_t gone);

@@ -12,6 +12,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <filesystem>
 #include <initializer_list>
 #include <map>
@@ -36,43 +37,62 @@ Timestamp base_time() {
   return Timestamp{std::chrono::seconds{1'790'000'000}};
 }
 
-/// Deterministic, news-like text: a vocabulary of ~3000 pseudo-words with a skewed
-/// distribution, so common word pairs exist as they do in headlines.
+/// Deterministic, news-like text. Words follow Zipf's law over a vocabulary large enough
+/// to have a long tail (a headline's rare words stay rare as the store grows, as in real
+/// news); each story names people or companies drawn, again by Zipf's law, from a far larger
+/// pool of capitalised names, and gives a figure. So two reports of one story share its
+/// names and figure, and a look-up by distinctive terms finds few entries at any size.
 class TextGen {
 public:
-  explicit TextGen(unsigned seed) : m_rng(seed) {
-    const char* syl[] = {"ka",  "lo",  "mi",  "ne",  "ru",  "sa",  "ti",  "vo",  "da", "pe",
-                         "gri", "stu", "dio", "act", "ors", "fil", "ser", "ies", "ai", "ban"};
-    for (int i = 0; i < 3000; ++i) {
-      std::string w;
-      for (int k = 0, n = 2 + i % 3; k < n; ++k)
-        w += syl[(i * 7 + k * 13 + i / 20) % 20];
-      m_words.push_back(w + std::to_string(i % 10));
-    }
-  }
+  explicit TextGen(unsigned seed) : m_rng(seed) {}
   std::string words(int n) {
     std::string out;
-    for (int i = 0; i < n; ++i) {
-      const double u = std::uniform_real_distribution<double>(0, 1)(m_rng);
-      out += (i ? " " : "") + m_words[static_cast<std::size_t>(u * u * m_words.size())];
-    }
+    for (int i = 0; i < n; ++i)
+      out += (i ? " " : "") + word(zipf(k_vocabulary), false);
     return out;
+  }
+  /// A capitalised name from the pool.
+  std::string name() { return word(k_vocabulary + zipf(k_names), true); }
+  /// A figure, as a headline gives it.
+  std::string figure() {
+    return "$" + std::to_string(1 + m_rng() % 900) + (m_rng() % 2 ? " million" : " billion");
   }
 
 private:
+  static constexpr std::uint32_t k_vocabulary = 60'000;
+  static constexpr std::uint32_t k_names = 400'000;
+  /// A rank in [0, n) with probability about proportional to 1 / (rank + 1).
+  std::uint32_t zipf(std::uint32_t n) {
+    const double u = std::uniform_real_distribution<double>(0, 1)(m_rng);
+    const auto r = static_cast<std::uint32_t>(std::exp(u * std::log(n + 1.0))) - 1;
+    return std::min(r, n - 1);
+  }
+  /// Word `i`: its digits in base 20, one syllable each (distinct words for distinct i).
+  static std::string word(std::uint32_t i, bool capital) {
+    static constexpr const char* syl[] = {"ka", "lo",  "mi",  "ne",  "ru",  "sa",  "ti",
+                                          "vo", "da",  "pe",  "gri", "stu", "dio", "ac",
+                                          "or", "fil", "ser", "bu",  "ai",  "ban"};
+    std::string w;
+    for (std::uint32_t x = i + 400; x != 0; x /= 20)
+      w += syl[x % 20];
+    if (capital)
+      w[0] = static_cast<char>(w[0] - 'a' + 'A');
+    return w;
+  }
   std::mt19937 m_rng;
-  std::vector<std::string> m_words;
 };
 
 Entry make_entry(TextGen& gen, long n, Timestamp t) {
   Entry e;
   e.id = "urn:bench:" + std::to_string(n);
-  e.title = gen.words(9);
+  const std::string name = gen.name();
+  e.title = gen.words(2) + " " + name + " " + gen.figure() + " " + gen.words(5);
   e.link = "https://outlet" + std::to_string(n % k_sources) + ".example/2026/news/story-" +
            std::to_string(n) + "/?utm_source=rss";
   e.published = t;
   e.author = "Staff";
-  e.summary = "<p>" + gen.words(40) + "</p>";
+  e.summary =
+      "<p>" + gen.words(3) + " " + name + " and " + gen.name() + " " + gen.words(36) + "</p>";
   e.content = "<p>" + gen.words(100) + "</p>";
   e.categories = {"Film", "TV"};
   return e;
@@ -446,6 +466,31 @@ void BM_BareSchemaInsertGroup(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 
+/// Memory of the event index: one time bucket holding `range(0)` entries of the corpus,
+/// weighted with the statistics of those entries; bytes_per_entry is what every entry of a
+/// loaded bucket costs (at most 8 buckets are loaded).
+void BM_EventIndexBytes(benchmark::State& state) {
+  TextGen gen(29);
+  dedup::EventTermizer termizer;
+  std::vector<store::EventDoc> docs;
+  store::TermStats stats;
+  for (long n = 0; n < state.range(0); ++n) {
+    const auto e = make_entry(gen, n, time_of(state.range(0), n));
+    docs.push_back({n + 1, store::to_db(*e.published), n + 1, n % k_sources, termizer.terms(e)});
+    stats.add(docs.back().terms);
+  }
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    store::EventBucket b;
+    for (const auto& d : docs)
+      b.add(d, stats);
+    bytes = b.bytes();
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["bytes_per_entry"] = static_cast<double>(bytes) / static_cast<double>(docs.size());
+}
+
 void BM_Signature(benchmark::State& state) {
   TextGen gen(3);
   const auto e = make_entry(gen, 1, base_time());
@@ -575,6 +620,7 @@ BENCHMARK(BM_StoreIngestCoverage)
     ->Unit(benchmark::kMicrosecond)
     ->MinTime(2.0);
 BENCHMARK(BM_Prepare);
+BENCHMARK(BM_EventIndexBytes)->Arg(4'000)->Arg(40'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Signature);
 BENCHMARK(BM_CanonicalUrl);
 // (Not at 1,000 stored: every entry is then in its source's latest fetch, never pruned.)
