@@ -45,8 +45,9 @@ struct Token {
 // ASCII (nearly every character of English news) is classified without a table look-up.
 
 bool is_word_cp(utf8proc_int32_t cp) {
-  if (cp < 0x80)
+  if (cp < 0x80) {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  }
   const auto cat = utf8proc_category(cp);
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
          (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
@@ -54,22 +55,25 @@ bool is_word_cp(utf8proc_int32_t cp) {
 }
 
 bool is_upper_cp(utf8proc_int32_t cp) {
-  if (cp < 0x80)
+  if (cp < 0x80) {
     return cp >= 'A' && cp <= 'Z';
+  }
   const auto cat = utf8proc_category(cp);
   return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
 }
 
 bool is_letter_cp(utf8proc_int32_t cp) {
-  if (cp < 0x80)
+  if (cp < 0x80) {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+  }
   const auto cat = utf8proc_category(cp);
   return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
 }
 
 bool is_digit_cp(utf8proc_int32_t cp) {
-  if (cp < 0x80)
+  if (cp < 0x80) {
     return cp >= '0' && cp <= '9';
+  }
   return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
@@ -81,8 +85,9 @@ std::vector<Token> tokenize(std::string_view text) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   const auto n = static_cast<utf8proc_ssize_t>(text.size());
   const auto decode = [&](utf8proc_ssize_t at, utf8proc_int32_t& cp) -> utf8proc_ssize_t {
-    if (at >= n)
+    if (at >= n) {
       return 0;
+    }
     if (p[at] < 0x80) {
       cp = p[at];
       return 1;
@@ -100,8 +105,9 @@ std::vector<Token> tokenize(std::string_view text) {
     utf8proc_int32_t cp = 0;
     auto len = decode(i, cp);
     if (cp < 0 || !is_word_cp(cp)) {
-      if (cp == '.' || cp == '!' || cp == '?' || cp == ':' || cp == ';')
+      if (cp == '.' || cp == '!' || cp == '?' || cp == ':' || cp == ';') {
         sentence_start = true;
+      }
       i += len;
       continue;
     }
@@ -152,11 +158,13 @@ std::string lower_word(std::string_view word) {
   std::string out;
   out.reserve(word.size());
   bool ascii = true;
-  for (const char c : word)
+  for (const char c : word) {
     ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  }
   if (ascii) {
-    for (const char c : word)
+    for (const char c : word) {
       out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
     return out;
   }
   // fold() breaks words at '-' and drops apostrophes: fold the parts between them.
@@ -180,8 +188,9 @@ std::string lower_word(std::string_view word) {
     std::string part = fold(word.substr(i, j - i));
     std::erase(part, ' ');
     out += part;
-    if (j >= word.size())
+    if (j >= word.size()) {
       break;
+    }
     out += word[j] == '-' || word.substr(j).starts_with("\xE2\x80\x90") ||
                    word.substr(j).starts_with("\xE2\x80\x91")
                ? '-'
@@ -224,8 +233,9 @@ struct EventTermizer::Impl {
 
   Impl() {
     stemmer = sb_stemmer_new("english", "UTF_8");
-    if (stemmer == nullptr)
+    if (stemmer == nullptr) {
       throw std::bad_alloc();
+    }
     for (std::string_view s = k_stop_words; !s.empty();) {
       const auto sp = s.find(' ');
       stop.insert(s.substr(0, sp));
@@ -246,16 +256,18 @@ struct EventTermizer::Impl {
   std::string stem(std::string_view word) {
     const auto* s = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(word.data()),
                                     static_cast<int>(word.size()));
-    if (s == nullptr)
+    if (s == nullptr) {
       return std::string(word);
+    }
     return {reinterpret_cast<const char*>(s), static_cast<std::size_t>(sb_stemmer_length(stemmer))};
   }
 
   /// Forgets every word seen once the cache is full (bounded memory). Only between items:
   /// a Weighted list holds indexes into `terms`.
   void trim() {
-    if (seen_count < k_cache_limit)
+    if (seen_count < k_cache_limit) {
       return;
+    }
     seen.assign(1024, Seen{});
     seen_count = 0;
     terms.clear();
@@ -271,21 +283,26 @@ struct EventTermizer::Impl {
       seen.assign(2 * old.size(), Seen{});
       for (const Seen& x : old) {
         std::size_t i = x.key & (seen.size() - 1);
-        while (x.key != 0 && seen[i].key != 0)
+        while (x.key != 0 && seen[i].key != 0) {
           i = (i + 1) & (seen.size() - 1);
-        if (x.key != 0)
+        }
+        if (x.key != 0) {
           seen[i] = x;
+        }
       }
     }
     const std::size_t mask = seen.size() - 1;
     std::size_t i = key & mask;
-    for (; seen[i].key != 0; i = (i + 1) & mask)
-      if (seen[i].key == key)
+    for (; seen[i].key != 0; i = (i + 1) & mask) {
+      if (seen[i].key == key) {
         return seen[i].term;
+      }
+    }
     std::string term;
     std::string_view w = lower;
-    if (w.ends_with("'s"))
+    if (w.ends_with("'s")) {
       w.remove_suffix(2);
+    }
     if (stop.count(lower) == 0 && (w.size() >= 2 || digit)) {
       std::string bare(w);
       std::erase(bare, '\'');
@@ -293,8 +310,9 @@ struct EventTermizer::Impl {
         term = std::move(bare);
       } else {
         term = stem(bare);
-        if (const auto g = lexicon.find(term); g != lexicon.end())
+        if (const auto g = lexicon.find(term); g != lexicon.end()) {
           term = k_lexicon[g->second].concept_name;
+        }
       }
     }
     std::uint32_t id = k_dropped;
@@ -302,10 +320,13 @@ struct EventTermizer::Impl {
       const auto [it, added] = term_ids.emplace(term, static_cast<std::uint32_t>(terms.size()));
       if (added) {
         Term t{term, event_term_hash(term), 0};
-        if (term.starts_with('@'))
-          for (const auto& g : k_lexicon)
-            if (term == g.concept_name)
+        if (term.starts_with('@')) {
+          for (const auto& g : k_lexicon) {
+            if (term == g.concept_name) {
               t.action |= g.action;
+            }
+          }
+        }
         terms.push_back(std::move(t));
       }
       id = it->second;
@@ -326,20 +347,24 @@ struct EventTermizer::Impl {
                  EventTerms* title) {
     const auto tokens = tokenize(text);
     std::size_t capitals = 0;
-    for (const auto& t : tokens)
+    for (const auto& t : tokens) {
       capitals += t.capital ? 1 : 0;
+    }
     const bool title_case = capitals * 10 > tokens.size() * 6;
     for (const auto& t : tokens) {
       const std::uint32_t term = term_of(lower_word(t.text), t.digit);
-      if (term == k_dropped)
+      if (term == k_dropped) {
         continue;
+      }
       const bool name = t.all_caps || (t.capital && !t.first && !title_case);
       const float w = field_weight * (t.digit || name ? k_name_boost : 1.0F);
       out.push_back({term, w}); // (repeats summed in weighted())
-      if (title == nullptr)
+      if (title == nullptr) {
         continue;
-      if (t.digit)
+      }
+      if (t.digit) {
         title->title_numbers |= std::uint32_t{1} << (terms[term].hash % 32);
+      }
       title->actions |= terms[term].action;
     }
   }
@@ -356,18 +381,20 @@ struct EventTermizer::Impl {
               [](const Weighted& a, const Weighted& b) { return a.term < b.term; });
     std::size_t n = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
-      if (n > 0 && out[n - 1].term == out[i].term)
+      if (n > 0 && out[n - 1].term == out[i].term) {
         out[n - 1].weight += out[i].weight;
-      else if (n++ != i)
-        out[n - 1] = std::move(out[i]);
+      } else if (n++ != i) {
+        out[n - 1] = out[i];
+      }
     }
     out.resize(n);
     // The strongest terms; ties by term text so the choice never depends on input order.
     std::sort(out.begin(), out.end(), [&](const Weighted& a, const Weighted& b) {
       return a.weight != b.weight ? a.weight > b.weight : terms[a.term].text < terms[b.term].text;
     });
-    if (out.size() > EventTerms::k_max_terms)
+    if (out.size() > EventTerms::k_max_terms) {
       out.resize(EventTerms::k_max_terms);
+    }
     return out;
   }
 };
@@ -377,8 +404,9 @@ EventTermizer::~EventTermizer() = default;
 
 EventTerms EventTermizer::terms(const Entry& entry) {
   EventTerms out;
-  for (const auto& w : m_impl->weighted(entry, &out))
+  for (const auto& w : m_impl->weighted(entry, &out)) {
     out.terms.push_back({m_impl->terms[w.term].hash, w.weight});
+  }
   std::sort(out.terms.begin(), out.terms.end(),
             [](const EventTerm& a, const EventTerm& b) { return a.hash < b.hash; });
   // Two terms with one 32-bit hash (rare): one term of their summed weight.
@@ -399,8 +427,9 @@ std::vector<std::uint32_t> EventTermizer::beat_terms() {
   for (std::string_view s = k_beat_words; !s.empty();) {
     const auto sp = s.find(' ');
     const auto term = m_impl->term_of(std::string(s.substr(0, sp)), false);
-    if (term != Impl::k_dropped)
+    if (term != Impl::k_dropped) {
       out.push_back(m_impl->terms[term].hash);
+    }
     s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
   }
   std::sort(out.begin(), out.end());
@@ -410,8 +439,9 @@ std::vector<std::uint32_t> EventTermizer::beat_terms() {
 
 std::vector<std::pair<std::uint32_t, std::string>> EventTermizer::words(const Entry& entry) {
   std::vector<std::pair<std::uint32_t, std::string>> out;
-  for (const auto& w : m_impl->weighted(entry, nullptr))
+  for (const auto& w : m_impl->weighted(entry, nullptr)) {
     out.emplace_back(m_impl->terms[w.term].hash, m_impl->terms[w.term].text);
+  }
   return out;
 }
 

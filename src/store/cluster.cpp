@@ -33,8 +33,9 @@ std::optional<std::array<std::uint32_t, k_bands>> band_hashes(const dedup::Signa
   std::array<std::uint32_t, k_bands> out{};
   for (std::size_t b = 0; b < k_bands; ++b) {
     // A band of an empty signature (no words) would collide with every other one.
-    if (sig.minhash[b * k_rows] == UINT32_MAX)
+    if (sig.minhash[b * k_rows] == UINT32_MAX) {
       return std::nullopt;
+    }
     out[b] = static_cast<std::uint32_t>(
         XXH3_64bits(&sig.minhash[b * k_rows], k_rows * sizeof(std::uint32_t)));
   }
@@ -49,8 +50,9 @@ constexpr std::size_t k_max_candidates = 64;
 } // namespace
 
 bool Store::Impl::tombstoned_url(const std::string& canon) {
-  if (!m_tx.any_url_tombstones)
+  if (!m_tx.any_url_tombstones) {
     return false;
+  }
   Use q(stmt("SELECT 1 FROM url_tombstones WHERE canonical_url = ?"));
   q->bind(1, canon);
   return q->executeStep();
@@ -120,14 +122,17 @@ std::optional<Store::Impl::Placement> Store::Impl::place(const NewSighting& n,
       p.score = 1.0;
       return p;
     }
-    if (tombstoned_url(canon))
+    if (tombstoned_url(canon)) {
       return std::nullopt; // its story was pruned: not new
+    }
   }
   p = place_copy(n);
-  if (p.joined)
+  if (p.joined) {
     return p;
-  if (n.terms != nullptr && m_options.event_similarity < 1.0)
+  }
+  if (n.terms != nullptr && m_options.event_similarity < 1.0) {
     p = place_event(n);
+  }
   return p;
 }
 
@@ -140,21 +145,25 @@ Store::Impl::Placement Store::Impl::place_copy(const NewSighting& n) {
   if (const auto bands = band_hashes(*n.sig)) {
     for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
       const LshBucket& b = lsh_bucket(bucket);
-      for (std::size_t band = 0; band < k_bands; ++band)
+      for (std::size_t band = 0; band < k_bands; ++band) {
         b.prefetch(band, (*bands)[band]);
-      for (std::size_t band = 0; band < k_bands; ++band)
+      }
+      for (std::size_t band = 0; band < k_bands; ++band) {
         b.find(band, (*bands)[band], [&](std::int64_t id, std::int64_t ct) {
-          if (ct >= lo && ct <= hi)
+          if (ct >= lo && ct <= hi) {
             ++shared[id];
+          }
         });
+      }
     }
   }
   // Each candidate costs a read: at most k_max_candidates, those sharing the most bands
   // (the likeliest to be similar), so that a crowd of near-identical titles stays cheap.
   std::vector<std::pair<int, std::int64_t>> candidates;
   candidates.reserve(shared.size());
-  for (const auto& [id, count] : shared)
+  for (const auto& [id, count] : shared) {
     candidates.emplace_back(count, id);
+  }
   if (candidates.size() > k_max_candidates) {
     std::nth_element(candidates.begin(), candidates.begin() + k_max_candidates, candidates.end(),
                      std::greater<>{});
@@ -167,16 +176,20 @@ Store::Impl::Placement Store::Impl::place_copy(const NewSighting& n) {
                "CASE summary WHEN '' THEN substr(content, 1, 2000) ELSE summary END "
                "FROM entries WHERE id = ?"));
     q->bind(1, id);
-    if (!q->executeStep())
+    if (!q->executeStep()) {
       continue;
+    }
     const auto other = sig_from_blob(q->getColumn(0).getBlob(), q->getColumn(0).getBytes());
     const double s = dedup::similarity(*n.sig, other);
-    if (s < m_options.similarity || s < best || (s == best && id > p.joined_entry))
+    if (s < m_options.similarity || s < best || (s == best && id > p.joined_entry)) {
       continue;
-    if (!numbers)
+    }
+    if (!numbers) {
       numbers = dedup::figures(n.entry->title, lede_of(*n.entry));
-    if (dedup::figures(q->getColumn(2).getString(), q->getColumn(3).getString()) != *numbers)
+    }
+    if (dedup::figures(q->getColumn(2).getString(), q->getColumn(3).getString()) != *numbers) {
       continue; // "part 1" and "part 2" of a series are not copies of each other
+    }
     best = s;
     p.story_id = q->getColumn(1).getInt64();
     p.joined_entry = id;
@@ -197,19 +210,22 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
                                                                    std::int64_t exclude_story,
                                                                    double at_least) {
   std::vector<StoryScore> out;
-  if (v.w.empty())
+  if (v.w.empty()) {
     return out;
+  }
   EventRule rule;
   rule.window = to_db(Timestamp{m_options.window});
   // The probes: the new sighting's most distinctive terms.
   std::vector<std::pair<float, std::uint32_t>> probes;
-  for (const auto& [h, w] : v.w)
+  for (const auto& [h, w] : v.w) {
     probes.emplace_back(w, h);
+  }
   std::sort(probes.begin(), probes.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
-  if (probes.size() > k_event_probes)
+  if (probes.size() > k_event_probes) {
     probes.resize(k_event_probes);
+  }
 
   // Every bucket the window touches is loaded first: loading one evicts the loaded bucket
   // farthest in time from it, never one of these (EventIndex::create), so candidates are
@@ -217,8 +233,9 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   const auto lo = t - rule.window;
   const auto hi = t + rule.window;
   std::vector<const EventBucket*> buckets;
-  for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket)
+  for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
     buckets.push_back(&event_bucket(bucket));
+  }
   struct Candidate {
     double acc = 0;
     std::int64_t entry_id = 0;
@@ -235,19 +252,23 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   for (std::uint32_t k = 0; k < buckets.size(); ++k) {
     const EventBucket& b = *buckets[k];
     hits.clear();
-    for (const auto& [w, h] : probes)
-      b.find(h, [&](std::uint32_t i) {
+    for (const auto& probe : probes) {
+      const float w = probe.first;
+      b.find(probe.second, [&](std::uint32_t i) {
         const auto& d = b.doc(i);
-        if (d.source_id == source_id || d.story_id == exclude_story || d.t < lo || d.t > hi)
+        if (d.source_id == source_id || d.story_id == exclude_story || d.t < lo || d.t > hi) {
           return;
+        }
         hits.emplace_back(i, w);
       });
+    }
     std::sort(hits.begin(), hits.end());
     for (std::size_t x = 0; x < hits.size();) {
       const std::uint32_t i = hits[x].first;
       double acc = 0;
-      for (; x < hits.size() && hits[x].first == i; ++x)
+      for (; x < hits.size() && hits[x].first == i; ++x) {
         acc += hits[x].second;
+      }
       ranked.push_back({acc, b.doc(i).entry_id, k, i});
     }
   }
@@ -269,9 +290,11 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
     }
   }
   std::vector<StoryScore> ranked_stories;
-  for (const auto& [id, s] : stories)
-    if (s.score > 0 && s.score >= at_least)
+  for (const auto& [id, s] : stories) {
+    if (s.score > 0 && s.score >= at_least) {
       ranked_stories.push_back(s);
+    }
+  }
   const auto by_score = [](const StoryScore& a, const StoryScore& b) {
     return a.score != b.score ? a.score > b.score : a.story_id < b.story_id;
   };
@@ -279,15 +302,18 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   // The join rule reads the best two, explain the nearest three: only those are checked
   // against the stories table, best first.
   for (const StoryScore& s : ranked_stories) {
-    if (out.size() >= k_event_stories)
+    if (out.size() >= k_event_stories) {
       break;
+    }
     // Folded-away stories are gone; a story begun long before is another event's.
     Use q(stmt("SELECT published, merged_into FROM stories WHERE id = ?"));
     q->bind(1, s.story_id);
-    if (!q->executeStep() || !q->getColumn(1).isNull())
+    if (!q->executeStep() || !q->getColumn(1).isNull()) {
       continue;
-    if (std::llabs(q->getColumn(0).getInt64() - t) > rule.window / 2)
+    }
+    if (std::llabs(q->getColumn(0).getInt64() - t) > rule.window / 2) {
       continue;
+    }
     out.push_back(s);
   }
   return out;
@@ -301,13 +327,15 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   // A story below threshold - margin can neither be joined nor stop a join: such stories
   // are not checked against the stories table.
   const auto scored = event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin);
-  if (scored.empty())
+  if (scored.empty()) {
     return p;
+  }
   const StoryScore& best = scored[0];
   const double next = scored.size() > 1 ? scored[1].score : 0.0;
   // When unsure, keep apart: a wrong join hides a story, a missed one only repeats it.
-  if (best.score < rule.threshold || (best.score - next < rule.margin && best.score < rule.sure))
+  if (best.score < rule.threshold || (best.score - next < rule.margin && best.score < rule.sure)) {
     return p;
+  }
   p.joined = true;
   p.story_id = best.story_id;
   p.joined_entry = best.entry_id;
@@ -331,8 +359,9 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
       };
       const auto a = rank(0);
       const auto b = rank(2);
-      if (b < a || (b == a && gone < keep))
+      if (b < a || (b == a && gone < keep)) {
         std::swap(keep, gone);
+      }
     }
     p.story_id = keep;
     p.fold = gone;
@@ -357,8 +386,9 @@ void Store::Impl::maybe_take_over(std::int64_t story_id, std::int64_t entry_id) 
              "FROM stories st WHERE st.id = ?1"));
   q->bind(1, story_id);
   q->bind(2, entry_id);
-  if (!q->executeStep() || q->getColumn(1).isNull() || q->getColumn(1).getInt() == 0)
+  if (!q->executeStep() || q->getColumn(1).isNull() || q->getColumn(1).getInt() == 0) {
     return;
+  }
   const auto old_rep = q->getColumn(0).getInt64();
   {
     // The old representative stays a member: entries_story holds joined sightings only.
@@ -376,14 +406,16 @@ void Store::Impl::maybe_take_over(std::int64_t story_id, std::int64_t entry_id) 
 }
 
 void Store::Impl::fold_stories(std::int64_t keep, std::int64_t gone) {
-  if (keep == gone)
+  if (keep == gone) {
     return;
+  }
   std::int64_t gone_rep = 0;
   {
     Use q(stmt("SELECT rep_entry_id FROM stories WHERE id = ?"));
     q->bind(1, gone);
-    if (q->executeStep() && !q->getColumn(0).isNull())
+    if (q->executeStep() && !q->getColumn(0).isNull()) {
       gone_rep = q->getColumn(0).getInt64();
+    }
   }
   {
     Use u(
@@ -423,8 +455,9 @@ void Store::Impl::fold_stories(std::int64_t keep, std::int64_t gone) {
     u->exec();
   }
   story_changed(keep);
-  if (gone_rep != 0)
+  if (gone_rep != 0) {
     maybe_take_over(keep, gone_rep);
+  }
   m_events.move_story(gone, keep);
 }
 

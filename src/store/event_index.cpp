@@ -56,8 +56,9 @@ std::string terms_to_blob(const dedup::EventTerms& terms) {
 }
 
 std::optional<dedup::EventTerms> terms_from_blob(const void* data, int size) {
-  if (data == nullptr || size < k_blob_header || (size - k_blob_header) % 6 != 0)
+  if (data == nullptr || size < k_blob_header || (size - k_blob_header) % 6 != 0) {
     return std::nullopt;
+  }
   dedup::EventTerms t;
   const auto* p = static_cast<const char*>(data);
   std::memcpy(&t.actions, p, 2);
@@ -76,8 +77,9 @@ std::optional<dedup::EventTerms> terms_from_blob(const void* data, int size) {
 }
 
 void TermStats::add(const dedup::EventTerms& t) {
-  for (const auto& x : t.terms)
+  for (const auto& x : t.terms) {
     ++m_counts[counter_of(x.hash, k_slots)];
+  }
   ++m_docs;
 }
 
@@ -104,15 +106,17 @@ EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats) {
   double norm = 0;
   for (const auto& x : t.terms) {
     const double w = damped(x.weight) * std::max(0.0, stats.idf(x.hash));
-    if (w <= 0)
+    if (w <= 0) {
       continue;
+    }
     v.w.emplace_back(x.hash, static_cast<float>(w));
     norm += w * w;
   }
   if (norm > 0) {
     const auto inv = static_cast<float>(1.0 / std::sqrt(norm));
-    for (auto& [h, w] : v.w)
+    for (auto& [h, w] : v.w) {
       w *= inv;
+    }
   }
   return v;
 }
@@ -174,19 +178,23 @@ score(const EventVector& a, const B& b, std::int64_t seconds_apart, const EventR
       s.top_term = h;
     }
   });
-  if (shared < k_min_shared_terms)
+  if (shared < k_min_shared_terms) {
     return s;
+  }
   const auto dt = static_cast<double>(std::llabs(seconds_apart));
   const auto window = static_cast<double>(std::max<std::int64_t>(rule.window, 1));
   const double flat = window / 6;
   double time = 1.0;
-  if (dt > flat)
+  if (dt > flat) {
     time = std::max(0.0, 1.0 - (dt - flat) / (window - flat));
+  }
   double score = std::max(0.0, s.cosine - k_single_term_discount * top) * time;
-  if (a.actions != 0 && b.actions != 0 && (a.actions & b.actions) == 0)
+  if (a.actions != 0 && b.actions != 0 && (a.actions & b.actions) == 0) {
     score *= k_action_conflict;
-  if (a.title_numbers != 0 && b.title_numbers != 0 && (a.title_numbers & b.title_numbers) == 0)
+  }
+  if (a.title_numbers != 0 && b.title_numbers != 0 && (a.title_numbers & b.title_numbers) == 0) {
     score *= k_figure_conflict;
+  }
   s.score = score;
   return s;
 }
@@ -220,15 +228,18 @@ EventScore event_score(const EventVector& a,
 // ----- EventBucket ------------------------------------------------------------------------
 
 const EventBucket::Slot* EventBucket::slot(std::uint32_t hash) const {
-  if (m_slots.empty())
+  if (m_slots.empty()) {
     return nullptr;
+  }
   const std::size_t mask = m_slots.size() - 1;
-  for (std::size_t i = (hash * 0x9E3779B1U) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = static_cast<std::size_t>(hash * 0x9E3779B1U) & mask;; i = (i + 1) & mask) {
     const Slot& s = m_slots[i];
-    if (s.hash == 0)
+    if (s.hash == 0) {
       return nullptr;
-    if (s.hash == hash)
+    }
+    if (s.hash == hash) {
       return &s;
+    }
   }
 }
 
@@ -237,19 +248,22 @@ EventBucket::Slot& EventBucket::slot_for_insert(std::uint32_t hash) {
     std::vector<Slot> old = std::move(m_slots);
     m_slots.assign(std::max<std::size_t>(64, old.size() * 2), Slot{});
     for (const Slot& s : old) {
-      if (s.hash == 0)
+      if (s.hash == 0) {
         continue;
+      }
       const std::size_t mask = m_slots.size() - 1;
-      std::size_t i = (s.hash * 0x9E3779B1U) & mask;
-      while (m_slots[i].hash != 0)
+      std::size_t i = static_cast<std::size_t>(s.hash * 0x9E3779B1U) & mask;
+      while (m_slots[i].hash != 0) {
         i = (i + 1) & mask;
+      }
       m_slots[i] = s;
     }
   }
   const std::size_t mask = m_slots.size() - 1;
-  std::size_t i = (hash * 0x9E3779B1U) & mask;
-  while (m_slots[i].hash != 0 && m_slots[i].hash != hash)
+  std::size_t i = static_cast<std::size_t>(hash * 0x9E3779B1U) & mask;
+  while (m_slots[i].hash != 0 && m_slots[i].hash != hash) {
     i = (i + 1) & mask;
+  }
   if (m_slots[i].hash == 0) {
     m_slots[i].hash = hash;
     ++m_used;
@@ -293,9 +307,11 @@ void EventBucket::add(const EventDoc& d, const TermStats& stats) {
 }
 
 void EventBucket::move_story(std::int64_t from, std::int64_t into) {
-  for (Doc& d : m_docs)
-    if (d.story_id == from)
+  for (Doc& d : m_docs) {
+    if (d.story_id == from) {
       d.story_id = into;
+    }
+  }
 }
 
 std::size_t EventBucket::bytes() const {
