@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include <cstdio>
 #include <exception>
 #include <iostream>
 
@@ -130,9 +131,7 @@ int dispatch(const Invocation& in, const Streams& io) {
   return 2;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+int run_cli(int argc, char** argv) {
   CLI::App app{"reelfeed: polls news feeds, folds duplicate stories, filters the ones about AI "
                "in Hollywood and serves them as Atom/RSS/JSON feeds",
                "reelfeed"};
@@ -155,6 +154,19 @@ int main(int argc, char** argv) {
     return dispatch(in, io);
   } catch (const std::exception& e) {
     io.err << "reelfeed: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // run_cli reports every error of a command; this catches what escapes building the
+  // command line itself (an allocation failure), so reelfeed never ends in an abort.
+  try {
+    return run_cli(argc, argv);
+  } catch (...) {
+    std::fputs("reelfeed: unexpected error\n", stderr);
     return 1;
   }
 }

@@ -124,7 +124,7 @@ int cmd_poll(const std::filesystem::path& config_path, Streams io) {
   run.pending = total;
   asio::post(ioc, [&] {
     for (auto& [status, settings] : run.queue) {
-      poller.poll(std::move(status), settings, [&](poll::PollDone done) {
+      poller.poll(std::move(status), settings, [&](const poll::PollDone& done) {
         (done.failed ? run.failed : run.ok) += 1;
         run.store_failed += done.store_failed ? 1 : 0;
         run.new_entries += done.new_entries;

@@ -314,7 +314,7 @@ void Daemon::publish_step(const std::shared_ptr<PublishRun>& run) {
 }
 
 void Daemon::on_published(std::uint64_t generation,
-                          std::shared_ptr<const serve::Snapshot> snapshot,
+                          const std::shared_ptr<const serve::Snapshot>& snapshot,
                           std::size_t stories,
                           std::size_t published,
                           std::size_t evaluated) {
@@ -368,7 +368,7 @@ void Daemon::on_published(std::uint64_t generation,
 
 void Daemon::render_review(std::uint64_t generation,
                            ReviewPlan plan,
-                           std::shared_ptr<const serve::Snapshot> previous) {
+                           const std::shared_ptr<const serve::Snapshot>& previous) {
   auto shared = std::make_shared<const ReviewPlan>(std::move(plan));
   asio::post(m_poll->cpu(), [this, generation, shared, previous] {
     try {

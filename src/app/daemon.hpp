@@ -89,7 +89,7 @@ private:
   /// hands them to the cpu pool for rendering.
   void publish_step(const std::shared_ptr<PublishRun>& run);
   void on_published(std::uint64_t generation,
-                    std::shared_ptr<const serve::Snapshot> snapshot,
+                    const std::shared_ptr<const serve::Snapshot>& snapshot,
                     std::size_t stories,
                     std::size_t published,
                     std::size_t evaluated);
@@ -97,7 +97,7 @@ private:
   /// the public snapshot (a stale render never replaces a newer one).
   void render_review(std::uint64_t generation,
                      ReviewPlan plan,
-                     std::shared_ptr<const serve::Snapshot> previous);
+                     const std::shared_ptr<const serve::Snapshot>& previous);
   void publish_review();
   void set_hub(const std::string& hub);
   void wait_signal();

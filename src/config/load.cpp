@@ -207,7 +207,8 @@ private:
       std::string text;
       std::string error;
       if (!read_text(path, text, error)) {
-        top.error(*item, "include", "cannot read \"" + display + "\": " + error);
+        top.error(*item, "include",
+                  std::string("cannot read \"").append(display).append("\": ").append(error));
         continue;
       }
       document(text, display, path.parent_path(), depth + 1);

@@ -40,8 +40,9 @@ public:
   }
 
   std::optional<std::string> get_string(const toml::node& n, std::string_view key) {
-    if (auto s = n.value<std::string>(); s && n.is_string())
+    if (auto s = n.value<std::string>(); s && n.is_string()) {
       return s;
+    }
     error(n, "'" + std::string(key) + "' must be a string");
     return std::nullopt;
   }
@@ -66,17 +67,21 @@ public:
       error(n, "'" + std::string(key) + "' must be an array of concept names");
       return out;
     }
-    for (const auto& e : *arr)
-      if (auto s = get_string(e, key))
+    for (const auto& e : *arr) {
+      if (auto s = get_string(e, key)) {
         out.push_back(*s);
+      }
+    }
     return out;
   }
 
   /// A term must contain a word character: punctuation-only terms can never match.
   static bool has_word_char(std::string_view s) {
-    for (unsigned char c : s)
-      if (std::isalnum(c) || c >= 0x80)
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c >= 0x80) {
         return true;
+      }
+    }
     return false;
   }
 
@@ -84,8 +89,9 @@ public:
     RE2::Options opt;
     opt.set_log_errors(false);
     RE2 re(p.text, opt);
-    if (!re.ok())
+    if (!re.ok()) {
       error(p.pos, "invalid regex '" + p.text + "': " + re.error());
+    }
   }
 
   /// `terms`/`weak`/`negative`/`ignore`: strings or {term=, weight=, case_sensitive=} tables;
@@ -110,28 +116,32 @@ public:
       } else if (const auto* t = e.as_table()) {
         const std::string_view text_key = is_regex ? "regex" : "term";
         if (!check_keys(*t, {text_key, "weight", "case_sensitive", "label"},
-                        std::string(key) + " entry"))
+                        std::string(key) + " entry")) {
           continue;
+        }
         const auto* tn = t->get(text_key);
         if (!tn) {
           error(e, "missing '" + std::string(text_key) + "' in " + std::string(key) + " entry");
           continue;
         }
         auto s = get_string(*tn, text_key);
-        if (!s)
+        if (!s) {
           continue;
+        }
         p.text = *s;
         p.pos = pos_of(*tn);
         if (const auto* w = t->get("weight")) {
           auto d = get_number(*w, "weight", true);
-          if (!d)
+          if (!d) {
             continue;
+          }
           p.weight = *d;
         }
         if (const auto* l = t->get("label")) {
           auto v = get_string(*l, "label");
-          if (!v)
+          if (!v) {
             continue;
+          }
           if (!is_regex) {
             error(*l, "'label' applies to regexes only (a term shows itself)");
             continue;
@@ -173,33 +183,44 @@ public:
     ConceptConfig c;
     c.pos = pos_of(n);
     if (const auto* nm = t->get("name")) {
-      if (auto s = get_string(*nm, "name"))
+      if (auto s = get_string(*nm, "name")) {
         c.name = *s;
+      }
     } else {
       error(n, "concept needs a 'name'");
     }
     double weight = 1.0;
     double weak_weight = 0.5;
-    if (const auto* v = t->get("min_score"))
+    if (const auto* v = t->get("min_score")) {
       c.min_score = get_number(*v, "min_score", true).value_or(c.min_score);
-    if (const auto* v = t->get("weight"))
+    }
+    if (const auto* v = t->get("weight")) {
       weight = get_number(*v, "weight", true).value_or(weight);
-    if (const auto* v = t->get("weak_weight"))
+    }
+    if (const auto* v = t->get("weak_weight")) {
       weak_weight = get_number(*v, "weak_weight", true).value_or(weak_weight);
-    if (const auto* v = t->get("terms"))
+    }
+    if (const auto* v = t->get("terms")) {
       parse_patterns(*v, "terms", false, weight, c.patterns);
-    if (const auto* v = t->get("weak"))
+    }
+    if (const auto* v = t->get("weak")) {
       parse_patterns(*v, "weak", false, weak_weight, c.patterns);
-    if (const auto* v = t->get("regex"))
+    }
+    if (const auto* v = t->get("regex")) {
       parse_patterns(*v, "regex", true, weight, c.patterns);
-    if (const auto* v = t->get("negative"))
+    }
+    if (const auto* v = t->get("negative")) {
       parse_patterns(*v, "negative", false, weight, c.negative);
-    if (const auto* v = t->get("negative_regex"))
+    }
+    if (const auto* v = t->get("negative_regex")) {
       parse_patterns(*v, "negative_regex", true, weight, c.negative);
-    if (const auto* v = t->get("ignore"))
+    }
+    if (const auto* v = t->get("ignore")) {
       parse_patterns(*v, "ignore", false, weight, c.ignore);
-    if (c.patterns.empty() && !c.name.empty())
+    }
+    if (c.patterns.empty() && !c.name.empty()) {
       error(n, "concept '" + c.name + "' has no terms or regexes");
+    }
     out.push_back(std::move(c));
   }
 
@@ -213,21 +234,27 @@ public:
     SenseConfig s;
     s.pos = pos_of(n);
     if (const auto* nm = t->get("name")) {
-      if (auto v = get_string(*nm, "name"))
+      if (auto v = get_string(*nm, "name")) {
         s.name = *v;
+      }
     } else {
       error(n, "sense needs a 'name'");
     }
-    if (const auto* v = t->get("hides"))
+    if (const auto* v = t->get("hides")) {
       parse_patterns(*v, "hides", false, 1.0, s.hides);
-    if (const auto* v = t->get("context"))
+    }
+    if (const auto* v = t->get("context")) {
       parse_patterns(*v, "context", false, 1.0, s.context);
-    if (const auto* v = t->get("context_regex"))
+    }
+    if (const auto* v = t->get("context_regex")) {
       parse_patterns(*v, "context_regex", true, 1.0, s.context);
-    if (s.hides.empty() && !s.name.empty())
+    }
+    if (s.hides.empty() && !s.name.empty()) {
       error(n, "sense '" + s.name + "' hides no terms ('hides')");
-    if (s.context.empty() && !s.name.empty())
+    }
+    if (s.context.empty() && !s.name.empty()) {
       error(n, "sense '" + s.name + "' has no 'context' or 'context_regex'");
+    }
     out.push_back(std::move(s));
   }
 
@@ -239,19 +266,21 @@ public:
     }
     for (auto&& [k, v] : *t) {
       auto d = get_number(v, k.str(), true);
-      if (!d)
+      if (!d) {
         continue;
-      if (k.str() == "title")
+      }
+      if (k.str() == "title") {
         topic.weight_title = *d;
-      else if (k.str() == "summary")
+      } else if (k.str() == "summary") {
         topic.weight_summary = *d;
-      else if (k.str() == "content")
+      } else if (k.str() == "content") {
         topic.weight_content = *d;
-      else if (k.str() == "categories")
+      } else if (k.str() == "categories") {
         topic.weight_categories = *d;
-      else
+      } else {
         error(v, "unknown field '" + std::string(k.str()) +
                      "' in weights (fields: title, summary, content, categories)");
+      }
     }
   }
 
@@ -271,65 +300,85 @@ public:
         ok = false;
         continue;
       }
-      if (auto s = get_string(*v, key))
+      if (auto s = get_string(*v, key)) {
         (key == "tag" ? p.tag : p.concept_name) = *s;
-      else
+      } else {
         ok = false;
+      }
     }
-    if (const auto* v = t->get("score"))
+    if (const auto* v = t->get("score")) {
       p.score = get_number(*v, "score", false).value_or(0);
-    else {
+    } else {
       error(n, "prior needs 'score'");
       ok = false;
     }
-    if (ok)
+    if (ok) {
       topic.priors.push_back(std::move(p));
+    }
   }
 
   void check_references(const toml::table& t, const TopicConfig& topic) {
     std::set<std::string> names;
-    for (const auto& c : topic.concepts)
-      if (!c.name.empty() && !names.insert(c.name).second)
+    for (const auto& c : topic.concepts) {
+      if (!c.name.empty() && !names.insert(c.name).second) {
         error(c.pos, "duplicate concept '" + c.name + "'");
+      }
+    }
     // A sense is named in explanations beside the concepts: its name must be its own.
     std::set<std::string> senses;
-    for (const auto& s : topic.senses)
-      if (names.count(s.name) || !senses.insert(s.name).second)
+    for (const auto& s : topic.senses) {
+      if (names.count(s.name) || !senses.insert(s.name).second) {
         error(s.pos, "sense '" + s.name + "' has the name of another concept or sense");
-    if (topic.senses.size() > 32)
+      }
+    }
+    if (topic.senses.size() > 32) {
       error(topic.senses[32].pos, "a topic has at most 32 senses");
+    }
     auto check = [&](const std::string& name, const toml::node& where) {
-      if (!names.count(name))
+      if (!names.count(name)) {
         error(where, "unknown concept '" + name + "' in topic '" + topic.name + "'");
+      }
     };
-    for (std::string_view key : {"all", "any", "not"})
-      if (const auto* v = t.get(key))
-        for (const auto& nm : get_names_quiet(*v))
+    for (std::string_view key : {"all", "any", "not"}) {
+      if (const auto* v = t.get(key)) {
+        for (const auto& nm : get_names_quiet(*v)) {
           check(nm, *v);
-    if (const auto* v = t.get("prior"); v && v->is_array())
-      for (const auto& p : *v->as_array())
-        if (const auto* pt = p.as_table(); pt && pt->get("concept"))
-          if (auto s = pt->get("concept")->value<std::string>())
+        }
+      }
+    }
+    if (const auto* v = t.get("prior"); v && v->is_array()) {
+      for (const auto& p : *v->as_array()) {
+        if (const auto* pt = p.as_table(); pt && pt->get("concept")) {
+          if (auto s = pt->get("concept")->value<std::string>()) {
             check(*s, *pt->get("concept"));
+          }
+        }
+      }
+    }
     if (!topic.when.empty()) {
       std::string err;
       std::size_t off = 0;
       auto e = parse_expr(topic.when, err, off);
-      if (!e)
+      if (!e) {
         error(Position{topic.when_pos.line, topic.when_pos.column + 1 + static_cast<int>(off)},
               "invalid 'when' expression: " + err);
-      else
-        for (const auto& nm : expr_concepts(*e))
+      } else {
+        for (const auto& nm : expr_concepts(*e)) {
           check(nm, *t.get("when"));
+        }
+      }
     }
   }
 
   static std::vector<std::string> get_names_quiet(const toml::node& n) {
     std::vector<std::string> out;
-    if (const auto* arr = n.as_array())
-      for (const auto& e : *arr)
-        if (auto s = e.value<std::string>())
+    if (const auto* arr = n.as_array()) {
+      for (const auto& e : *arr) {
+        if (auto s = e.value<std::string>()) {
           out.push_back(*s);
+        }
+      }
+    }
     return out;
   }
 
@@ -351,55 +400,70 @@ public:
         topic.name = *s;
         if (topic.name.empty() ||
             topic.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") !=
-                std::string::npos)
+                std::string::npos) {
           error(*v, "topic name '" + topic.name + "' must be lowercase letters, digits, - or _");
-        else if (!seen.insert(topic.name).second)
+        } else if (!seen.insert(topic.name).second) {
           error(*v, "duplicate topic '" + topic.name + "'");
+        }
       }
     } else {
       error(n, "topic needs a 'name'");
     }
-    if (const auto* v = t->get("title"))
+    if (const auto* v = t->get("title")) {
       topic.title = get_string(*v, "title").value_or("");
+    }
     if (const auto* v = t->get("when")) {
       topic.when = get_string(*v, "when").value_or("");
       topic.when_pos = pos_of(*v);
     }
-    if (const auto* v = t->get("all"))
+    if (const auto* v = t->get("all")) {
       topic.require_all = get_names(*v, "all");
-    if (const auto* v = t->get("any"))
-      topic.require_any = get_names(*v, "any");
-    if (const auto* v = t->get("not"))
-      topic.exclude = get_names(*v, "not");
-    if (!topic.when.empty() &&
-        !(topic.require_all.empty() && topic.require_any.empty() && topic.exclude.empty()))
-      error(*t->get("when"), "use either 'when' or all/any/not, not both");
-    if (const auto* v = t->get("threshold"))
-      topic.threshold = get_number(*v, "threshold", true).value_or(0);
-    if (const auto* v = t->get("weights"))
-      parse_weights(*v, topic);
-    if (const auto* v = t->get("concept")) {
-      if (const auto* arr = v->as_array())
-        for (const auto& c : *arr)
-          parse_concept(c, topic.concepts);
-      else
-        error(*v, "'concept' must be an array of tables ([[topic.concept]])");
     }
-    if (topic.concepts.empty())
+    if (const auto* v = t->get("any")) {
+      topic.require_any = get_names(*v, "any");
+    }
+    if (const auto* v = t->get("not")) {
+      topic.exclude = get_names(*v, "not");
+    }
+    if (!topic.when.empty() &&
+        !(topic.require_all.empty() && topic.require_any.empty() && topic.exclude.empty())) {
+      error(*t->get("when"), "use either 'when' or all/any/not, not both");
+    }
+    if (const auto* v = t->get("threshold")) {
+      topic.threshold = get_number(*v, "threshold", true).value_or(0);
+    }
+    if (const auto* v = t->get("weights")) {
+      parse_weights(*v, topic);
+    }
+    if (const auto* v = t->get("concept")) {
+      if (const auto* arr = v->as_array()) {
+        for (const auto& c : *arr) {
+          parse_concept(c, topic.concepts);
+        }
+      } else {
+        error(*v, "'concept' must be an array of tables ([[topic.concept]])");
+      }
+    }
+    if (topic.concepts.empty()) {
       error(n, "topic '" + topic.name + "' has no concepts ([[topic.concept]])");
+    }
     if (const auto* v = t->get("sense")) {
-      if (const auto* arr = v->as_array())
-        for (const auto& s : *arr)
+      if (const auto* arr = v->as_array()) {
+        for (const auto& s : *arr) {
           parse_sense(s, topic.senses);
-      else
+        }
+      } else {
         error(*v, "'sense' must be an array of tables ([[topic.sense]])");
+      }
     }
     if (const auto* v = t->get("prior")) {
-      if (const auto* arr = v->as_array())
-        for (const auto& p : *arr)
+      if (const auto* arr = v->as_array()) {
+        for (const auto& p : *arr) {
           parse_prior(p, topic);
-      else
+        }
+      } else {
         error(*v, "'prior' must be an array of tables ([[topic.prior]])");
+      }
     }
     check_references(*t, topic);
     out.push_back(std::move(topic));
@@ -419,10 +483,12 @@ public:
   std::optional<Expr> parse() {
     auto e = parse_or();
     skip_ws();
-    if (e && m_pos < m_s.size())
+    if (e && m_pos < m_s.size()) {
       fail("unexpected '" + std::string(1, m_s[m_pos]) + "'");
-    if (!m_error.empty())
+    }
+    if (!m_error.empty()) {
       return std::nullopt;
+    }
     return e;
   }
   std::string m_error;
@@ -430,8 +496,9 @@ public:
 
 private:
   void skip_ws() {
-    while (m_pos < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_pos])))
+    while (m_pos < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_pos]))) {
       ++m_pos;
+    }
   }
   void fail(std::string msg) {
     if (m_error.empty()) {
@@ -444,23 +511,27 @@ private:
   }
   std::optional<Expr> parse_list(Expr::Kind kind, char op) {
     auto first = kind == Expr::Kind::Or ? parse_and() : parse_unary();
-    if (!first)
+    if (!first) {
       return std::nullopt;
+    }
     Expr e;
     e.kind = kind;
     e.children.push_back(std::move(*first));
     for (;;) {
       skip_ws();
-      if (m_pos >= m_s.size() || m_s[m_pos] != op)
+      if (m_pos >= m_s.size() || m_s[m_pos] != op) {
         break;
+      }
       ++m_pos;
       auto next = kind == Expr::Kind::Or ? parse_and() : parse_unary();
-      if (!next)
+      if (!next) {
         return std::nullopt;
+      }
       e.children.push_back(std::move(*next));
     }
-    if (e.children.size() == 1)
+    if (e.children.size() == 1) {
       return std::move(e.children.front());
+    }
     return e;
   }
   std::optional<Expr> parse_or() { return parse_list(Expr::Kind::Or, '|'); }
@@ -474,8 +545,9 @@ private:
     if (m_s[m_pos] == '!') {
       ++m_pos;
       auto inner = parse_unary();
-      if (!inner)
+      if (!inner) {
         return std::nullopt;
+      }
       Expr e;
       e.kind = Expr::Kind::Not;
       e.children.push_back(std::move(*inner));
@@ -485,8 +557,9 @@ private:
       ++m_pos;
       auto inner = parse_or();
       skip_ws();
-      if (!inner)
+      if (!inner) {
         return std::nullopt;
+      }
       if (m_pos >= m_s.size() || m_s[m_pos] != ')') {
         fail("expected ')'");
         return std::nullopt;
@@ -495,8 +568,9 @@ private:
       return inner;
     }
     std::size_t start = m_pos;
-    while (m_pos < m_s.size() && name_char(m_s[m_pos]))
+    while (m_pos < m_s.size() && name_char(m_s[m_pos])) {
       ++m_pos;
+    }
     if (start == m_pos) {
       fail("expected a concept name");
       return std::nullopt;
@@ -512,13 +586,16 @@ private:
 
 void collect(const Expr& e, std::vector<std::string>& out) {
   if (e.kind == Expr::Kind::Concept) {
-    for (const auto& s : out)
-      if (s == e.name)
+    for (const auto& s : out) {
+      if (s == e.name) {
         return;
+      }
+    }
     out.push_back(e.name);
   }
-  for (const auto& c : e.children)
+  for (const auto& c : e.children) {
     collect(c, out);
+  }
 }
 
 Expr leaf(const std::string& name) {
@@ -561,8 +638,9 @@ std::string expr_str(const Expr& e) {
     std::string out;
     const char* sep = e.kind == Expr::Kind::And ? " & " : " | ";
     for (const auto& c : e.children) {
-      if (!out.empty())
+      if (!out.empty()) {
         out += sep;
+      }
       bool paren =
           c.kind == Expr::Kind::Or || (c.kind == Expr::Kind::And && e.kind == Expr::Kind::Or);
       out += paren ? "(" + expr_str(c) + ")" : expr_str(c);
@@ -577,36 +655,43 @@ Expr topic_rule(const TopicConfig& topic) {
   if (!topic.when.empty()) {
     std::string err;
     std::size_t off = 0;
-    if (auto e = parse_expr(topic.when, err, off))
+    if (auto e = parse_expr(topic.when, err, off)) {
       return *e;
+    }
   }
   Expr all;
   all.kind = Expr::Kind::And;
-  for (const auto& n : topic.require_all)
+  for (const auto& n : topic.require_all) {
     all.children.push_back(leaf(n));
+  }
   if (!topic.require_any.empty()) {
     Expr any;
     any.kind = Expr::Kind::Or;
-    for (const auto& n : topic.require_any)
+    for (const auto& n : topic.require_any) {
       any.children.push_back(leaf(n));
+    }
     all.children.push_back(any.children.size() == 1 ? any.children.front() : any);
   }
-  if (topic.require_all.empty() && topic.require_any.empty())
+  if (topic.require_all.empty() && topic.require_any.empty()) {
     for (const auto& c : topic.concepts) {
       bool excluded = false;
-      for (const auto& x : topic.exclude)
+      for (const auto& x : topic.exclude) {
         excluded = excluded || x == c.name;
-      if (!excluded)
+      }
+      if (!excluded) {
         all.children.push_back(leaf(c.name));
+      }
     }
+  }
   for (const auto& n : topic.exclude) {
     Expr no;
     no.kind = Expr::Kind::Not;
     no.children.push_back(leaf(n));
     all.children.push_back(no);
   }
-  if (all.children.size() == 1)
+  if (all.children.size() == 1) {
     return all.children.front();
+  }
   return all;
 }
 
@@ -614,8 +699,9 @@ void parse_topics(const toml::node* node,
                   const std::string& file,
                   std::vector<TopicConfig>& out,
                   std::vector<Error>& errors) {
-  if (!node)
+  if (!node) {
     return;
+  }
   TopicParser p(file, errors);
   const auto* arr = node->as_array();
   if (!arr) {
@@ -623,8 +709,9 @@ void parse_topics(const toml::node* node,
     return;
   }
   std::set<std::string> seen;
-  for (const auto& t : *arr)
+  for (const auto& t : *arr) {
     p.parse_topic(t, out, seen);
+  }
 }
 
 } // namespace reelfeed::config

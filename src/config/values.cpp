@@ -54,7 +54,7 @@ std::optional<Seconds> parse_duration(std::string_view s) {
       unit = 86400;
       break;
     case 'w':
-      unit = 7 * 86400;
+      unit = std::int64_t{7} * 86400;
       break;
     default:
       return std::nullopt;
@@ -336,6 +336,7 @@ util::Result<int> parse_utc_offset(std::string_view s) {
 util::Checked check_encoding(std::string_view name) {
   // The parser converts with iconv: a name it cannot open would only fail at the first poll.
   const iconv_t cd = ::iconv_open("UTF-8", std::string(name).c_str());
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): (iconv_t)-1 is iconv_open's failure value
   if (cd == reinterpret_cast<iconv_t>(-1)) {
     return util::Failure{
         "unknown encoding \"" + std::string(name) +

@@ -28,6 +28,7 @@ std::optional<std::string> decode(std::string_view bytes, std::string enc) {
     enc = "gb18030";
   }
   iconv_t raw = iconv_open("UTF-8", enc.c_str());
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): (iconv_t)-1 is iconv_open's failure value
   if (raw == reinterpret_cast<iconv_t>(-1)) {
     return std::nullopt;
   }
@@ -211,7 +212,10 @@ Decoded decode_xml(std::string_view bytes,
     }
     if (auto text = decode(bytes, enc)) {
       if (i > 1) {
-        warnings.push_back("document declared as " + preferred + ", decoded as " + enc);
+        warnings.push_back(std::string("document declared as ")
+                               .append(preferred)
+                               .append(", decoded as ")
+                               .append(enc));
       }
       d.text = std::move(*text);
       d.utf8 = is_utf8;

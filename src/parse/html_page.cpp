@@ -71,7 +71,7 @@ bool is_html_page(std::string_view bytes) {
 std::vector<std::string> advertised_feeds(std::string_view html, std::string_view base_url) {
   // Feed links live in <head>: only that much (at most 32 KB) goes to gumbo, which keeps its
   // time and its tree depth small on a page of any size.
-  html = html.substr(0, 32 * 1024);
+  html = html.substr(0, std::size_t{32} * 1024);
   if (const std::size_t end = util::ascii_lower(html).find("</head"); end != std::string::npos) {
     html = html.substr(0, end);
   }

@@ -261,7 +261,7 @@ std::string urljoin(std::string_view base_in, std::string_view ref_in) {
   if (urljoin_keeps(base_in, ref_in)) {
     return std::string(ref_in);
   }
-  const std::string ref_s = fix_uri(ref_in);
+  std::string ref_s = fix_uri(ref_in);
   std::string_view ref = ref_s;
   if (base_in.empty()) {
     return ref_s;

@@ -160,7 +160,7 @@ void Engine::element(const pugi::xml_node& node) { // NOLINT(readability-functio
     const std::string& old = *saved_base;
     if (!old.empty()) {
       std::string nb = safe_absolute_uri(old, *base_attr);
-      set_base(nb.empty() ? old : std::move(nb));
+      set_base(nb.empty() ? old : nb);
     } else {
       set_base(urljoin(old, *base_attr));
     }

@@ -198,13 +198,17 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
         // No '&' (the common case): nothing to decode, skip the byte-by-byte copy.
         // The result of pop("link") is unused by its callers: the value moves out.
         const bool plain = output.find('&') == std::string::npos;
-        std::string o = plain ? std::move(output) : std::string();
-        for (std::size_t i = 0; !plain && i < output.size(); ++i) {
-          if (output.compare(i, 5, "&amp;") == 0) {
-            o += '&';
-            i += 4;
-          } else {
-            o += output[i];
+        std::string o;
+        if (plain) {
+          o = std::move(output);
+        } else {
+          for (std::size_t i = 0; i < output.size(); ++i) {
+            if (output.compare(i, 5, "&amp;") == 0) {
+              o += '&';
+              i += 4;
+            } else {
+              o += output[i];
+            }
           }
         }
         o = fix_link(std::move(o));
@@ -268,7 +272,9 @@ std::optional<std::string_view> Engine::pop(std::string_view element, bool strip
       c.author_text = output;
     }
   }
-  return stored ? *stored : std::string_view(output);
+  // A value moved into its field comes back through `stored`; `output` is read only when
+  // it kept its value.
+  return stored ? *stored : std::string_view(output); // NOLINT(bugprone-use-after-move)
 }
 
 void Engine::push_content(std::string_view tag,
@@ -281,14 +287,9 @@ void Engine::push_content(std::string_view tag,
   auto t = attr(attrs, "type");
   map_content_type(t ? std::string_view(*t) : default_type, m_cp.type);
   const auto mode = attr(attrs, "mode");
-  if (mode && *mode == "base64") {
-    m_cp.base64 = true;
-  } else if (m_cp.type.rfind("text/", 0) == 0 || ends_with(m_cp.type, "+xml") ||
-             ends_with(m_cp.type, "/xml")) {
-    m_cp.base64 = false;
-  } else {
-    m_cp.base64 = true;
-  }
+  const bool textual = m_cp.type.rfind("text/", 0) == 0 || ends_with(m_cp.type, "+xml") ||
+                       ends_with(m_cp.type, "/xml");
+  m_cp.base64 = (mode && *mode == "base64") || !textual;
   push(tag, expecting);
 }
 

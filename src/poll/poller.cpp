@@ -336,8 +336,9 @@ void Poller::store_result(Job job, std::optional<store::Prepared> feed, const Fe
     post = !std::exchange(m_store_drain_posted, true);
   }
   // Every Store call runs on the one store thread: the Store is not thread-safe.
-  if (post)
+  if (post) {
     asio::post(m_store_thread, [this] { drain_store_queue(); });
+  }
 }
 
 void Poller::drain_store_queue() {
@@ -397,8 +398,9 @@ void Poller::drain_store_queue() {
       }
       continue;
     }
-    if (!sj.ingest)
+    if (!sj.ingest) {
       continue;
+    }
     sj.changed = o.result.changed();
     sj.new_entries = o.result.new_entries;
     if (o.result.capped_entries > 0) {

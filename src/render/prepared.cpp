@@ -14,8 +14,9 @@ namespace {
 // same text: one hostile item must not make every document huge, nor one format differ
 // from the others. Real headlines are under 200 bytes, names and categories under 100.
 constexpr std::size_t k_max_title = 1000;
-constexpr std::size_t k_max_name = 200;     ///< author, outlet, category, media type, topic
-constexpr std::size_t k_max_url = 8 * 1024; ///< longer links are dropped: a cut URL is wrong
+constexpr std::size_t k_max_name = 200; ///< author, outlet, category, media type, topic
+constexpr std::size_t k_max_url =
+    std::size_t{8} * 1024; ///< longer links are dropped: a cut URL is wrong
 constexpr std::size_t k_max_categories = 50;
 constexpr std::size_t k_max_enclosures = 20;
 
@@ -39,7 +40,7 @@ std::string safe_link(const std::string& url) {
 /// Summaries or bodies larger than this are not republished (a link to the article
 /// stands in): one hostile or broken item must not make every document and every publish
 /// huge. Long-form articles with inline images stay far below it.
-constexpr std::size_t k_max_html = 256 * 1024;
+constexpr std::size_t k_max_html = std::size_t{256} * 1024;
 
 void add_unique(std::vector<std::string>& out, const std::string& raw) {
   std::string value = plain_name(raw);

@@ -16,9 +16,10 @@ constexpr const char* k_rules_key = "rules_hash";
 
 std::string hits_json(const Decision& d) {
   json hits = json::array();
-  for (const auto& h : d.hits)
+  for (const auto& h : d.hits) {
     hits.push_back(
         {{"concept", h.concept_name}, {"term", h.term}, {"field", h.field}, {"weight", h.weight}});
+  }
   return hits.dump();
 }
 
@@ -32,15 +33,20 @@ Decision read_decision(SQLite::Statement& q, int first) {
   d.threshold = q.getColumn(first + 3).getDouble();
   d.reason = q.getColumn(first + 4).getString();
   const json concepts = json::parse(q.getColumn(first + 5).getString(), nullptr, false);
-  if (concepts.is_array())
-    for (const auto& c : concepts)
-      if (c.is_string())
+  if (concepts.is_array()) {
+    for (const auto& c : concepts) {
+      if (c.is_string()) {
         d.concepts_matched.push_back(c.get<std::string>());
+      }
+    }
+  }
   const json hits = json::parse(q.getColumn(first + 6).getString(), nullptr, false);
-  if (hits.is_array())
-    for (const auto& h : hits)
+  if (hits.is_array()) {
+    for (const auto& h : hits) {
       d.hits.push_back(RuleHit{h.value("concept", ""), h.value("term", ""), h.value("field", ""),
                                h.value("weight", 0.0)});
+    }
+  }
   return d;
 }
 
@@ -80,8 +86,9 @@ void Store::Impl::insert_decision(std::int64_t story_id,
   // Decided at ingest (with `times`), a story may yet be joined by an earlier report of
   // another feed of the same burst; its uid is fixed when a publish reads it
   // (published_stories), so that it does not depend on which feed was stored first.
-  if (d.published && !times)
+  if (d.published && !times) {
     freeze_uid(story_id);
+  }
 }
 
 void Store::Impl::freeze_uid(std::int64_t story_id) {
@@ -91,8 +98,9 @@ void Store::Impl::freeze_uid(std::int64_t story_id) {
              "JOIN entries e ON e.id = st.rep_entry_id "
              "JOIN sources s ON s.id = e.source_id WHERE st.id = ? AND st.uid IS NULL"));
   r->bind(1, story_id);
-  if (!r->executeStep())
+  if (!r->executeStep()) {
     return;
+  }
   const std::string uid = derived_uid(r->getColumn(0).getString(), r->getColumn(1).getString(),
                                       r->getColumn(2).getString());
   Use u(stmt("UPDATE stories SET uid = ? WHERE id = ?"));
@@ -111,8 +119,9 @@ void Store::save_decisions(const std::vector<std::pair<std::int64_t, Decision>>&
   m_impl->start_write("save decisions");
   SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   const Timestamp now = m_impl->m_clock.now();
-  for (const auto& [story_id, d] : decisions)
+  for (const auto& [story_id, d] : decisions) {
     m_impl->insert_decision(story_id, d, std::nullopt, now);
+  }
   tx.commit();
 }
 
@@ -134,12 +143,14 @@ bool Store::adopt_rules(std::uint64_t fingerprint,
   {
     // A topic that is gone has no output: its decisions would only mislead `explain`.
     std::string sql = "DELETE FROM decisions WHERE topic NOT IN (";
-    for (std::size_t i = 0; i < topics.size(); ++i)
+    for (std::size_t i = 0; i < topics.size(); ++i) {
       sql += i == 0 ? "?" : ", ?";
+    }
     sql += ")";
     SQLite::Statement q(m_impl->m_db, sql);
-    for (std::size_t i = 0; i < topics.size(); ++i)
+    for (std::size_t i = 0; i < topics.size(); ++i) {
       q.bind(static_cast<int>(i + 1), topics[i]);
+    }
     q.exec();
   }
   {
@@ -163,8 +174,9 @@ std::vector<std::int64_t> Store::changed_stories(std::int64_t after, int limit) 
                      "LIMIT ?"));
   q->bind(1, after);
   q->bind(2, limit);
-  while (q->executeStep())
+  while (q->executeStep()) {
     out.push_back(q->getColumn(0).getInt64());
+  }
   return out;
 }
 
@@ -177,17 +189,20 @@ std::vector<std::int64_t> Store::story_ids_since(Timestamp since, std::int64_t a
   q->bind(1, after);
   q->bind(2, to_db(since));
   q->bind(3, limit);
-  while (q->executeStep())
+  while (q->executeStep()) {
     out.push_back(q->getColumn(0).getInt64());
+  }
   return out;
 }
 
 std::vector<Story> Store::stories_by_id(const std::vector<std::int64_t>& ids) {
   std::vector<Story> out;
   out.reserve(ids.size());
-  for (const auto id : ids)
-    if (auto s = m_impl->load_story(id))
+  for (const auto id : ids) {
+    if (auto s = m_impl->load_story(id)) {
       out.push_back(std::move(*s));
+    }
+  }
   return out;
 }
 
@@ -209,8 +224,9 @@ void Store::settle(const std::vector<std::int64_t>& ids,
     q->bind(1, id);
     q->exec();
   }
-  for (const auto& [story_id, d] : decisions)
+  for (const auto& [story_id, d] : decisions) {
     m_impl->insert_decision(story_id, d, std::nullopt, now);
+  }
   tx.commit();
 }
 
@@ -227,15 +243,17 @@ Store::published_stories(const std::string& topic, Timestamp since, int limit) {
     q->bind(1, topic);
     q->bind(2, to_db(since));
     q->bind(3, limit);
-    while (q->executeStep())
+    while (q->executeStep()) {
       out.emplace_back(q->getColumn(0).getInt64(), read_decision(*q, 1));
+    }
   }
   if (m_impl->m_access == Access::read_write && !out.empty()) {
     // Output is what readers see: from now on these ids are fixed.
     m_impl->start_write("fix story ids");
     SQLite::Transaction tx(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
-    for (const auto& [story_id, decision] : out)
+    for (const auto& [story_id, decision] : out) {
       m_impl->freeze_uid(story_id);
+    }
     tx.commit();
   }
   return out;

@@ -25,16 +25,19 @@ std::string hex(std::uint64_t v) {
 /// The categories as one string for the content hash (the format of stored hashes).
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
-  for (const auto& s : v)
+  for (const auto& s : v) {
     out.append(s).push_back('\x1e');
+  }
   return out;
 }
 
 bool plain_json_string(std::string_view s) {
-  for (const char c : s)
+  for (const char c : s) {
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80 || c == '"' ||
-        c == '\\')
+        c == '\\') {
       return false;
+    }
+  }
   return true;
 }
 
@@ -43,10 +46,12 @@ bool plain_json_string(std::string_view s) {
 std::string categories_json(const std::vector<std::string>& cats) {
   std::string out = "[";
   for (const auto& c : cats) {
-    if (!plain_json_string(c))
+    if (!plain_json_string(c)) {
       return json(cats).dump();
-    if (out.size() > 1)
+    }
+    if (out.size() > 1) {
       out += ',';
+    }
     out.append(1, '"').append(c).append(1, '"');
   }
   out += ']';
@@ -56,13 +61,15 @@ std::string categories_json(const std::vector<std::string>& cats) {
 } // namespace
 
 std::string enclosures_json(const std::vector<Enclosure>& encs) {
-  if (encs.empty())
+  if (encs.empty()) {
     return "[]"; // most items; same text as the JSON dump, without building a json value
+  }
   json a = json::array();
   for (const auto& e : encs) {
     json o{{"url", e.url}, {"type", e.type}};
-    if (e.length)
+    if (e.length) {
       o["length"] = *e.length;
+    }
     a.push_back(std::move(o));
   }
   return a.dump();
@@ -71,13 +78,15 @@ std::string enclosures_json(const std::vector<Enclosure>& encs) {
 PreparedEntry prepare_entry(const Entry& e, bool with_signature) {
   PreparedEntry p;
   p.canonical_url = dedup::canonical_url(e.link);
-  if (!e.id.empty())
+  if (!e.id.empty()) {
     p.guid_key = "g:" + e.id;
+  }
   if (!p.canonical_url.empty()) {
     p.link_key.reserve(p.canonical_url.size() + 24);
     p.link_key.append("l:").append(p.canonical_url).append(1, '|');
-    if (e.published)
+    if (e.published) {
       p.link_key += std::to_string(to_db(*e.published));
+    }
   }
   p.hash_key = "h:" + hex(util::xxh3_64_fields({e.title, p.canonical_url, e.summary, e.content}));
   p.categories_json = categories_json(e.categories);
@@ -98,8 +107,9 @@ PreparedEntry prepare_entry(const Entry& e, bool with_signature) {
 Prepared prepare(Feed feed) {
   Prepared p;
   p.entries.reserve(feed.entries.size());
-  for (const Entry& e : feed.entries)
+  for (const Entry& e : feed.entries) {
     p.entries.push_back(prepare_entry(e, true));
+  }
   p.feed = std::move(feed);
   return p;
 }

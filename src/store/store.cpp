@@ -30,16 +30,19 @@ int open_flags(Access access) {
 }
 
 std::string checked_path(const std::filesystem::path& path, Access access) {
-  if (access == Access::read_only && !std::filesystem::exists(path))
+  if (access == Access::read_only && !std::filesystem::exists(path)) {
     throw std::runtime_error(path.string() + ": no such database (has the daemon run yet?)");
+  }
   return path.string();
 }
 
 SourceState state_from(const std::string& s) {
   for (auto st : {SourceState::ok, SourceState::backing_off, SourceState::gone, SourceState::moved,
-                  SourceState::disabled})
-    if (s == to_string(st))
+                  SourceState::disabled}) {
+    if (s == to_string(st)) {
       return st;
+    }
+  }
   return SourceState::ok;
 }
 
@@ -48,8 +51,9 @@ json opt_time(const std::optional<Timestamp>& t) {
 }
 
 std::optional<Timestamp> opt_time(const json& j) {
-  if (!j.is_number_integer())
+  if (!j.is_number_integer()) {
     return std::nullopt;
+  }
   return from_db(j.get<std::int64_t>());
 }
 
@@ -58,14 +62,17 @@ SourceStatus status_from(const std::string& name, const std::string& url, const 
   s.name = name;
   s.url = url;
   const json j = json::parse(text, nullptr, false);
-  if (!j.is_object())
+  if (!j.is_object()) {
     return s;
+  }
   s.effective_url = j.value("effective_url", "");
   s.state = state_from(j.value("state", "ok"));
-  if (j.contains("last_attempt"))
+  if (j.contains("last_attempt")) {
     s.last_attempt = opt_time(j["last_attempt"]);
-  if (j.contains("last_success"))
+  }
+  if (j.contains("last_success")) {
     s.last_success = opt_time(j["last_success"]);
+  }
   s.last_status = j.value("last_status", 0L);
   s.last_bytes = j.value("last_bytes", std::uint64_t{0});
   s.error_count = j.value("error_count", 0);
@@ -118,8 +125,9 @@ std::string sig_to_blob(const dedup::Signature& sig) {
 
 dedup::Signature sig_from_blob(const void* data, int size) {
   dedup::Signature sig;
-  if (data != nullptr && static_cast<std::size_t>(size) == sizeof(sig.minhash))
+  if (data != nullptr && static_cast<std::size_t>(size) == sizeof(sig.minhash)) {
     std::memcpy(sig.minhash.data(), data, sizeof(sig.minhash));
+  }
   return sig;
 }
 
@@ -160,21 +168,24 @@ Store::Impl::Impl(const std::filesystem::path& path,
 
 SQLite::Statement& Store::Impl::stmt(const std::string& sql) {
   auto& slot = m_stmts[sql];
-  if (!slot)
+  if (!slot) {
     slot = std::make_unique<SQLite::Statement>(m_db, sql);
+  }
   return *slot;
 }
 
 SQLite::Statement& Store::Impl::stmt(const char* sql_literal) {
   auto& slot = m_literal_stmts[sql_literal];
-  if (slot == nullptr)
+  if (slot == nullptr) {
     slot = &stmt(std::string(sql_literal));
+  }
   return *slot;
 }
 
 void Store::Impl::require_writable(const char* what) const {
-  if (m_access == Access::read_only)
+  if (m_access == Access::read_only) {
     throw std::logic_error(std::string("store opened read-only: cannot ") + what);
+  }
 }
 
 namespace {
@@ -281,8 +292,9 @@ Store::MemoryUse Store::memory_use() const {
 
 void Store::checkpoint_in_background(int frames) {
   m_impl->require_writable("checkpoint");
-  if (frames <= 0)
+  if (frames <= 0) {
     throw std::invalid_argument("checkpoint_in_background: frames must be positive");
+  }
   m_impl->m_checkpointer.reset(); // (a second call replaces the first)
   m_impl->m_checkpointer = std::make_unique<Checkpointer>(m_impl->m_db, frames);
 }
@@ -315,8 +327,9 @@ std::vector<SourceStatus> Store::statuses() {
   while (q->executeStep()) {
     auto s = status_from(q->getColumn(0).getString(), q->getColumn(1).getString(),
                          q->getColumn(2).getString());
-    if (q->getColumn(3).getInt() == 0)
+    if (q->getColumn(3).getInt() == 0) {
       s.state = SourceState::disabled;
+    }
     out.push_back(std::move(s));
   }
   return out;
@@ -335,8 +348,9 @@ void Store::Impl::save_status_in_tx(const SourceStatus& status) {
   {
     Use q(stmt("SELECT status FROM sources WHERE id = ?"));
     q->bind(1, src.id);
-    if (q->executeStep())
+    if (q->executeStep()) {
       previous_attempt = status_from("", "", q->getColumn(0).getString()).last_attempt;
+    }
   }
   if (status.last_attempt && status.last_attempt != previous_attempt) {
     // A poll that stored nothing (304, error): still part of the fetch history.
@@ -359,8 +373,9 @@ IngestResult Store::ingest(const std::string& source,
                            Timestamp now) {
   std::vector<PreparedEntry> prepared;
   prepared.reserve(feed.entries.size());
-  for (const Entry& e : feed.entries)
+  for (const Entry& e : feed.entries) {
     prepared.push_back(prepare_entry(e, false));
+  }
   static const std::vector<std::vector<Decision>> k_undecided;
   return m_impl->ingest_one(source, feed, prepared, status, now, {k_undecided, 0});
 }
