@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -314,12 +315,39 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
     if (std::llabs(q->getColumn(0).getInt64() - t) > rule.window / 2) {
       continue;
     }
+    // An outlet reports an event once; a second report of its own is a follow-up or another
+    // event that happens to read alike, and joining it is how unrelated reports chain up.
+    const auto sources = story_sources(s.story_id);
+    if (std::binary_search(sources.begin(), sources.end(), source_id)) {
+      continue;
+    }
     out.push_back(s);
   }
   return out;
 }
 
+std::vector<std::int64_t> Store::Impl::story_sources(std::int64_t story_id) {
+  Use q(stmt("SELECT source_id FROM entries WHERE story_id = ?1 AND join_entry_id IS NOT NULL "
+             "UNION SELECT e.source_id FROM stories s JOIN entries e ON e.id = s.rep_entry_id "
+             "WHERE s.id = ?1"));
+  q->bind(1, story_id);
+  std::vector<std::int64_t> out;
+  while (q->executeStep()) {
+    out.push_back(q->getColumn(0).getInt64());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
+  // Two stories that hold reports of one outlet are not folded: see event_candidates.
+  const auto share_a_source = [this](std::int64_t a, std::int64_t b) {
+    const auto x = story_sources(a);
+    const auto y = story_sources(b);
+    std::vector<std::int64_t> both;
+    std::set_intersection(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(both));
+    return !both.empty();
+  };
   Placement p;
   const EventVector v = vectorize(*n.terms, term_stats());
   EventRule rule;
@@ -343,7 +371,8 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "same event %.2f", best.score);
   p.reason = buf;
-  if (scored.size() > 1 && next >= rule.threshold) {
+  if (scored.size() > 1 && next >= rule.threshold &&
+      !share_a_source(best.story_id, scored[1].story_id)) {
     // The sighting joins one story and would have joined the other on its own: they are one. The
     // one readers have seen keeps its id (a published story's uid is fixed); of two alike, the
     // older.

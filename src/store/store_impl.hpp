@@ -218,8 +218,9 @@ public:
     std::uint32_t top_term = 0;
   };
   /// The stories whose members are most like `v` by event score, best first; members of
-  /// `source_id` and of `exclude_story` are left out, and so are stories begun more than
-  /// half the window from `t` (coverage of one event starts within a day or so), and
+  /// `source_id` and of `exclude_story` are left out, and so are stories that already hold a
+  /// report of `source_id` (one outlet's two reports are two stories), stories begun more
+  /// than half the window from `t` (coverage of one event starts within a day or so), and
   /// stories scoring less than `at_least`.
   std::vector<StoryScore> event_candidates(const EventVector& v,
                                            std::int64_t source_id,
@@ -229,6 +230,8 @@ public:
   /// Folds story `gone` into `keep`: its sightings move, it is marked merged (its id and
   /// uid resolve to `keep` in explain), its decisions go.
   void fold_stories(std::int64_t keep, std::int64_t gone);
+  /// The sources of a story's sightings (its representative and every joined one), sorted.
+  std::vector<std::int64_t> story_sources(std::int64_t story_id);
   /// After a sighting joined: it becomes the representative if it was published earlier.
   void maybe_take_over(std::int64_t story_id, std::int64_t entry_id);
   bool tombstoned_url(const std::string& canon);

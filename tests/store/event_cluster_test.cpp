@@ -124,6 +124,32 @@ TEST_F(EventCluster, OneOutletsReportsNeverFoldByEvent) {
   EXPECT_EQ(r.new_stories, 2);
 }
 
+TEST_F(EventCluster, AnOutletsSecondReportDoesNotJoinTheStoryThroughAnotherOutlet) {
+  // Variety's follow-up reads like Reuters' report, which joined Variety's first one: it
+  // would chain into that story through Reuters, and an outlet reports an event once.
+  put("Variety", {lawsuit_variety()}, at(11, 16));
+  const auto r = put("Reuters", {lawsuit_reuters()}, at(11, 18));
+  ASSERT_EQ(r.joined_stories, 1);
+  const auto v2 =
+      put("Variety",
+          {item("v2", "Disney and Universal's PixelForge lawsuit: what the studios want",
+                "https://variety.com/2026/biz/news/pixelforge-lawsuit-explainer/", at(11, 19),
+                "Disney and Universal want PixelForge to stop its users making "
+                "Darth Vader and Shrek, and damages for every image so far.")},
+          at(11, 20));
+  EXPECT_EQ(v2.new_stories, 1);
+  EXPECT_EQ(v2.joined_stories, 0);
+  const auto all = m_store.stories(at(1), 10);
+  ASSERT_EQ(all.size(), 2u);
+  for (const Story& st : all) {
+    std::multiset<std::string> outlets;
+    for (const Outlet& o : st.outlets) {
+      outlets.insert(o.source);
+    }
+    EXPECT_LE(outlets.count("Variety"), 1u);
+  }
+}
+
 TEST_F(EventCluster, AFeedOfIdenticalTitlesAndASeriesOfNumberedItemsFoldNothing) {
   std::vector<Entry> daily;
   std::vector<Entry> series;
