@@ -6,8 +6,8 @@ Pipeline::Pipeline(boost::asio::io_context& io,
                    const PipelineOptions& options,
                    const Clock& clock,
                    util::Logger& log) {
-  m_store = std::make_unique<store::Store>(options.db, options.cluster, store::Access::read_write,
-                                           clock);
+  m_store =
+      std::make_unique<store::Store>(options.db, options.cluster, store::Access::read_write, clock);
   m_store->set_cache_size(options.cache_bytes);
   m_store->checkpoint_in_background(); // the store thread only appends to the WAL
   m_fetcher = std::make_unique<fetch::Fetcher>(io, options.fetch, clock);

@@ -194,7 +194,8 @@ void BM_PugixmlExtractFloor(benchmark::State& state) {
   extract_floor(state, false);
 }
 
-/// Informational: no pugixml-based parser that validates UTF-8 and '&' and parses dates can be faster.
+/// Informational: no pugixml-based parser that validates UTF-8 and '&' and parses dates can be
+/// faster.
 void BM_PugixmlRequiredFloor(benchmark::State& state) {
   extract_floor(state, true);
 }

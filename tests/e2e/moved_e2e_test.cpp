@@ -1,5 +1,5 @@
-// Moved and gone sources end to end: a source whose URL answers 301 moves (in the state database, never in
-// the config file) after the scheduler's consistent-redirect count, and is then polled at
+// Moved and gone sources end to end: a source whose URL answers 301 moves (in the state database,
+// never in the config file) after the scheduler's consistent-redirect count, and is then polled at
 // its new URL directly; a 410 source is marked gone and `reelfeed poll` no longer requests
 // it. `reelfeed poll` polls every enabled source that is not gone, whatever its next_due
 // (src/app/cmd_poll.cpp), so each run below is one real poll.
