@@ -31,13 +31,8 @@ Seconds jittered(Seconds d, double jitter, std::mt19937_64& rng) {
   return Seconds{static_cast<long long>(static_cast<double>(d.count()) * dist(rng))};
 }
 
-Seconds spread(Seconds d, std::mt19937_64& rng) {
-  if (d.count() <= 0) {
-    return d;
-  }
-  std::uniform_real_distribution<double> dist(0.5, 1.5);
-  return Seconds{static_cast<long long>(static_cast<double>(d.count()) * dist(rng))};
-}
+/// A source without a rhythm yet is placed anywhere in [interval/2, 3*interval/2).
+constexpr double k_spread = 0.5;
 
 Seconds
 healthy_interval(const SourceStatus& status, const FetchResult& result, const Policy& policy) {
@@ -96,8 +91,7 @@ void on_success(SourceStatus& status,
   // in [interval/2, 3*interval/2), so a set of sources settles to interval/n apart, on
   // average still one interval between polls.
   const bool rhythm_lost = !previous_success || now - previous_due > interval / 2;
-  const Seconds delay =
-      rhythm_lost ? spread(interval, rng) : jittered(interval, policy.jitter, rng);
+  const Seconds delay = jittered(interval, rhythm_lost ? k_spread : policy.jitter, rng);
   // Never outside the configured bounds.
   const Seconds hi = std::max(policy.min_interval, policy.max_interval);
   status.next_due = now + std::clamp(delay, policy.min_interval, hi);
