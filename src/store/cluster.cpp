@@ -287,7 +287,11 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
     auto& best = stories[d.story_id];
     if (s.score > best.score || (s.score == best.score && d.entry_id < best.entry_id) ||
         best.entry_id == 0) {
-      best = {d.story_id, s.score, d.entry_id, s.top_term};
+      best = {.story_id = d.story_id,
+              .score = s.score,
+              .entry_id = d.entry_id,
+              .top_term = s.top_term,
+              .sources = {}};
     }
   }
   std::vector<StoryScore> ranked_stories;
@@ -317,11 +321,12 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
     }
     // An outlet reports an event once; a second report of its own is a follow-up or another
     // event that happens to read alike, and joining it is how unrelated reports chain up.
-    const auto sources = story_sources(s.story_id);
+    auto sources = story_sources(s.story_id);
     if (std::binary_search(sources.begin(), sources.end(), source_id)) {
       continue;
     }
     out.push_back(s);
+    out.back().sources = std::move(sources);
   }
   return out;
 }
@@ -341,11 +346,10 @@ std::vector<std::int64_t> Store::Impl::story_sources(std::int64_t story_id) {
 
 Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   // Two stories that hold reports of one outlet are not folded: see event_candidates.
-  const auto share_a_source = [this](std::int64_t a, std::int64_t b) {
-    const auto x = story_sources(a);
-    const auto y = story_sources(b);
+  const auto share_a_source = [](const StoryScore& a, const StoryScore& b) {
     std::vector<std::int64_t> both;
-    std::set_intersection(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(both));
+    std::set_intersection(a.sources.begin(), a.sources.end(), b.sources.begin(), b.sources.end(),
+                          std::back_inserter(both));
     return !both.empty();
   };
   Placement p;
@@ -371,8 +375,7 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "same event %.2f", best.score);
   p.reason = buf;
-  if (scored.size() > 1 && next >= rule.threshold &&
-      !share_a_source(best.story_id, scored[1].story_id)) {
+  if (scored.size() > 1 && next >= rule.threshold && !share_a_source(best, scored[1])) {
     // The sighting joins one story and would have joined the other on its own: they are one. The
     // one readers have seen keeps its id (a published story's uid is fixed); of two alike, the
     // older.
