@@ -234,8 +234,18 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   const auto lo = t - rule.window;
   const auto hi = t + rule.window;
   std::vector<const EventBucket*> buckets;
+  // The reports a coincidence has had the chance to happen with: those within half the
+  // window (where a story it may join begins), each bucket's share of them taken as
+  // proportional to the share of its time that covers.
+  double in_window = 0;
   for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
     buckets.push_back(&event_bucket(bucket));
+    const auto from = std::max(t - rule.window / 2, bucket * k_bucket_seconds);
+    const auto to = std::min(t + rule.window / 2, (bucket + 1) * k_bucket_seconds);
+    if (to > from) {
+      in_window += static_cast<double>(buckets.back()->size()) * static_cast<double>(to - from) /
+                   static_cast<double>(k_bucket_seconds);
+    }
   }
   struct Candidate {
     double acc = 0;
@@ -279,6 +289,15 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
                       ranked.end(), by_acc);
     ranked.resize(k_event_candidates);
   }
+  // Reports of one event come within hours of each other, a coincidence with any of the
+  // window's: a candidate competes with the reports at least as near in time as it is (and
+  // never fewer than those within a twelfth of the window).
+  const auto near_share = [&](std::int64_t dt) {
+    const auto near = std::max<double>(static_cast<double>(std::llabs(dt)),
+                                       static_cast<double>(rule.window) / 12);
+    return std::min(1.0, 2 * near / static_cast<double>(std::max<std::int64_t>(rule.window, 1)));
+  };
+  std::optional<Coincidence> chance;
   std::unordered_map<std::int64_t, StoryScore> stories;
   for (const auto& c : ranked) {
     const EventBucket& b = *buckets[c.bucket];
@@ -287,10 +306,15 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
     auto& best = stories[d.story_id];
     if (s.score > best.score || (s.score == best.score && d.entry_id < best.entry_id) ||
         best.entry_id == 0) {
+      if (!chance) {
+        chance.emplace(v);
+      }
       best = {.story_id = d.story_id,
               .score = s.score,
               .entry_id = d.entry_id,
               .top_term = s.top_term,
+              .coincidences =
+                  std::max(1.0, in_window * near_share(d.t - t)) * chance->tail(s.surprise),
               .sources = {}};
     }
   }
@@ -358,7 +382,9 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   rule.threshold = m_options.event_similarity;
   // A story below threshold - margin can neither be joined nor stop a join: such stories
   // are not checked against the stories table.
-  const auto scored = event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin);
+  auto scored = event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin);
+  // What unrelated reports share by coincidence is no evidence for a join, nor against one.
+  std::erase_if(scored, [&](const StoryScore& s) { return s.coincidences > rule.coincidences; });
   if (scored.empty()) {
     return p;
   }
@@ -372,8 +398,8 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   p.story_id = best.story_id;
   p.joined_entry = best.entry_id;
   p.score = best.score;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "same event %.2f", best.score);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "same event %.2f, chance %.2g", best.score, best.coincidences);
   p.reason = buf;
   if (scored.size() > 1 && next >= rule.threshold && !share_a_source(best, scored[1])) {
     // The sighting joins one story and would have joined the other on its own: they are one. The
@@ -399,7 +425,8 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
     p.fold = gone;
     if (keep != best.story_id) {
       p.joined_entry = scored[1].entry_id;
-      std::snprintf(buf, sizeof buf, "same event %.2f", next);
+      std::snprintf(buf, sizeof buf, "same event %.2f, chance %.2g", next,
+                    scored[1].coincidences);
       p.reason = buf;
       p.score = next;
     }

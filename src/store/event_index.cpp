@@ -91,11 +91,15 @@ void TermStats::remove(const dedup::EventTerms& t) {
   m_docs = m_docs > 0 ? m_docs - 1 : 0;
 }
 
-double TermStats::idf(std::uint32_t hash) const {
+TermStats::Weight TermStats::weigh(std::uint32_t hash) const {
   const double df = m_counts[counter_of(hash, k_slots)];
   const double rate =
       std::binary_search(m_beat.begin(), m_beat.end(), hash) ? k_prior_beat_rate : k_prior_rate;
-  return std::log((static_cast<double>(m_docs) + k_prior_docs) / (df + k_prior_docs * rate + 0.5));
+  const auto docs = static_cast<double>(m_docs);
+  Weight w;
+  w.idf = std::log((docs + k_prior_docs) / (df + k_prior_docs * rate + 0.5));
+  w.surprise = df > 0 && docs >= k_prior_docs ? std::min(w.idf, std::log(docs / df)) : w.idf;
+  return w;
 }
 
 EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats) {
@@ -103,13 +107,17 @@ EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats) {
   v.actions = t.actions;
   v.title_numbers = t.title_numbers;
   v.w.reserve(t.terms.size());
+  v.surprise.reserve(t.terms.size());
   double norm = 0;
   for (const auto& x : t.terms) {
-    const double w = damped(x.weight) * std::max(0.0, stats.idf(x.hash));
+    const auto weight = stats.weigh(x.hash);
+    const double w = damped(x.weight) * std::max(0.0, weight.idf);
     if (w <= 0) {
       continue;
     }
     v.w.emplace_back(x.hash, static_cast<float>(w));
+    v.surprise.push_back(static_cast<std::uint8_t>(
+        std::clamp(std::lround(weight.surprise / k_surprise_step), 0L, 255L)));
     norm += w * w;
   }
   if (norm > 0) {
@@ -143,7 +151,8 @@ std::size_t size_of(const EventView& v) {
   return v.hash.size();
 }
 
-/// Calls f(hash, contribution) for each term of both vectors (both are in hash order).
+/// Calls f(hash, contribution, index in a) for each term of both vectors (both are in hash
+/// order).
 template <typename A, typename B, typename F> void for_each_shared(const A& a, const B& b, F&& f) {
   std::size_t i = 0;
   std::size_t j = 0;
@@ -157,7 +166,7 @@ template <typename A, typename B, typename F> void for_each_shared(const A& a, c
     } else if (y < x) {
       ++j;
     } else {
-      f(x, static_cast<double>(weight_at(a, i)) * weight_at(b, j));
+      f(x, static_cast<double>(weight_at(a, i)) * weight_at(b, j), i);
       ++i;
       ++j;
     }
@@ -170,8 +179,9 @@ score(const EventVector& a, const B& b, std::int64_t seconds_apart, const EventR
   EventScore s;
   double top = 0;
   int shared = 0;
-  for_each_shared(a, b, [&](std::uint32_t h, double c) {
+  for_each_shared(a, b, [&](std::uint32_t h, double c, std::size_t i) {
     s.cosine += c;
+    s.surprise += a.surprise[i];
     ++shared;
     if (c > top) {
       top = c;
@@ -204,7 +214,7 @@ score(const EventVector& a, const B& b, std::int64_t seconds_apart, const EventR
 std::vector<std::pair<std::uint32_t, double>> shared_terms(const EventVector& a,
                                                            const EventVector& b) {
   std::vector<std::pair<std::uint32_t, double>> out;
-  for_each_shared(a, b, [&](std::uint32_t h, double c) { out.emplace_back(h, c); });
+  for_each_shared(a, b, [&](std::uint32_t h, double c, std::size_t) { out.emplace_back(h, c); });
   std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
     return x.second != y.second ? x.second > y.second : x.first < y.first;
   });
@@ -223,6 +233,34 @@ EventScore event_score(const EventVector& a,
                        std::int64_t seconds_apart,
                        const EventRule& rule) {
   return score(a, b, seconds_apart, rule);
+}
+
+Coincidence::Coincidence(const EventVector& v) {
+  // Beyond this much shared surprise (128 nats) a coincidence is taken as impossible.
+  constexpr int k_max = 512;
+  int total = 0;
+  for (const auto s : v.surprise) {
+    total += s;
+  }
+  total = std::min(total, k_max);
+  // dist[x]: the probability that an unrelated report shares terms of surprise x.
+  std::vector<double> dist(static_cast<std::size_t>(total) + 1, 0.0);
+  dist[0] = 1.0;
+  int reach = 0;
+  for (const auto s : v.surprise) {
+    const double p = std::exp(-k_surprise_step * s);
+    reach = std::min(reach + s, total);
+    for (int x = reach; x >= 0; --x) {
+      const double from = x >= s ? dist[static_cast<std::size_t>(x - s)] : 0.0;
+      dist[static_cast<std::size_t>(x)] = dist[static_cast<std::size_t>(x)] * (1 - p) + from * p;
+    }
+  }
+  m_tail.assign(dist.size(), 0.0);
+  double sum = 0;
+  for (std::size_t x = dist.size(); x-- > 0;) {
+    sum += dist[x];
+    m_tail[x] = sum;
+  }
 }
 
 // ----- EventBucket ------------------------------------------------------------------------

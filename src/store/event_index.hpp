@@ -38,7 +38,17 @@ public:
   /// k_prior_docs imaginary entries had used it at rate k_prior_rate, so a new or small
   /// store still gives every term a sensible, similar weight (and the beat's own words a
   /// low one).
-  [[nodiscard]] double idf(std::uint32_t hash) const;
+  [[nodiscard]] double idf(std::uint32_t hash) const { return weigh(hash).idf; }
+  struct Weight {
+    double idf = 0;
+    /// idf, or less once the store holds more entries than the prior imagines: -ln of
+    /// the share of them that use the term when that is larger. The prior makes a word
+    /// every entry of a young store uses look rarer than it is, and reports sharing such
+    /// words alike by more than chance; with fewer entries, the share is noise (two
+    /// reports of one event are all the entries that name its company).
+    double surprise = 0;
+  };
+  [[nodiscard]] Weight weigh(std::uint32_t hash) const;
   [[nodiscard]] std::uint64_t documents() const { return m_docs; }
   /// The beat's own words (sorted hashes), whose prior rate is k_prior_beat_rate.
   void set_beat_terms(std::vector<std::uint32_t> sorted) { m_beat = std::move(sorted); }
@@ -58,13 +68,38 @@ private:
   std::vector<std::uint32_t> m_beat;
 };
 
-/// An entry's normalised TF-IDF vector, in hash order.
+/// A term's surprise (its IDF, -ln of the share of entries that use it) is kept in steps
+/// of this many nats, one byte per term.
+inline constexpr double k_surprise_step = 0.25;
+
+/// An entry's normalised TF-IDF vector, in hash order, with each term's surprise.
 struct EventVector {
   std::vector<std::pair<std::uint32_t, float>> w;
+  std::vector<std::uint8_t> surprise; ///< parallel to w, in k_surprise_step
   std::uint16_t actions = 0;
   std::uint32_t title_numbers = 0;
 };
 [[nodiscard]] EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats);
+
+/// How likely an unrelated report is to share, by coincidence, terms of one report whose
+/// surprise adds up to at least a given amount. Each term of the report is taken to occur
+/// in an unrelated one independently, at the rate its IDF implies (e^-idf), and the
+/// distribution of the shared surprise is computed exactly (one convolution step per term).
+/// Two random texts over a small vocabulary share several words; two reports of one event
+/// share names, figures and rare words that unrelated reports almost never do together.
+class Coincidence {
+public:
+  explicit Coincidence(const EventVector& v);
+  /// P(shared surprise >= `surprise` steps) for one unrelated report.
+  [[nodiscard]] double tail(int surprise) const {
+    return surprise <= 0                                        ? 1.0
+           : static_cast<std::size_t>(surprise) < m_tail.size() ? m_tail[surprise]
+                                                                : 0.0;
+  }
+
+private:
+  std::vector<double> m_tail;
+};
 
 /// A stored entry's vector where its bucket keeps it (no copy): hashes in order, weights.
 struct EventView {
@@ -76,7 +111,10 @@ struct EventView {
 
 /// The tuning of event_score() and of the join rule (ClusterOptions carries the user's).
 struct EventRule {
-  double threshold = 0.11;         ///< a story joins at this score or more...
+  double threshold = 0.11; ///< a story joins at this score or more...
+  /// ...and when the shared terms are no coincidence: fewer than this many unrelated
+  /// reports of the window are expected to share as much (window size x Coincidence::tail).
+  double coincidences = 0.03;
   double margin = 0.04;            ///< ...when the next story scores this much less,
   double sure = 0.25;              ///< or at this score whatever the next one scores
   std::int64_t window = 3 * 86400; ///< seconds; the score falls to 0 at this distance
@@ -91,6 +129,7 @@ struct EventScore {
   double score = 0;
   double cosine = 0;
   std::uint32_t top_term = 0; ///< the term that carried most of the cosine
+  int surprise = 0;           ///< of the shared terms (a's), in k_surprise_step
 };
 [[nodiscard]] EventScore event_score(const EventVector& a,
                                      const EventVector& b,

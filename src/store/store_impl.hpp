@@ -216,6 +216,9 @@ public:
     double score = 0;
     std::int64_t entry_id = 0; ///< the member that matched best
     std::uint32_t top_term = 0;
+    /// Unrelated reports of the window expected to share as much with the sighting by
+    /// coincidence (EventRule::coincidences).
+    double coincidences = 0;
     std::vector<std::int64_t> sources; ///< of the story's sightings, sorted (story_sources)
   };
   /// The stories whose members are most like `v` by event score, best first; members of

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 
@@ -341,6 +342,53 @@ TEST_F(EventCluster, OneBurstAcrossManyWeeksStillPairsEachEvent) {
   EXPECT_EQ(all.size(), static_cast<std::size_t>(k_events));
   for (const Story& s : all)
     EXPECT_EQ(s.outlets.size(), 2u) << s.title;
+}
+
+// Random text over a small vocabulary: any two reports share several words, none of them
+// rare, and nothing is one event. Sharing what unrelated reports share by chance is not a
+// join (without the coincidence test, more than half of these folded).
+TEST_F(EventCluster, UnrelatedTextOverASmallVocabularyFoldsAlmostNothing) {
+  static const char* const k_words[] = {
+      "minister", "council",  "election",   "market",     "company",    "shares",     "report",
+      "police",   "court",    "city",       "county",     "school",     "hospital",   "health",
+      "budget",   "energy",   "climate",    "storm",      "weather",    "football",   "season",
+      "league",   "players",  "coach",      "transfer",   "inflation",  "interest",   "rates",
+      "bank",     "economy",  "growth",     "data",       "software",   "release",    "security",
+      "patch",    "kernel",   "browser",    "cloud",      "outage",     "network",    "server",
+      "database", "research", "study",      "scientists", "university", "trial",      "vaccine",
+      "patients", "doctors",  "museum",     "festival",   "album",      "review",     "director",
+      "series",   "episode",  "rocket",     "satellite",  "mission",    "airport",    "train",
+      "strike",   "union",    "workers",    "housing",    "prices",     "mortgage",   "tenants",
+      "landlord", "village",  "residents",  "community",  "charity",    "volunteers", "judge",
+      "ruling",   "appeal",   "settlement", "merger",     "startup",    "funding",    "investors",
+      "quarter",  "revenue",  "profit",     "forecast",   "analysts",   "statement",  "garden",
+      "river",    "bridge",   "harbour",    "library",    "orchestra",  "theatre",    "painting",
+      "farmers",  "harvest",  "drought",    "factory",    "engineers",  "pilots",     "ferry",
+      "tunnel",   "stadium",  "marathon",   "election",   "senator",    "mayor",      "governor"};
+  std::mt19937 rng(20261207);
+  const auto words = [&](int lo, int hi) {
+    std::string out;
+    const int n = std::uniform_int_distribution<int>(lo, hi)(rng);
+    for (int i = 0; i < n; ++i) {
+      out += (i ? " " : "");
+      out += k_words[std::uniform_int_distribution<std::size_t>(0, std::size(k_words) - 1)(rng)];
+    }
+    return out;
+  };
+  const std::vector<std::string> sources = {"Variety", "Deadline", "Reuters", "Verge", "Wire"};
+  constexpr int k_per_source = 120;
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    std::vector<Entry> items;
+    for (int i = 0; i < k_per_source; ++i) {
+      const std::string id = std::to_string(s) + "-" + std::to_string(i);
+      items.push_back(item(id, words(5, 14), "https://example.com/" + id,
+                           at(10) + Seconds{(i * 1800 + static_cast<int>(s) * 600) % 172800},
+                           words(25, 45) + "."));
+    }
+    put(sources[s], items, at(13));
+  }
+  const auto total = sources.size() * k_per_source;
+  EXPECT_GE(stories(), total - total / 100);
 }
 
 } // namespace

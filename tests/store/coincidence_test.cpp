@@ -1,0 +1,56 @@
+// The chance model of event clustering: the distribution of the surprise an unrelated
+// report shares with a report, computed exactly from the terms' rates.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "store/event_index.hpp"
+
+namespace reelfeed::store {
+namespace {
+
+EventVector with_surprises(std::vector<std::uint8_t> steps) {
+  EventVector v;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    v.w.emplace_back(static_cast<std::uint32_t>(i + 1), 0.5F);
+  }
+  v.surprise = std::move(steps);
+  return v;
+}
+
+double rate(int steps) {
+  return std::exp(-k_surprise_step * steps);
+}
+
+TEST(Coincidence, SharingEverySubsetIsWeighedByItsTermsRates) {
+  // Three terms of 1, 2 and 3 nats: an unrelated report uses each at e^-1, e^-2, e^-3.
+  const Coincidence c(with_surprises({4, 8, 12}));
+  const double p1 = rate(4);
+  const double p2 = rate(8);
+  const double p3 = rate(12);
+  EXPECT_DOUBLE_EQ(c.tail(0), 1.0);
+  EXPECT_NEAR(c.tail(24), p1 * p2 * p3, 1e-12);
+  EXPECT_DOUBLE_EQ(c.tail(25), 0.0);
+  // At least 13 steps: {1,3}, {2,3} or all three.
+  EXPECT_NEAR(c.tail(13), p3 * (p1 + p2 - p1 * p2), 1e-12);
+  // At least 12 steps also admits {1,2} (4 + 8) and {3} alone.
+  EXPECT_NEAR(c.tail(12), p3 + (1 - p3) * p1 * p2, 1e-12);
+  for (int x = 1; x <= 25; ++x) {
+    EXPECT_LE(c.tail(x), c.tail(x - 1)) << x;
+  }
+}
+
+TEST(Coincidence, CommonWordsSharedAreLikelierThanRareOnesByFar) {
+  // Ten words used by one report in four, against ten used by one in a thousand: sharing
+  // four of them is ordinary in the first case and a near-impossibility in the second.
+  const int common = static_cast<int>(std::lround(std::log(4.0) / k_surprise_step));
+  const int rare = static_cast<int>(std::lround(std::log(1000.0) / k_surprise_step));
+  const Coincidence a(with_surprises(std::vector<std::uint8_t>(10, common)));
+  const Coincidence b(with_surprises(std::vector<std::uint8_t>(10, rare)));
+  EXPECT_GT(a.tail(4 * common), 0.1);
+  EXPECT_LT(b.tail(4 * rare), 1e-9);
+}
+
+} // namespace
+} // namespace reelfeed::store
