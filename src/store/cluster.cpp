@@ -209,7 +209,8 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
                                                                    std::int64_t source_id,
                                                                    std::int64_t t,
                                                                    std::int64_t exclude_story,
-                                                                   double at_least) {
+                                                                   double at_least,
+                                                                   bool within_budget) {
   std::vector<StoryScore> out;
   if (v.w.empty()) {
     return out;
@@ -233,13 +234,16 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   // scored where their buckets hold them, without a copy.
   const auto lo = t - rule.window;
   const auto hi = t + rule.window;
+  if (within_budget && !m_events.admits(bucket_of(lo), bucket_of(hi))) {
+    return out;
+  }
   std::vector<const EventBucket*> buckets;
   // The reports a coincidence has had the chance to happen with: those within half the
   // window (where a story it may join begins), each bucket's share of them taken as
   // proportional to the share of its time that covers.
   double in_window = 0;
   for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
-    buckets.push_back(&event_bucket(bucket));
+    buckets.push_back(&event_bucket(bucket, bucket_of(lo), bucket_of(hi)));
     const auto from = std::max(t - rule.window / 2, bucket * k_bucket_seconds);
     const auto to = std::min(t + rule.window / 2, (bucket + 1) * k_bucket_seconds);
     if (to > from) {
@@ -382,7 +386,7 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   rule.threshold = m_options.event_similarity;
   // A story below threshold - margin can neither be joined nor stop a join: such stories
   // are not checked against the stories table.
-  auto scored = event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin);
+  auto scored = event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin, true);
   // What unrelated reports share by coincidence is no evidence for a join, nor against one.
   std::erase_if(scored, [&](const StoryScore& s) { return s.coincidences > rule.coincidences; });
   if (scored.empty()) {
@@ -425,8 +429,7 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
     p.fold = gone;
     if (keep != best.story_id) {
       p.joined_entry = scored[1].entry_id;
-      std::snprintf(buf, sizeof buf, "same event %.2f, chance %.2g", next,
-                    scored[1].coincidences);
+      std::snprintf(buf, sizeof buf, "same event %.2f, chance %.2g", next, scored[1].coincidences);
       p.reason = buf;
       p.score = next;
     }

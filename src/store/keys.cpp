@@ -226,7 +226,8 @@ LshBucket& Store::Impl::lsh_bucket(std::int64_t bucket) {
   return b;
 }
 
-EventBucket& Store::Impl::event_bucket(std::int64_t bucket) {
+EventBucket&
+Store::Impl::event_bucket(std::int64_t bucket, std::int64_t keep_first, std::int64_t keep_last) {
   if (auto* b = m_events.loaded(bucket)) {
     return *b;
   }
@@ -260,6 +261,7 @@ EventBucket& Store::Impl::event_bucket(std::int64_t bucket) {
       b.add({r.entry_id, r.t, e->getColumn(0).getInt64(), r.source_id, std::move(*terms)}, stats);
     }
   }
+  m_events.trim(keep_first, keep_last);
   return b;
 }
 

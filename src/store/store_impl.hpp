@@ -226,11 +226,14 @@ public:
   /// report of `source_id` (one outlet's two reports are two stories), stories begun more
   /// than half the window from `t` (coverage of one event starts within a day or so), and
   /// stories scoring less than `at_least`.
+  /// With `within_budget`, a sighting older than every loaded bucket once the event index's
+  /// budget is spent has none (EventIndex::admits); explain looks anywhere.
   std::vector<StoryScore> event_candidates(const EventVector& v,
                                            std::int64_t source_id,
                                            std::int64_t t,
                                            std::int64_t exclude_story,
-                                           double at_least = 0);
+                                           double at_least = 0,
+                                           bool within_budget = false);
   /// Folds story `gone` into `keep`: its sightings move, it is marked merged (its id and
   /// uid resolve to `keep` in explain), its decisions go.
   void fold_stories(std::int64_t keep, std::int64_t gone);
@@ -281,8 +284,9 @@ public:
   LshBucket& lsh_bucket(std::int64_t bucket);
   /// Loads the in-memory URL and identity indexes from the lsh table, if not loaded.
   void load_hash_indexes();
-  /// The event index of one time bucket, loaded from the lsh table if needed.
-  EventBucket& event_bucket(std::int64_t bucket);
+  /// The event index of one time bucket, loaded from the lsh table if needed; the loads
+  /// over budget then evict old buckets, none of [keep_first, keep_last] (the window's).
+  EventBucket& event_bucket(std::int64_t bucket, std::int64_t keep_first, std::int64_t keep_last);
   /// The document frequencies of terms, loaded from the newest lsh rows if needed.
   const TermStats& term_stats();
   /// Computes the event terms of every entry whose lsh row has none (after the migration

@@ -1,5 +1,6 @@
-// The chance model of event clustering: the distribution of the surprise an unrelated
-// report shares with a report, computed exactly from the terms' rates.
+// The in-memory side of event clustering: the chance model (the distribution of the
+// surprise an unrelated report shares with a report, computed exactly from the terms'
+// rates) and the loaded buckets' budget.
 
 #include <gtest/gtest.h>
 
@@ -50,6 +51,49 @@ TEST(Coincidence, CommonWordsSharedAreLikelierThanRareOnesByFar) {
   const Coincidence b(with_surprises(std::vector<std::uint8_t>(10, rare)));
   EXPECT_GT(a.tail(4 * common), 0.1);
   EXPECT_LT(b.tail(4 * rare), 1e-9);
+}
+
+void fill(EventBucket& b, std::size_t n, const TermStats& stats) {
+  for (std::size_t i = 0; i < n; ++i) {
+    EventDoc d;
+    d.entry_id = static_cast<std::int64_t>(i + 1);
+    d.terms.terms.push_back({static_cast<std::uint32_t>(i % 97 + 1), 1.0F});
+    b.add(d, stats);
+  }
+}
+
+TEST(EventIndex, KeepsTheNewestBucketsAndTurnsAwayOlderLookUpsOnceFull) {
+  const TermStats stats;
+  EventIndex index;
+  const std::size_t half = EventIndex::k_max_entries / 2;
+  // Buckets 10, 11 and 12, half the budget each: loading 12 evicts the oldest, 10.
+  for (const std::int64_t b : {10, 11, 12}) {
+    EXPECT_TRUE(index.admits(b - 1, b + 1)) << b;
+    fill(index.create(b), half, stats);
+    index.trim(b - 1, b + 1);
+  }
+  EXPECT_EQ(index.loaded(10), nullptr);
+  EXPECT_NE(index.loaded(11), nullptr);
+  EXPECT_NE(index.loaded(12), nullptr);
+  EXPECT_LE(index.entries(), EventIndex::k_max_entries);
+  // A window before every loaded bucket would evict newer ones: turned away. One that
+  // overlaps what is loaded, or is newer, may load.
+  EXPECT_FALSE(index.admits(8, 10));
+  EXPECT_TRUE(index.admits(11, 12));
+  EXPECT_TRUE(index.admits(12, 14));
+  // The window's own buckets are never evicted, even over budget.
+  fill(index.create(13), half, stats);
+  index.trim(11, 13);
+  EXPECT_NE(index.loaded(11), nullptr);
+  EXPECT_NE(index.loaded(13), nullptr);
+}
+
+TEST(EventIndex, UnderBudgetEveryWindowIsAdmittedHoweverOld) {
+  const TermStats stats;
+  EventIndex index;
+  fill(index.create(500), 100, stats);
+  index.trim(499, 501);
+  EXPECT_TRUE(index.admits(1, 3)); // years earlier: a store of history still clusters
 }
 
 } // namespace
