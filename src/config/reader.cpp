@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "config/values.hpp"
@@ -131,28 +132,19 @@ bool Reader::require(std::string_view key, std::string_view why) {
   return false;
 }
 
-std::vector<UnknownKey> unknown_keys(const toml::table& table,
-                                     std::span<const std::string_view> known) {
-  std::vector<UnknownKey> out;
-  for (const auto& [key, value] : table) {
-    if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
-      out.push_back(UnknownKey{&key, &value, suggest(key.str(), known)});
-    }
-  }
-  return out;
-}
-
-std::string did_you_mean(std::string_view hint) {
-  return hint.empty() ? std::string() : " (did you mean '" + std::string(hint) + "'?)";
-}
-
 bool Reader::check_keys(std::initializer_list<std::string_view> known) {
-  const auto unknown = unknown_keys(m_table, std::span(known.begin(), known.size()));
-  for (const UnknownKey& u : unknown) {
-    add_error(m_errors, m_file, u.key->source(),
-              "unknown key '" + path(u.key->str()) + "'" + did_you_mean(u.hint));
+  bool ok = true;
+  for (const auto& [key, value] : m_table) {
+    if (std::find(known.begin(), known.end(), key.str()) != known.end()) {
+      continue;
+    }
+    const std::string_view hint = suggest(key.str(), std::span(known.begin(), known.size()));
+    add_error(m_errors, m_file, key.source(),
+              "unknown key '" + path(key.str()) + "'" +
+                  (hint.empty() ? "" : " (did you mean '" + std::string(hint) + "'?)"));
+    ok = false;
   }
-  return unknown.empty();
+  return ok;
 }
 
 template <typename T>

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,19 +82,6 @@ private:
                                                   const std::string& path,
                                                   const std::string& file,
                                                   std::vector<Error>& errors);
-
-/// A key of a table that is not among the known ones.
-struct UnknownKey {
-  const toml::key* key = nullptr;
-  const toml::node* value = nullptr;
-  std::string_view hint; ///< the known key it is probably a typo of (empty: none close)
-};
-/// The keys of `table` not in `known`, in the table's order. Every table of the config, the
-/// [[topic]] ones included, is checked with it, so every unknown key gets the same hint.
-[[nodiscard]] std::vector<UnknownKey> unknown_keys(const toml::table& table,
-                                                   std::span<const std::string_view> known);
-/// " (did you mean 'HINT'?)", or "" without a hint.
-[[nodiscard]] std::string did_you_mean(std::string_view hint);
 
 /// Appends an error located at `region` (begin line/column).
 void add_error(std::vector<Error>& errors,
