@@ -219,31 +219,16 @@ private:
     if (node == nullptr) {
       return;
     }
-    const auto* arr = node->as_array();
-    if (arr == nullptr || !arr->is_array_of_tables()) {
-      add_error(m_errors, file, node->source(),
-                "source: expected [[source]] tables (an array of tables), got " +
-                    std::string(detail::type_name(*node)));
-      return;
-    }
-    for (std::size_t i = 0; i < arr->size(); ++i) {
-      source(*arr->get(i)->as_table(), file, base_dir, i);
+    for (Reader& r : detail::array_of_tables(*node, "source", file, m_errors)) {
+      source(r, file, base_dir);
     }
   }
 
-  void source(const toml::table& table,
-              const std::string& file,
-              const fs::path& base_dir,
-              std::size_t index) {
-    Reader r(table, "source[" + std::to_string(index) + "]", file, m_errors);
+  void source(Reader& r, const std::string& file, const fs::path& base_dir) {
     r.check_keys({"name", "url", "interval", "enabled", "tags", "utc_offset", "encoding"});
     SourceConfig s;
     bool ok = true;
-    if (r.node("name") == nullptr) {
-      add_error(m_errors, file, table.source(),
-                r.path("name") + ": missing (every source needs a unique name)");
-      ok = false;
-    } else if (r.get("name", s.name, false)) {
+    if (r.require("name", "every source needs a unique name") && r.get("name", s.name, false)) {
       const auto& at = *r.node("name");
       const auto [it, inserted] = m_names.emplace(s.name, where(file, at.source()));
       // The name goes into log lines and the store's key: no line breaks or other controls.
@@ -260,10 +245,7 @@ private:
       ok = false;
     }
     std::string url;
-    if (r.node("url") == nullptr) {
-      add_error(m_errors, file, table.source(), r.path("url") + ": missing");
-      ok = false;
-    } else if (r.get("url", url, false)) {
+    if (r.require("url") && r.get("url", url, false)) {
       const auto& at = *r.node("url");
       if (auto resolved = detail::resolve_source_url(url, base_dir)) {
         s.url = *std::move(resolved);

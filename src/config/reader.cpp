@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "config/values.hpp"
@@ -46,33 +47,104 @@ std::string_view type_name(const toml::node& node) {
 }
 
 std::string Reader::path(std::string_view key) const {
+  if (key.empty()) {
+    return m_where;
+  }
   return m_where.empty() ? std::string(key) : m_where + "." + std::string(key);
 }
 
 void Reader::error(const toml::node& at, std::string_view key, const std::string& message) {
-  add_error(m_errors, m_file, at.source(), path(key) + ": " + message);
+  error(at.source(), key, message);
 }
 
-std::vector<UnknownKey> unknown_keys(const toml::table& table,
-                                     std::span<const std::string_view> known) {
-  std::vector<UnknownKey> out;
-  for (const auto& [key, value] : table) {
-    if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
-      out.push_back(UnknownKey{&key, &value, suggest(key.str(), known)});
+void Reader::error(const toml::source_region& at,
+                   std::string_view key,
+                   const std::string& message) {
+  add_error(m_errors, m_file, at, path(key) + ": " + message);
+}
+
+Reader Reader::nested(const toml::table& table, std::string_view name) const {
+  return Reader(table, path(name), m_file, m_errors);
+}
+
+std::optional<Reader> Reader::table(std::string_view key) {
+  const toml::node* n = m_table.get(key);
+  if (n == nullptr) {
+    return std::nullopt;
+  }
+  const auto* t = n->as_table();
+  if (t == nullptr) {
+    error(*n, key, "expected a table, got " + std::string(type_name(*n)));
+    return std::nullopt;
+  }
+  return nested(*t, key);
+}
+
+std::vector<Reader> array_of_tables(const toml::node& node,
+                                    const std::string& path,
+                                    const std::string& file,
+                                    std::vector<Error>& errors) {
+  std::vector<Reader> out;
+  const auto* arr = node.as_array();
+  if (arr == nullptr || !arr->is_array_of_tables()) {
+    // The header as written in TOML: "topic[0].concept" is declared by [[topic.concept]].
+    std::string header = path;
+    for (auto open = header.find('['); open != std::string::npos; open = header.find('[', open)) {
+      header.erase(open, header.find(']', open) + 1 - open); // no ']': to the end
     }
+    add_error(errors, file, node.source(),
+              path + ": expected [[" + header + "]] tables (an array of tables), got " +
+                  std::string(type_name(node)));
+    return out;
+  }
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    out.emplace_back(*arr->get(i)->as_table(), path + "[" + std::to_string(i) + "]", file, errors);
   }
   return out;
 }
 
-std::string did_you_mean(std::string_view hint) {
-  return hint.empty() ? std::string() : " (did you mean '" + std::string(hint) + "'?)";
+std::vector<Reader> Reader::tables(std::string_view key) {
+  const toml::node* n = m_table.get(key);
+  if (n == nullptr) {
+    return {};
+  }
+  return array_of_tables(*n, path(key), m_file, m_errors);
 }
 
-void Reader::check_keys(std::initializer_list<std::string_view> known) {
-  for (const UnknownKey& u : unknown_keys(m_table, std::span(known.begin(), known.size()))) {
-    add_error(m_errors, m_file, u.key->source(),
-              "unknown key '" + path(u.key->str()) + "'" + did_you_mean(u.hint));
+const toml::array* Reader::array(std::string_view key, const char* expected) {
+  const toml::node* n = m_table.get(key);
+  if (n == nullptr) {
+    return nullptr;
   }
+  const auto* arr = n->as_array();
+  if (arr == nullptr) {
+    error(*n, key, std::string("expected ") + expected + ", got " + std::string(type_name(*n)));
+  }
+  return arr;
+}
+
+bool Reader::require(std::string_view key, std::string_view why) {
+  if (m_table.get(key) != nullptr) {
+    return true;
+  }
+  add_error(m_errors, m_file, m_table.source(),
+            path(key) + ": missing" + (why.empty() ? "" : " (" + std::string(why) + ")"));
+  return false;
+}
+
+bool Reader::check_keys(std::initializer_list<std::string_view> known) {
+  bool ok = true;
+  for (const auto& [key, value] : m_table) {
+    if (std::find(known.begin(), known.end(), key.str()) != known.end()) {
+      continue;
+    }
+    const std::string_view hint = suggest(key.str(), std::span(known.begin(), known.size()));
+    add_error(m_errors, m_file, key.source(),
+              "unknown key '" + path(key.str()) + "'" +
+                  (hint.empty() ? "" : " (did you mean '" + std::string(hint) + "'?)"));
+    ok = false;
+  }
+  return ok;
 }
 
 template <typename T>
@@ -124,24 +196,55 @@ bool Reader::get(std::string_view key, int& out, int min, int max) {
   return true;
 }
 
-bool Reader::get(std::string_view key, double& out, double min, double max) {
+std::optional<double> Reader::number(std::string_view key) {
   const toml::node* n = m_table.get(key);
   if (n == nullptr) {
-    return false;
+    return std::nullopt;
   }
   const auto value = n->value<double>(); // integers convert, strings do not
   if (!value || !(n->is_floating_point() || n->is_integer())) {
     error(*n, key, "expected a number, got " + std::string(type_name(*n)));
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool Reader::get(std::string_view key, double& out, double min, double max) {
+  const auto value = number(key);
+  if (!value) {
     return false;
   }
   if (!std::isfinite(*value) || *value < min || *value > max) {
     std::array<char, 64> text{};
     std::snprintf(text.data(), text.size(), "must be between %g and %g", min, max);
-    error(*n, key, text.data());
+    error(*node(key), key, text.data());
     return false;
   }
   out = *value;
   return true;
+}
+
+bool Reader::get_at_least(std::string_view key, double& out, double min) {
+  const auto value = number(key);
+  if (!value) {
+    return false;
+  }
+  if (!std::isfinite(*value)) {
+    error(*node(key), key, "must be a finite number");
+    return false;
+  }
+  if (*value < min) {
+    std::array<char, 64> text{};
+    std::snprintf(text.data(), text.size(), "must be at least %g, got %g", min, *value);
+    error(*node(key), key, text.data());
+    return false;
+  }
+  out = *value;
+  return true;
+}
+
+bool Reader::get(std::string_view key, double& out) {
+  return get_at_least(key, out, -std::numeric_limits<double>::infinity());
 }
 
 bool Reader::get_duration(std::string_view key, Seconds& out, bool allow_zero) {
@@ -192,13 +295,8 @@ bool Reader::get_size(std::string_view key, std::uint64_t& out) {
 }
 
 bool Reader::get(std::string_view key, std::vector<std::string>& out) {
-  const toml::node* n = m_table.get(key);
-  if (n == nullptr) {
-    return false;
-  }
-  const auto* arr = n->as_array();
+  const auto* arr = array(key, "an array of strings");
   if (arr == nullptr) {
-    error(*n, key, "expected an array of strings, got " + std::string(type_name(*n)));
     return false;
   }
   std::vector<std::string> values;

@@ -1,6 +1,7 @@
-// The [[topic]] tables -> TopicConfig, with every problem reported at its FILE:LINE:COL.
-// Validation is complete here (RE2 compiles, concept references resolve), so filter/ can
-// compile a validated config without failing.
+// The [[topic]] tables -> TopicConfig, read through detail::Reader like every other table, so
+// every problem is reported at its FILE:LINE:COL with its key path. Validation is complete
+// here (RE2 compiles, concept references resolve), so filter/ can compile a validated config
+// without failing.
 
 #include <re2/re2.h>
 
@@ -13,465 +14,273 @@
 namespace reelfeed::config {
 namespace {
 
+using detail::Reader;
+
 Position pos_of(const toml::node& n) {
   const auto& s = n.source();
   return {static_cast<int>(s.begin.line), static_cast<int>(s.begin.column)};
 }
 
-class TopicParser {
-public:
-  TopicParser(const std::string& file, std::vector<Error>& errors)
-      : m_file(file), m_errors(errors) {}
-
-  void error(const toml::node& n, std::string msg) { error(pos_of(n), std::move(msg)); }
-  void error(Position p, std::string msg) {
-    m_errors.push_back(Error{m_file, p.line, p.column, std::move(msg)});
-  }
-
-  bool check_keys(const toml::table& t,
-                  std::initializer_list<std::string_view> allowed,
-                  std::string_view where) {
-    const auto unknown = detail::unknown_keys(t, std::span(allowed.begin(), allowed.size()));
-    for (const detail::UnknownKey& u : unknown) {
-      error(*u.value, "unknown key '" + std::string(u.key->str()) + "' in " + std::string(where) +
-                          detail::did_you_mean(u.hint));
+/// A term must contain a word character: punctuation-only terms can never match.
+bool has_word_char(std::string_view s) {
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c >= 0x80) {
+      return true;
     }
-    return unknown.empty();
   }
+  return false;
+}
 
-  std::optional<std::string> get_string(const toml::node& n, std::string_view key) {
-    if (auto s = n.value<std::string>(); s && n.is_string()) {
-      return s;
-    }
-    error(n, "'" + std::string(key) + "' must be a string");
-    return std::nullopt;
-  }
-
-  std::optional<double> get_number(const toml::node& n, std::string_view key, bool non_negative) {
-    if (n.is_integer() || n.is_floating_point()) {
-      double d = *n.value<double>();
-      if (non_negative && d < 0) {
-        error(n, "'" + std::string(key) + "' must not be negative");
-        return std::nullopt;
-      }
-      return d;
-    }
-    error(n, "'" + std::string(key) + "' must be a number");
-    return std::nullopt;
-  }
-
-  std::vector<std::string> get_names(const toml::node& n, std::string_view key) {
-    std::vector<std::string> out;
-    const auto* arr = n.as_array();
-    if (!arr) {
-      error(n, "'" + std::string(key) + "' must be an array of concept names");
-      return out;
-    }
-    for (const auto& e : *arr) {
-      if (auto s = get_string(e, key)) {
-        out.push_back(*s);
-      }
-    }
-    return out;
-  }
-
-  /// A term must contain a word character: punctuation-only terms can never match.
-  static bool has_word_char(std::string_view s) {
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c >= 0x80) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  void check_regex(const PatternConfig& p) {
+/// The text of a pattern (at `key` of `r`, node `at`) is usable: an error if not. An invalid
+/// regex is still kept, so that its concept is not also reported as empty.
+bool check_text(Reader& r, std::string_view key, const toml::node& at, const PatternConfig& p) {
+  if (p.is_regex) {
     RE2::Options opt;
     opt.set_log_errors(false);
-    RE2 re(p.text, opt);
+    const RE2 re(p.text, opt);
     if (!re.ok()) {
-      error(p.pos, "invalid regex '" + p.text + "': " + re.error());
+      r.error(at, key, "invalid regex '" + p.text + "': " + re.error());
+    }
+    return true;
+  }
+  if (!has_word_char(p.text)) {
+    r.error(at, key, "term '" + p.text + "' has no letters or digits");
+    return false;
+  }
+  return true;
+}
+
+/// A {term=, weight=, case_sensitive=} or {regex=, weight=, label=} entry into `p`.
+bool parse_entry(Reader& r, PatternConfig& p) {
+  const std::string_view text_key = p.is_regex ? "regex" : "term";
+  if (!r.check_keys({text_key, "weight", "case_sensitive", "label"}) || !r.require(text_key) ||
+      !r.get(text_key, p.text)) {
+    return false;
+  }
+  p.pos = pos_of(*r.node(text_key));
+  if (r.node("weight") != nullptr && !r.get_at_least("weight", p.weight, 0)) {
+    return false;
+  }
+  if (const auto* label = r.node("label")) {
+    if (!r.get("label", p.label)) {
+      return false;
+    }
+    if (!p.is_regex) {
+      r.error(*label, "label", "'label' applies to regexes only (a term shows itself)");
+      return false;
     }
   }
-
-  /// `terms`/`weak`/`negative`/`ignore`: strings or {term=, weight=, case_sensitive=} tables;
-  /// regexes: strings or {regex=, weight=, label=} tables.
-  void parse_patterns(const toml::node& n,
-                      std::string_view key,
-                      bool is_regex,
-                      double weight,
-                      std::vector<PatternConfig>& out) {
-    const auto* arr = n.as_array();
-    if (!arr) {
-      error(n, "'" + std::string(key) + "' must be an array");
-      return;
+  if (const auto* cs = r.node("case_sensitive")) {
+    if (p.is_regex) {
+      r.error(*cs, "case_sensitive", "'case_sensitive' applies to terms only (use (?-i) in regex)");
+      return false;
     }
-    for (const auto& e : *arr) {
-      PatternConfig p;
-      p.is_regex = is_regex;
-      p.weight = weight;
-      p.pos = pos_of(e);
-      if (e.is_string()) {
-        p.text = *e.value<std::string>();
-      } else if (const auto* t = e.as_table()) {
-        const std::string_view text_key = is_regex ? "regex" : "term";
-        if (!check_keys(*t, {text_key, "weight", "case_sensitive", "label"},
-                        std::string(key) + " entry")) {
-          continue;
-        }
-        const auto* tn = t->get(text_key);
-        if (!tn) {
-          error(e, "missing '" + std::string(text_key) + "' in " + std::string(key) + " entry");
-          continue;
-        }
-        auto s = get_string(*tn, text_key);
-        if (!s) {
-          continue;
-        }
-        p.text = *s;
-        p.pos = pos_of(*tn);
-        if (const auto* w = t->get("weight")) {
-          auto d = get_number(*w, "weight", true);
-          if (!d) {
-            continue;
-          }
-          p.weight = *d;
-        }
-        if (const auto* l = t->get("label")) {
-          auto v = get_string(*l, "label");
-          if (!v) {
-            continue;
-          }
-          if (!is_regex) {
-            error(*l, "'label' applies to regexes only (a term shows itself)");
-            continue;
-          }
-          p.label = *v;
-        }
-        if (const auto* cs = t->get("case_sensitive")) {
-          if (!cs->is_boolean() || is_regex) {
-            error(*cs, is_regex ? "'case_sensitive' applies to terms only (use (?-i) in regex)"
-                                : "'case_sensitive' must be true or false");
-            continue;
-          }
-          p.case_sensitive = *cs->value<bool>();
-        }
-      } else {
-        error(e, "entries of '" + std::string(key) + "' must be strings or tables");
-        continue;
-      }
-      if (is_regex) {
-        check_regex(p);
-      } else if (!has_word_char(p.text)) {
-        error(p.pos, "term '" + p.text + "' has no letters or digits");
-        continue;
-      }
+    if (!r.get("case_sensitive", p.case_sensitive)) {
+      return false;
+    }
+  }
+  return check_text(r, text_key, *r.node(text_key), p);
+}
+
+/// `terms`/`weak`/`negative`/`ignore`: strings or {term=, weight=, case_sensitive=} tables;
+/// regexes: strings or {regex=, weight=, label=} tables.
+void parse_patterns(Reader& r,
+                    std::string_view key,
+                    bool is_regex,
+                    double weight,
+                    std::vector<PatternConfig>& out) {
+  const toml::array* arr = r.array(key);
+  if (arr == nullptr) {
+    return;
+  }
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const toml::node& e = *arr->get(i);
+    PatternConfig p;
+    p.is_regex = is_regex;
+    p.weight = weight;
+    p.pos = pos_of(e);
+    bool keep = false;
+    if (const auto* t = e.as_table()) {
+      Reader entry = r.nested(*t, std::string(key) + "[" + std::to_string(i) + "]");
+      keep = parse_entry(entry, p);
+    } else if (const auto* s = e.as_string()) {
+      p.text = s->get();
+      keep = check_text(r, key, e, p);
+    } else {
+      r.error(e, key, "entries of '" + std::string(key) + "' must be strings or tables");
+    }
+    if (keep) {
       out.push_back(std::move(p));
     }
   }
+}
 
-  void parse_concept(const toml::node& n, std::vector<ConceptConfig>& out) {
-    const auto* t = n.as_table();
-    if (!t) {
-      error(n, "'concept' entries must be tables");
-      return;
-    }
-    check_keys(*t,
-               {"name", "min_score", "weight", "weak_weight", "terms", "weak", "regex", "negative",
-                "negative_regex", "ignore"},
-               "[[topic.concept]]");
-    ConceptConfig c;
-    c.pos = pos_of(n);
-    if (const auto* nm = t->get("name")) {
-      if (auto s = get_string(*nm, "name")) {
-        c.name = *s;
+class TopicParser {
+public:
+  explicit TopicParser(std::set<std::string>& seen) : m_seen(seen) {}
+
+  void parse_topic(Reader& r, std::vector<TopicConfig>& out) {
+    r.check_keys({"name", "title", "when", "all", "any", "not", "threshold", "weights", "prior",
+                  "concept", "sense"});
+    TopicConfig topic;
+    topic.pos = pos_of(r.self());
+    if (r.require("name", "every topic needs a unique name") && r.get("name", topic.name)) {
+      const auto& at = *r.node("name");
+      if (topic.name.empty() ||
+          topic.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+              std::string::npos) {
+        r.error(at, "name",
+                "topic name '" + topic.name + "' must be lowercase letters, digits, - or _");
+      } else if (!m_seen.insert(topic.name).second) {
+        r.error(at, "name", "duplicate topic '" + topic.name + "'");
       }
-    } else {
-      error(n, "concept needs a 'name'");
+    }
+    r.get("title", topic.title);
+    if (r.get("when", topic.when)) {
+      topic.when_pos = pos_of(*r.node("when"));
+    }
+    r.get("all", topic.require_all);
+    r.get("any", topic.require_any);
+    r.get("not", topic.exclude);
+    if (!topic.when.empty() &&
+        !(topic.require_all.empty() && topic.require_any.empty() && topic.exclude.empty())) {
+      r.error(*r.node("when"), "when", "use either 'when' or all/any/not, not both");
+    }
+    r.get_at_least("threshold", topic.threshold, 0);
+    if (auto weights = r.table("weights")) {
+      weights->check_keys({"title", "summary", "content", "categories"});
+      weights->get_at_least("title", topic.weight_title, 0);
+      weights->get_at_least("summary", topic.weight_summary, 0);
+      weights->get_at_least("content", topic.weight_content, 0);
+      weights->get_at_least("categories", topic.weight_categories, 0);
+    }
+    std::set<std::string> concepts;
+    for (Reader& c : r.tables("concept")) {
+      parse_concept(c, concepts, topic.concepts);
+    }
+    if (topic.concepts.empty()) {
+      r.error(r.self(), "", "topic '" + topic.name + "' has no concepts ([[topic.concept]])");
+    }
+    std::vector<Reader> senses = r.tables("sense");
+    std::set<std::string> sense_names;
+    for (Reader& s : senses) {
+      parse_sense(s, concepts, sense_names, topic.senses);
+    }
+    if (senses.size() > 32) {
+      senses[32].error(senses[32].self(), "", "a topic has at most 32 senses");
+    }
+    for (Reader& p : r.tables("prior")) {
+      parse_prior(p, concepts, topic);
+    }
+    check_references(r, concepts, topic);
+    out.push_back(std::move(topic));
+  }
+
+private:
+  static void
+  parse_concept(Reader& r, std::set<std::string>& names, std::vector<ConceptConfig>& out) {
+    r.check_keys({"name", "min_score", "weight", "weak_weight", "terms", "weak", "regex",
+                  "negative", "negative_regex", "ignore"});
+    ConceptConfig c;
+    c.pos = pos_of(r.self());
+    if (r.require("name", "every concept needs a unique name") && r.get("name", c.name) &&
+        !c.name.empty() && !names.insert(c.name).second) {
+      r.error(r.self(), "", "duplicate concept '" + c.name + "'");
     }
     double weight = 1.0;
     double weak_weight = 0.5;
-    if (const auto* v = t->get("min_score")) {
-      c.min_score = get_number(*v, "min_score", true).value_or(c.min_score);
-    }
-    if (const auto* v = t->get("weight")) {
-      weight = get_number(*v, "weight", true).value_or(weight);
-    }
-    if (const auto* v = t->get("weak_weight")) {
-      weak_weight = get_number(*v, "weak_weight", true).value_or(weak_weight);
-    }
-    if (const auto* v = t->get("terms")) {
-      parse_patterns(*v, "terms", false, weight, c.patterns);
-    }
-    if (const auto* v = t->get("weak")) {
-      parse_patterns(*v, "weak", false, weak_weight, c.patterns);
-    }
-    if (const auto* v = t->get("regex")) {
-      parse_patterns(*v, "regex", true, weight, c.patterns);
-    }
-    if (const auto* v = t->get("negative")) {
-      parse_patterns(*v, "negative", false, weight, c.negative);
-    }
-    if (const auto* v = t->get("negative_regex")) {
-      parse_patterns(*v, "negative_regex", true, weight, c.negative);
-    }
-    if (const auto* v = t->get("ignore")) {
-      parse_patterns(*v, "ignore", false, weight, c.ignore);
-    }
+    r.get_at_least("min_score", c.min_score, 0);
+    r.get_at_least("weight", weight, 0);
+    r.get_at_least("weak_weight", weak_weight, 0);
+    parse_patterns(r, "terms", false, weight, c.patterns);
+    parse_patterns(r, "weak", false, weak_weight, c.patterns);
+    parse_patterns(r, "regex", true, weight, c.patterns);
+    parse_patterns(r, "negative", false, weight, c.negative);
+    parse_patterns(r, "negative_regex", true, weight, c.negative);
+    parse_patterns(r, "ignore", false, weight, c.ignore);
     if (c.patterns.empty() && !c.name.empty()) {
-      error(n, "concept '" + c.name + "' has no terms or regexes");
+      r.error(r.self(), "", "concept '" + c.name + "' has no terms or regexes");
     }
     out.push_back(std::move(c));
   }
 
-  void parse_sense(const toml::node& n, std::vector<SenseConfig>& out) {
-    const auto* t = n.as_table();
-    if (!t) {
-      error(n, "'sense' entries must be tables");
-      return;
-    }
-    check_keys(*t, {"name", "hides", "context", "context_regex"}, "[[topic.sense]]");
+  // A sense is named in explanations beside the concepts: its name must be its own.
+  static void parse_sense(Reader& r,
+                          const std::set<std::string>& concepts,
+                          std::set<std::string>& senses,
+                          std::vector<SenseConfig>& out) {
+    r.check_keys({"name", "hides", "context", "context_regex"});
     SenseConfig s;
-    s.pos = pos_of(n);
-    if (const auto* nm = t->get("name")) {
-      if (auto v = get_string(*nm, "name")) {
-        s.name = *v;
-      }
-    } else {
-      error(n, "sense needs a 'name'");
+    s.pos = pos_of(r.self());
+    if (r.require("name", "every sense needs a unique name")) {
+      r.get("name", s.name);
     }
-    if (const auto* v = t->get("hides")) {
-      parse_patterns(*v, "hides", false, 1.0, s.hides);
+    if (concepts.count(s.name) != 0 || !senses.insert(s.name).second) {
+      r.error(r.self(), "", "sense '" + s.name + "' has the name of another concept or sense");
     }
-    if (const auto* v = t->get("context")) {
-      parse_patterns(*v, "context", false, 1.0, s.context);
-    }
-    if (const auto* v = t->get("context_regex")) {
-      parse_patterns(*v, "context_regex", true, 1.0, s.context);
-    }
+    parse_patterns(r, "hides", false, 1.0, s.hides);
+    parse_patterns(r, "context", false, 1.0, s.context);
+    parse_patterns(r, "context_regex", true, 1.0, s.context);
     if (s.hides.empty() && !s.name.empty()) {
-      error(n, "sense '" + s.name + "' hides no terms ('hides')");
+      r.error(r.self(), "", "sense '" + s.name + "' hides no terms ('hides')");
     }
     if (s.context.empty() && !s.name.empty()) {
-      error(n, "sense '" + s.name + "' has no 'context' or 'context_regex'");
+      r.error(r.self(), "", "sense '" + s.name + "' has no 'context' or 'context_regex'");
     }
     out.push_back(std::move(s));
   }
 
-  void parse_weights(const toml::node& n, TopicConfig& topic) {
-    const auto* t = n.as_table();
-    if (!t) {
-      error(n, "'weights' must be a table of field = weight");
-      return;
-    }
-    for (auto&& [k, v] : *t) {
-      auto d = get_number(v, k.str(), true);
-      if (!d) {
-        continue;
-      }
-      if (k.str() == "title") {
-        topic.weight_title = *d;
-      } else if (k.str() == "summary") {
-        topic.weight_summary = *d;
-      } else if (k.str() == "content") {
-        topic.weight_content = *d;
-      } else if (k.str() == "categories") {
-        topic.weight_categories = *d;
-      } else {
-        error(v, "unknown field '" + std::string(k.str()) +
-                     "' in weights (fields: title, summary, content, categories)");
-      }
-    }
-  }
-
-  void parse_prior(const toml::node& n, TopicConfig& topic) {
-    const auto* t = n.as_table();
-    if (!t) {
-      error(n, "'prior' entries must be tables");
-      return;
-    }
-    check_keys(*t, {"tag", "concept", "score"}, "[[topic.prior]]");
+  static void parse_prior(Reader& r, const std::set<std::string>& concepts, TopicConfig& topic) {
+    r.check_keys({"tag", "concept", "score"});
     TopicConfig::Prior p;
-    bool ok = true;
-    for (std::string_view key : {"tag", "concept"}) {
-      const auto* v = t->get(key);
-      if (!v) {
-        error(n, "prior needs '" + std::string(key) + "'");
-        ok = false;
-        continue;
+    bool ok = r.require("tag") && r.get("tag", p.tag);
+    if (r.require("concept") && r.get("concept", p.concept_name)) {
+      if (concepts.count(p.concept_name) == 0) {
+        r.error(*r.node("concept"), "concept",
+                "unknown concept '" + p.concept_name + "' in topic '" + topic.name + "'");
       }
-      if (auto s = get_string(*v, key)) {
-        (key == "tag" ? p.tag : p.concept_name) = *s;
-      } else {
-        ok = false;
-      }
-    }
-    if (const auto* v = t->get("score")) {
-      p.score = get_number(*v, "score", false).value_or(0);
     } else {
-      error(n, "prior needs 'score'");
       ok = false;
     }
+    ok = r.require("score") && r.get("score", p.score) && ok;
     if (ok) {
       topic.priors.push_back(std::move(p));
     }
   }
 
-  void check_references(const toml::table& t, const TopicConfig& topic) {
-    std::set<std::string> names;
-    for (const auto& c : topic.concepts) {
-      if (!c.name.empty() && !names.insert(c.name).second) {
-        error(c.pos, "duplicate concept '" + c.name + "'");
-      }
-    }
-    // A sense is named in explanations beside the concepts: its name must be its own.
-    std::set<std::string> senses;
-    for (const auto& s : topic.senses) {
-      if (names.count(s.name) || !senses.insert(s.name).second) {
-        error(s.pos, "sense '" + s.name + "' has the name of another concept or sense");
-      }
-    }
-    if (topic.senses.size() > 32) {
-      error(topic.senses[32].pos, "a topic has at most 32 senses");
-    }
-    auto check = [&](const std::string& name, const toml::node& where) {
-      if (!names.count(name)) {
-        error(where, "unknown concept '" + name + "' in topic '" + topic.name + "'");
+  static void
+  check_references(Reader& r, const std::set<std::string>& concepts, const TopicConfig& topic) {
+    auto check = [&](const std::string& name, std::string_view key) {
+      if (concepts.count(name) == 0) {
+        r.error(*r.node(key), key, "unknown concept '" + name + "' in topic '" + topic.name + "'");
       }
     };
-    for (std::string_view key : {"all", "any", "not"}) {
-      if (const auto* v = t.get(key)) {
-        for (const auto& nm : get_names_quiet(*v)) {
-          check(nm, *v);
-        }
+    for (const auto& [key, names] :
+         {std::pair<std::string_view, const std::vector<std::string>*>{"all", &topic.require_all},
+          {"any", &topic.require_any},
+          {"not", &topic.exclude}}) {
+      for (const auto& name : *names) {
+        check(name, key);
       }
     }
-    if (const auto* v = t.get("prior"); v && v->is_array()) {
-      for (const auto& p : *v->as_array()) {
-        if (const auto* pt = p.as_table(); pt && pt->get("concept")) {
-          if (auto s = pt->get("concept")->value<std::string>()) {
-            check(*s, *pt->get("concept"));
-          }
-        }
-      }
-    }
-    if (!topic.when.empty()) {
-      std::string err;
-      std::size_t off = 0;
-      auto e = parse_expr(topic.when, err, off);
-      if (!e) {
-        error(Position{topic.when_pos.line, topic.when_pos.column + 1 + static_cast<int>(off)},
-              "invalid 'when' expression: " + err);
-      } else {
-        for (const auto& nm : expr_concepts(*e)) {
-          check(nm, *t.get("when"));
-        }
-      }
-    }
-  }
-
-  static std::vector<std::string> get_names_quiet(const toml::node& n) {
-    std::vector<std::string> out;
-    if (const auto* arr = n.as_array()) {
-      for (const auto& e : *arr) {
-        if (auto s = e.value<std::string>()) {
-          out.push_back(*s);
-        }
-      }
-    }
-    return out;
-  }
-
-  void
-  parse_topic(const toml::node& n, std::vector<TopicConfig>& out, std::set<std::string>& seen) {
-    const auto* t = n.as_table();
-    if (!t) {
-      error(n, "'topic' entries must be tables ([[topic]])");
+    if (topic.when.empty()) {
       return;
     }
-    check_keys(*t,
-               {"name", "title", "when", "all", "any", "not", "threshold", "weights", "prior",
-                "concept", "sense"},
-               "[[topic]]");
-    TopicConfig topic;
-    topic.pos = pos_of(n);
-    if (const auto* v = t->get("name")) {
-      if (auto s = get_string(*v, "name")) {
-        topic.name = *s;
-        if (topic.name.empty() ||
-            topic.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") !=
-                std::string::npos) {
-          error(*v, "topic name '" + topic.name + "' must be lowercase letters, digits, - or _");
-        } else if (!seen.insert(topic.name).second) {
-          error(*v, "duplicate topic '" + topic.name + "'");
-        }
+    std::string err;
+    std::size_t off = 0;
+    if (const auto e = parse_expr(topic.when, err, off)) {
+      for (const auto& name : expr_concepts(*e)) {
+        check(name, "when");
       }
     } else {
-      error(n, "topic needs a 'name'");
+      // The column of the character the expression parser stopped at, past the opening quote.
+      auto at = r.node("when")->source();
+      at.begin.column += static_cast<toml::source_index>(1 + off);
+      r.error(at, "when", "invalid 'when' expression: " + err);
     }
-    if (const auto* v = t->get("title")) {
-      topic.title = get_string(*v, "title").value_or("");
-    }
-    if (const auto* v = t->get("when")) {
-      topic.when = get_string(*v, "when").value_or("");
-      topic.when_pos = pos_of(*v);
-    }
-    if (const auto* v = t->get("all")) {
-      topic.require_all = get_names(*v, "all");
-    }
-    if (const auto* v = t->get("any")) {
-      topic.require_any = get_names(*v, "any");
-    }
-    if (const auto* v = t->get("not")) {
-      topic.exclude = get_names(*v, "not");
-    }
-    if (!topic.when.empty() &&
-        !(topic.require_all.empty() && topic.require_any.empty() && topic.exclude.empty())) {
-      error(*t->get("when"), "use either 'when' or all/any/not, not both");
-    }
-    if (const auto* v = t->get("threshold")) {
-      topic.threshold = get_number(*v, "threshold", true).value_or(0);
-    }
-    if (const auto* v = t->get("weights")) {
-      parse_weights(*v, topic);
-    }
-    if (const auto* v = t->get("concept")) {
-      if (const auto* arr = v->as_array()) {
-        for (const auto& c : *arr) {
-          parse_concept(c, topic.concepts);
-        }
-      } else {
-        error(*v, "'concept' must be an array of tables ([[topic.concept]])");
-      }
-    }
-    if (topic.concepts.empty()) {
-      error(n, "topic '" + topic.name + "' has no concepts ([[topic.concept]])");
-    }
-    if (const auto* v = t->get("sense")) {
-      if (const auto* arr = v->as_array()) {
-        for (const auto& s : *arr) {
-          parse_sense(s, topic.senses);
-        }
-      } else {
-        error(*v, "'sense' must be an array of tables ([[topic.sense]])");
-      }
-    }
-    if (const auto* v = t->get("prior")) {
-      if (const auto* arr = v->as_array()) {
-        for (const auto& p : *arr) {
-          parse_prior(p, topic);
-        }
-      } else {
-        error(*v, "'prior' must be an array of tables ([[topic.prior]])");
-      }
-    }
-    check_references(*t, topic);
-    out.push_back(std::move(topic));
   }
 
-private:
-  const std::string& m_file;
-  std::vector<Error>& m_errors;
+  std::set<std::string>& m_seen;
 };
 
 // Recursive descent over: or := and ('|' and)*; and := unary ('&' unary)*;
@@ -699,18 +508,13 @@ void parse_topics(const toml::node* node,
                   const std::string& file,
                   std::vector<TopicConfig>& out,
                   std::vector<Error>& errors) {
-  if (!node) {
-    return;
-  }
-  TopicParser p(file, errors);
-  const auto* arr = node->as_array();
-  if (!arr) {
-    p.error(*node, "'topic' must be an array of tables ([[topic]])");
+  if (node == nullptr) {
     return;
   }
   std::set<std::string> seen;
-  for (const auto& t : *arr) {
-    p.parse_topic(t, out, seen);
+  TopicParser parser(seen);
+  for (Reader& topic : detail::array_of_tables(*node, "topic", file, errors)) {
+    parser.parse_topic(topic, out);
   }
 }
 

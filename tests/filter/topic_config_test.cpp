@@ -67,10 +67,10 @@ name = "a"
 terms = [{ term = "x", wieght = 2 }]
 synonyms = ["y"]
 )toml");
-  EXPECT_TRUE(has_error(errors, 3, 10, "unknown key 'colour' in [[topic]]"));
-  EXPECT_TRUE(has_error(errors, 6, 8, "unknown field 'body' in weights"));
-  EXPECT_TRUE(has_error(errors, 9, 33, "unknown key 'wieght'"));
-  EXPECT_TRUE(has_error(errors, 10, 12, "unknown key 'synonyms'"));
+  EXPECT_TRUE(has_error(errors, 3, 1, "unknown key 'topic[0].colour'"));
+  EXPECT_TRUE(has_error(errors, 6, 1, "unknown key 'topic[0].weights.body'"));
+  EXPECT_TRUE(has_error(errors, 9, 24, "unknown key 'topic[0].concept[0].terms[0].wieght'"));
+  EXPECT_TRUE(has_error(errors, 10, 1, "unknown key 'topic[0].concept[0].synonyms'"));
 }
 
 TEST(TopicConfig, UnknownKeysGetTheSameHintAsEveryOtherSection) {
@@ -78,15 +78,37 @@ TEST(TopicConfig, UnknownKeysGetTheSameHintAsEveryOtherSection) {
 name = "t"
 threshhold = 2
 any = ["a"]
+[topic.weights]
+titel = 2
 [[topic.concept]]
 name = "a"
-terms = ["x"]
 wieght = 2
+terms = ["x", { term = "y", wieght = 2 }]
+regex = [{ regex = "z", lable = "zed" }]
+[[topic.sense]]
+contxt = ["w"]
+name = "s"
+hides = ["x"]
+[[topic.prior]]
+scor = 1
+tag = "film"
+concept = "a"
 )toml");
-  EXPECT_TRUE(has_error(errors, 3, 14,
-                        "unknown key 'threshhold' in [[topic]] (did you mean 'threshold'?)"));
-  EXPECT_TRUE(has_error(errors, 8, 10,
-                        "unknown key 'wieght' in [[topic.concept]] (did you mean 'weight'?)"));
+  EXPECT_TRUE(
+      has_error(errors, 3, 1, "unknown key 'topic[0].threshhold' (did you mean 'threshold'?)"));
+  EXPECT_TRUE(
+      has_error(errors, 6, 1, "unknown key 'topic[0].weights.titel' (did you mean 'title'?)"));
+  EXPECT_TRUE(
+      has_error(errors, 10, 29,
+                "unknown key 'topic[0].concept[0].terms[1].wieght' (did you mean 'weight'?)"));
+  EXPECT_TRUE(has_error(
+      errors, 11, 25, "unknown key 'topic[0].concept[0].regex[0].lable' (did you mean 'label'?)"));
+  EXPECT_TRUE(
+      has_error(errors, 9, 1, "unknown key 'topic[0].concept[0].wieght' (did you mean 'weight'?)"));
+  EXPECT_TRUE(
+      has_error(errors, 13, 1, "unknown key 'topic[0].sense[0].contxt' (did you mean 'context'?)"));
+  EXPECT_TRUE(
+      has_error(errors, 17, 1, "unknown key 'topic[0].prior[0].scor' (did you mean 'score'?)"));
 }
 
 TEST(TopicConfig, EmptyTopicAndEmptyConceptAreErrors) {
@@ -160,12 +182,15 @@ name = "a"
 terms = ["x"]
 )toml");
   EXPECT_TRUE(has_error(errors, 2, 8, "must be lowercase letters"));
-  EXPECT_TRUE(has_error(errors, 3, 13, "'threshold' must be a number"));
+  EXPECT_TRUE(has_error(errors, 3, 13, "topic[0].threshold: expected a number, got a string"));
   EXPECT_TRUE(has_error(errors, 6, 15, "must be strings or tables"));
   EXPECT_TRUE(has_error(errors, 6, 18, "has no letters or digits"));
-  EXPECT_TRUE(has_error(errors, 7, 13, "'min_score' must not be negative"));
+  EXPECT_TRUE(
+      has_error(errors, 7, 13, "topic[0].concept[0].min_score: must be at least 0, got -1"));
   EXPECT_TRUE(has_error(errors, 8, 1, "duplicate concept 'a'"));
-  EXPECT_TRUE(has_error(errors, 10, 41, "'case_sensitive' must be true or false"));
+  EXPECT_TRUE(has_error(errors, 10, 41,
+                        "topic[0].concept[1].terms[0].case_sensitive: expected true or false, "
+                        "got a string"));
   EXPECT_TRUE(has_error(errors, 18, 8, "duplicate topic 't'"));
 }
 
@@ -193,10 +218,10 @@ context = ["y"]
   EXPECT_TRUE(has_error(errors, 6, 1, "sense 'a' has the name of another concept or sense"));
   EXPECT_TRUE(has_error(errors, 10, 1, "sense 's' hides no terms"));
   EXPECT_TRUE(has_error(errors, 12, 18, "invalid regex '[z-a]'"));
-  EXPECT_TRUE(has_error(errors, 13, 10, "unknown key 'colour' in [[topic.sense]]"));
-  EXPECT_TRUE(has_error(errors, 16, 20, "unknown key 'regex' in hides entry"));
+  EXPECT_TRUE(has_error(errors, 13, 1, "unknown key 'topic[0].sense[1].colour'"));
+  EXPECT_TRUE(has_error(errors, 16, 12, "unknown key 'topic[0].sense[2].hides[0].regex'"));
   EXPECT_TRUE(has_error(errors, 14, 1, "sense 'u' has no 'context' or 'context_regex'"));
-  EXPECT_TRUE(has_error(errors, 17, 1, "sense needs a 'name'"));
+  EXPECT_TRUE(has_error(errors, 17, 1, "topic[0].sense[3].name: missing"));
 }
 
 TEST(TopicConfig, LabelAppliesToRegexesOnly) {
@@ -208,7 +233,8 @@ terms = [{ term = "x", label = "ex" }]
 regex = [{ regex = 'y+', label = "why" }, { regex = 'z', label = 3 }]
 )toml");
   EXPECT_TRUE(has_error(errors, 5, 32, "'label' applies to regexes only"));
-  EXPECT_TRUE(has_error(errors, 6, 66, "'label' must be a string"));
+  EXPECT_TRUE(has_error(errors, 6, 66,
+                        "topic[0].concept[0].regex[1].label: expected a string, got an integer"));
   EXPECT_EQ(errors.size(), 2u);
 }
 
@@ -229,7 +255,8 @@ regex = ['[z-a]']
   ASSERT_FALSE(r.errors.empty());
   bool found = false;
   for (const auto& e : r.errors)
-    found = found || e.str().rfind("reelfeed.toml:10:10: invalid regex", 0) == 0;
+    found = found ||
+            e.str().rfind("reelfeed.toml:10:10: topic[0].concept[0].regex: invalid regex", 0) == 0;
   EXPECT_TRUE(found) << r.errors.front().str();
 }
 
