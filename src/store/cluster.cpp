@@ -102,6 +102,90 @@ constexpr std::size_t k_event_probes = 10;
 /// Stories returned by a look-up, best first: the join rule needs two, explain shows three.
 constexpr std::size_t k_event_stories = 3;
 
+/// The probes of a look-up: the sighting's most distinctive terms, (weight, hash).
+std::vector<std::pair<float, std::uint32_t>> probes_of(const EventVector& v) {
+  std::vector<std::pair<float, std::uint32_t>> probes;
+  for (const auto& [h, w] : v.w) {
+    probes.emplace_back(w, h);
+  }
+  std::sort(probes.begin(), probes.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (probes.size() > k_event_probes) {
+    probes.resize(k_event_probes);
+  }
+  return probes;
+}
+
+struct Candidate {
+  double acc = 0; ///< the probe weight it shares
+  std::int64_t entry_id = 0;
+  std::uint32_t bucket = 0; ///< in the look-up's buckets
+  std::uint32_t index = 0;  ///< in its bucket
+};
+
+/// Which stored sightings a look-up may score: not its own outlet's, not of the story it
+/// explains, within the window.
+struct CandidateFilter {
+  std::int64_t source_id = 0;
+  std::int64_t exclude_story = 0;
+  std::int64_t lo = 0;
+  std::int64_t hi = 0;
+};
+
+/// The k_event_candidates sightings that share the most probe weight, found through the
+/// buckets' postings.
+std::vector<Candidate> rank_by_probes(const std::vector<const EventBucket*>& buckets,
+                                      const std::vector<std::pair<float, std::uint32_t>>& probes,
+                                      const CandidateFilter& f) {
+  std::vector<Candidate> ranked;
+  // (doc index, probe weight) of every posting hit, summed per doc after a sort: cheaper
+  // than a hash map for the few thousand hits a busy bucket gives at most.
+  std::vector<std::pair<std::uint32_t, float>> hits;
+  for (std::uint32_t k = 0; k < buckets.size(); ++k) {
+    const EventBucket& b = *buckets[k];
+    hits.clear();
+    for (const auto& probe : probes) {
+      const float w = probe.first;
+      b.find(probe.second, [&](std::uint32_t i) {
+        const auto& d = b.doc(i);
+        if (d.source_id == f.source_id || d.story_id == f.exclude_story || d.t < f.lo ||
+            d.t > f.hi) {
+          return;
+        }
+        hits.emplace_back(i, w);
+      });
+    }
+    std::sort(hits.begin(), hits.end());
+    for (std::size_t x = 0; x < hits.size();) {
+      const std::uint32_t i = hits[x].first;
+      double acc = 0;
+      for (; x < hits.size() && hits[x].first == i; ++x) {
+        acc += hits[x].second;
+      }
+      ranked.push_back({acc, b.doc(i).entry_id, k, i});
+    }
+  }
+  if (ranked.size() > k_event_candidates) {
+    std::partial_sort(ranked.begin(),
+                      ranked.begin() + static_cast<std::ptrdiff_t>(k_event_candidates),
+                      ranked.end(), [](const Candidate& a, const Candidate& b) {
+                        return a.acc != b.acc ? a.acc > b.acc : a.entry_id < b.entry_id;
+                      });
+    ranked.resize(k_event_candidates);
+  }
+  return ranked;
+}
+
+/// The share of the window's reports a candidate `dt` away competes with: reports of one
+/// event come within hours of each other, a coincidence with any of the window's, so only
+/// those at least as near in time count (never fewer than within a twelfth of the window).
+double near_share(std::int64_t dt, std::int64_t window) {
+  const auto near =
+      std::max<double>(static_cast<double>(std::llabs(dt)), static_cast<double>(window) / 12);
+  return std::min(1.0, 2 * near / static_cast<double>(std::max<std::int64_t>(window, 1)));
+}
+
 } // namespace
 
 std::optional<Store::Impl::Placement> Store::Impl::place(const NewSighting& n,
@@ -217,21 +301,9 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   }
   EventRule rule;
   rule.window = to_db(Timestamp{m_options.window});
-  // The probes: the new sighting's most distinctive terms.
-  std::vector<std::pair<float, std::uint32_t>> probes;
-  for (const auto& [h, w] : v.w) {
-    probes.emplace_back(w, h);
-  }
-  std::sort(probes.begin(), probes.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
-  if (probes.size() > k_event_probes) {
-    probes.resize(k_event_probes);
-  }
-
-  // Every bucket the window touches is loaded first: loading one evicts the loaded bucket
-  // farthest in time from it, never one of these (EventIndex::create), so candidates are
-  // scored where their buckets hold them, without a copy.
+  // Every bucket the window touches is loaded first: a load evicts none of them
+  // (EventIndex::trim), so candidates are scored where their buckets hold them, without a
+  // copy.
   const auto lo = t - rule.window;
   const auto hi = t + rule.window;
   if (within_budget && !m_events.admits(bucket_of(lo), bucket_of(hi))) {
@@ -251,56 +323,9 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
                    static_cast<double>(k_bucket_seconds);
     }
   }
-  struct Candidate {
-    double acc = 0;
-    std::int64_t entry_id = 0;
-    std::uint32_t bucket = 0; ///< in `buckets`
-    std::uint32_t index = 0;  ///< in its bucket
-  };
-  const auto by_acc = [](const Candidate& a, const Candidate& b) {
-    return a.acc != b.acc ? a.acc > b.acc : a.entry_id < b.entry_id;
-  };
-  std::vector<Candidate> ranked;
-  // (doc index, probe weight) of every posting hit, summed per doc after a sort: cheaper
-  // than a hash map for the few thousand hits a busy bucket gives at most.
-  std::vector<std::pair<std::uint32_t, float>> hits;
-  for (std::uint32_t k = 0; k < buckets.size(); ++k) {
-    const EventBucket& b = *buckets[k];
-    hits.clear();
-    for (const auto& probe : probes) {
-      const float w = probe.first;
-      b.find(probe.second, [&](std::uint32_t i) {
-        const auto& d = b.doc(i);
-        if (d.source_id == source_id || d.story_id == exclude_story || d.t < lo || d.t > hi) {
-          return;
-        }
-        hits.emplace_back(i, w);
-      });
-    }
-    std::sort(hits.begin(), hits.end());
-    for (std::size_t x = 0; x < hits.size();) {
-      const std::uint32_t i = hits[x].first;
-      double acc = 0;
-      for (; x < hits.size() && hits[x].first == i; ++x) {
-        acc += hits[x].second;
-      }
-      ranked.push_back({acc, b.doc(i).entry_id, k, i});
-    }
-  }
-  if (ranked.size() > k_event_candidates) {
-    std::partial_sort(ranked.begin(),
-                      ranked.begin() + static_cast<std::ptrdiff_t>(k_event_candidates),
-                      ranked.end(), by_acc);
-    ranked.resize(k_event_candidates);
-  }
-  // Reports of one event come within hours of each other, a coincidence with any of the
-  // window's: a candidate competes with the reports at least as near in time as it is (and
-  // never fewer than those within a twelfth of the window).
-  const auto near_share = [&](std::int64_t dt) {
-    const auto near = std::max<double>(static_cast<double>(std::llabs(dt)),
-                                       static_cast<double>(rule.window) / 12);
-    return std::min(1.0, 2 * near / static_cast<double>(std::max<std::int64_t>(rule.window, 1)));
-  };
+  const auto ranked =
+      rank_by_probes(buckets, probes_of(v),
+                     {.source_id = source_id, .exclude_story = exclude_story, .lo = lo, .hi = hi});
   std::optional<Coincidence> chance;
   std::unordered_map<std::int64_t, StoryScore> stories;
   for (const auto& c : ranked) {
@@ -317,8 +342,8 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
               .score = s.score,
               .entry_id = d.entry_id,
               .top_term = s.top_term,
-              .coincidences =
-                  std::max(1.0, in_window * near_share(d.t - t)) * chance->tail(s.surprise),
+              .coincidences = std::max(1.0, in_window * near_share(d.t - t, rule.window)) *
+                              chance->tail(s.surprise),
               .sources = {}};
     }
   }
