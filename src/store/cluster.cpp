@@ -412,15 +412,17 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   // A story below threshold - margin can neither be joined nor stop a join: such stories
   // are not checked against the stories table.
   auto scored = event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin, true);
-  // What unrelated reports share by coincidence is no evidence for a join, nor against one.
-  std::erase_if(scored, [&](const StoryScore& s) { return s.coincidences > rule.coincidences; });
   if (scored.empty()) {
     return p;
   }
   const StoryScore& best = scored[0];
   const double next = scored.size() > 1 ? scored[1].score : 0.0;
-  // When unsure, keep apart: a wrong join hides a story, a missed one only repeats it.
-  if (best.score < rule.threshold || (best.score - next < rule.margin && best.score < rule.sure)) {
+  const auto by_chance = [&](const StoryScore& s) { return s.coincidences > rule.coincidences; };
+  // When unsure, keep apart: a wrong join hides a story, a missed one only repeats it. What
+  // unrelated reports share by coincidence is no evidence for a join, but a close runner-up
+  // still makes the best one unsure, whatever it shares.
+  if (best.score < rule.threshold || by_chance(best) ||
+      (best.score - next < rule.margin && best.score < rule.sure)) {
     return p;
   }
   p.joined = true;
@@ -430,7 +432,8 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "same event %.2f, chance %.2g", best.score, best.coincidences);
   p.reason = buf;
-  if (scored.size() > 1 && next >= rule.threshold && !share_a_source(best, scored[1])) {
+  if (scored.size() > 1 && next >= rule.threshold && !by_chance(scored[1]) &&
+      !share_a_source(best, scored[1])) {
     // The sighting joins one story and would have joined the other on its own: they are one. The
     // one readers have seen keeps its id (a published story's uid is fixed); of two alike, the
     // older.
