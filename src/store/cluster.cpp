@@ -411,7 +411,8 @@ Store::Impl::Placement Store::Impl::place_event(const NewSighting& n) {
   rule.threshold = m_options.event_similarity;
   // A story below threshold - margin can neither be joined nor stop a join: such stories
   // are not checked against the stories table.
-  auto scored = event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin, true);
+  const auto scored =
+      event_candidates(v, n.source_id, to_db(n.t), 0, rule.threshold - rule.margin, true);
   if (scored.empty()) {
     return p;
   }

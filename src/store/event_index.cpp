@@ -102,12 +102,15 @@ TermStats::Weight TermStats::weigh(std::uint32_t hash) const {
   return w;
 }
 
-EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats) {
+EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats, Surprise surprise) {
   EventVector v;
   v.actions = t.actions;
   v.title_numbers = t.title_numbers;
   v.w.reserve(t.terms.size());
-  v.surprise.reserve(t.terms.size());
+  const bool keep = surprise == Surprise::keep;
+  if (keep) {
+    v.surprise.reserve(t.terms.size());
+  }
   double norm = 0;
   for (const auto& x : t.terms) {
     const auto weight = stats.weigh(x.hash);
@@ -116,8 +119,10 @@ EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats) {
       continue;
     }
     v.w.emplace_back(x.hash, static_cast<float>(w));
-    v.surprise.push_back(static_cast<std::uint8_t>(
-        std::clamp(std::lround(weight.surprise / k_surprise_step), 0L, 255L)));
+    if (keep) {
+      v.surprise.push_back(static_cast<std::uint8_t>(
+          std::clamp(std::lround(weight.surprise / k_surprise_step), 0L, 255L)));
+    }
     norm += w * w;
   }
   if (norm > 0) {
@@ -181,7 +186,7 @@ score(const EventVector& a, const B& b, std::int64_t seconds_apart, const EventR
   int shared = 0;
   for_each_shared(a, b, [&](std::uint32_t h, double c, std::size_t i) {
     s.cosine += c;
-    s.surprise += a.surprise[i];
+    s.surprise += i < a.surprise.size() ? a.surprise[i] : 0;
     ++shared;
     if (c > top) {
       top = c;
@@ -313,7 +318,7 @@ void EventBucket::add(const EventDoc& d, const TermStats& stats) {
   const auto index = static_cast<std::uint32_t>(m_docs.size());
   // Weighted once, with the statistics of the moment it is indexed: a look-up then scores
   // candidates without recomputing anyone's IDF.
-  const EventVector v = vectorize(d.terms, stats);
+  const EventVector v = vectorize(d.terms, stats, Surprise::skip);
   Doc doc;
   doc.entry_id = d.entry_id;
   doc.t = d.t;

@@ -76,11 +76,15 @@ inline constexpr double k_surprise_step = 0.25;
 /// An entry's normalised TF-IDF vector, in hash order, with each term's surprise.
 struct EventVector {
   std::vector<std::pair<std::uint32_t, float>> w;
-  std::vector<std::uint8_t> surprise; ///< parallel to w, in k_surprise_step
+  std::vector<std::uint8_t> surprise; ///< parallel to w, in k_surprise_step (or empty)
   std::uint16_t actions = 0;
   std::uint32_t title_numbers = 0;
 };
-[[nodiscard]] EventVector vectorize(const dedup::EventTerms& t, const TermStats& stats);
+/// Whether vectorize() also records each term's surprise: the sighting that looks up needs
+/// it (Coincidence, event_score), the vectors a bucket stores do not.
+enum class Surprise { keep, skip };
+[[nodiscard]] EventVector
+vectorize(const dedup::EventTerms& t, const TermStats& stats, Surprise surprise = Surprise::keep);
 
 /// How likely an unrelated report is to share, by coincidence, terms of one report whose
 /// surprise adds up to at least a given amount. Each term of the report is taken to occur
