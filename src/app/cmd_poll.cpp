@@ -59,6 +59,8 @@ void log_memory(util::Logger& log, const store::Store& store) {
   log.info("memory", {{"heap_kib", kib(mallinfo2().uordblks)},
                       {"lsh_kib", kib(m.lsh_bytes)},
                       {"lsh_entries", static_cast<unsigned long long>(m.lsh_entries)},
+                      {"event_kib", kib(m.event_bytes)},
+                      {"event_entries", static_cast<unsigned long long>(m.event_entries)},
                       {"url_index_kib", kib(m.url_index_bytes)},
                       {"identity_index_kib", kib(m.identity_index_bytes)},
                       {"sqlite_kib", kib(m.sqlite_bytes)}});

@@ -304,10 +304,14 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   // Every bucket the window touches is loaded first: a load evicts none of them
   // (EventIndex::trim), so candidates are scored where their buckets hold them, without a
   // copy.
-  const auto lo = t - rule.window;
+  auto lo = t - rule.window;
   const auto hi = t + rule.window;
-  if (within_budget && !m_events.admits(bucket_of(lo), bucket_of(hi))) {
-    return out;
+  if (within_budget) {
+    const auto from = m_events.admitted_from(bucket_of(lo), bucket_of(hi));
+    if (!from) {
+      return out;
+    }
+    lo = std::max(lo, *from * k_bucket_seconds);
   }
   std::vector<const EventBucket*> buckets;
   // The reports a coincidence has had the chance to happen with: those within half the

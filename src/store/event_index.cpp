@@ -150,7 +150,7 @@ std::uint32_t hash_at(const EventView& v, std::size_t k) {
   return v.hash[k];
 }
 float weight_at(const EventView& v, std::size_t k) {
-  return v.weight[k];
+  return static_cast<float>(v.weight[k]) * (1.0F / k_view_weight_scale);
 }
 std::size_t size_of(const EventView& v) {
   return v.hash.size();
@@ -333,7 +333,8 @@ void EventBucket::add(const EventDoc& d, const TermStats& stats) {
   rank.reserve(doc.count);
   for (std::size_t k = 0; k < doc.count; ++k) {
     m_term_hash.push_back(v.w[k].first);
-    m_term_weight.push_back(v.w[k].second);
+    m_term_weight.push_back(static_cast<std::uint16_t>(
+        std::lround(std::clamp(v.w[k].second, 0.0F, 1.0F) * k_view_weight_scale)));
     rank.emplace_back(v.w[k].second, v.w[k].first);
   }
   const auto posted = std::min(rank.size(), k_posted);
@@ -349,6 +350,13 @@ void EventBucket::add(const EventDoc& d, const TermStats& stats) {
   }
 }
 
+void EventBucket::shrink() {
+  m_docs.shrink_to_fit();
+  m_term_hash.shrink_to_fit();
+  m_term_weight.shrink_to_fit();
+  m_postings.shrink_to_fit();
+}
+
 void EventBucket::move_story(std::int64_t from, std::int64_t into) {
   for (Doc& d : m_docs) {
     if (d.story_id == from) {
@@ -359,7 +367,7 @@ void EventBucket::move_story(std::int64_t from, std::int64_t into) {
 
 std::size_t EventBucket::bytes() const {
   return m_docs.capacity() * sizeof(Doc) + m_term_hash.capacity() * 4 +
-         m_term_weight.capacity() * sizeof(float) + m_slots.capacity() * sizeof(Slot) +
+         m_term_weight.capacity() * sizeof(std::uint16_t) + m_slots.capacity() * sizeof(Slot) +
          m_postings.capacity() * sizeof(Posting);
 }
 

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <span>
 #include <unordered_map>
@@ -51,6 +52,7 @@ public:
   };
   [[nodiscard]] Weight weigh(std::uint32_t hash) const;
   [[nodiscard]] std::uint64_t documents() const { return m_docs; }
+  [[nodiscard]] std::size_t bytes() const { return m_counts.capacity() * sizeof(std::uint32_t); }
   /// The beat's own words (sorted hashes), whose prior rate is k_prior_beat_rate.
   void set_beat_terms(std::vector<std::uint32_t> sorted) { m_beat = std::move(sorted); }
   void clear() {
@@ -109,10 +111,14 @@ private:
 /// A stored entry's vector where its bucket keeps it (no copy): hashes in order, weights.
 struct EventView {
   std::span<const std::uint32_t> hash;
-  std::span<const float> weight;
+  std::span<const std::uint16_t> weight; ///< in units of 1 / k_view_weight_scale
   std::uint16_t actions = 0;
   std::uint32_t title_numbers = 0;
 };
+
+/// A stored vector's normalised weights (at most 1) are kept in 16 bits: 2 bytes a term
+/// less than a float, and 1.5e-5 of precision against thresholds of a few hundredths.
+inline constexpr float k_view_weight_scale = 65535.0F;
 
 /// The tuning of event_score() and of the join rule (ClusterOptions carries the user's).
 struct EventRule {
@@ -157,8 +163,8 @@ struct EventDoc {
   dedup::EventTerms terms;
 };
 
-/// One time bucket: its entries' terms in flat arrays (about 40 bytes per entry plus 6 per
-/// term), and postings of each entry's k_posted most distinctive terms in an open-addressing
+/// One time bucket: its entries' terms in flat arrays (48 bytes per entry plus 6 per term),
+/// and postings of each entry's k_posted most distinctive terms in an open-addressing
 /// table (8 bytes per posting), for candidate look-ups that never scan the bucket.
 class EventBucket {
 public:
@@ -180,6 +186,9 @@ public:
   };
 
   void add(const EventDoc& d, const TermStats& stats);
+  /// Gives back the arrays' spare capacity: a loaded bucket grows by doubling, and without
+  /// this up to half of what it holds would be slack for its whole life in the index.
+  void shrink();
   /// Calls f(doc index) for each entry that posted `hash` (none when the term is too common
   /// in this bucket).
   template <typename F> void find(std::uint32_t hash, F&& f) const {
@@ -220,38 +229,52 @@ private:
 
   std::vector<Doc> m_docs;
   std::vector<std::uint32_t> m_term_hash;
-  std::vector<float> m_term_weight; ///< normalised TF-IDF weight
+  std::vector<std::uint16_t> m_term_weight; ///< normalised TF-IDF weight (see EventView)
   std::vector<Slot> m_slots;
   std::vector<Posting> m_postings;
   std::size_t m_used = 0;
 };
 
 /// Loaded time buckets, keyed by bucket number, holding about k_max_entries entries
-/// (650-700 bytes each) besides the buckets of the look-up under way; past that, the oldest
-/// go. The newest are kept, not the most recently used: a cold poll's feeds each walk back
-/// in time across many buckets, and evicting the farthest or least recently used bucket made
-/// feed after feed reload the same ones (300 feeds of gen_corpus --recent: 1,500 loads,
-/// re-reading 49 rows per new entry). A sighting whose window lies before every loaded
-/// bucket once the budget is spent is not clustered by event (admits()): it is older than
-/// what the store is folding now, and copies and URLs still fold it.
+/// (300-450 bytes each) besides the buckets of the look-up under way; past that, the oldest
+/// go, after a load as after an insert. The newest are kept, not the most recently used: a
+/// cold poll's feeds each walk back in time across many buckets, and evicting the farthest
+/// or least recently used bucket made feed after feed reload the same ones (300 feeds of
+/// gen_corpus --recent: 1,500 loads, re-reading 49 rows per new entry). Once a bucket has
+/// been evicted, the index only moves forward in time (admitted_from()): a look-up searches
+/// only the part of its window from the oldest loaded bucket on, and a sighting whose
+/// window lies before every loaded bucket is not clustered by event. It is older than what
+/// the store is folding now, and copies and URLs still fold it; letting it reload an
+/// evicted bucket would evict it again at the next insert, feed after feed.
 class EventIndex {
 public:
-  static constexpr std::size_t k_max_entries = std::size_t{1} << 15;
+  static constexpr std::size_t k_max_entries = std::size_t{1} << 14;
 
   [[nodiscard]] EventBucket* loaded(std::int64_t bucket) {
     const auto it = m_buckets.find(bucket);
     return it == m_buckets.end() ? nullptr : &it->second;
   }
-  /// Whether a look-up may load the buckets [first, last]: they are loaded, or the budget
-  /// is not spent, or an older bucket can make room.
-  [[nodiscard]] bool admits(std::int64_t first, std::int64_t last) const {
+  /// The first bucket of [first, last] a look-up may load or use: `first` when they are
+  /// all loaded, or nothing was evicted yet and the budget is not spent, or the window
+  /// begins at or after the oldest loaded bucket; else the oldest loaded bucket when the
+  /// window reaches it (the rest of the window was evicted: its oldest part is not
+  /// searched); none when the window lies before every loaded bucket.
+  [[nodiscard]] std::optional<std::int64_t> admitted_from(std::int64_t first,
+                                                          std::int64_t last) const {
     bool all = true;
     for (auto b = first; b <= last && all; ++b)
       all = m_buckets.count(b) != 0;
-    if (all || entries() < k_max_entries)
-      return true;
-    return std::any_of(m_buckets.begin(), m_buckets.end(),
-                       [&](const auto& kv) { return kv.first < first; });
+    if (all || m_buckets.empty() || (!m_evicted && entries() < k_max_entries))
+      return first;
+    const auto oldest =
+        std::min_element(m_buckets.begin(), m_buckets.end(), [](const auto& x, const auto& y) {
+          return x.first < y.first;
+        })->first;
+    if (oldest <= first)
+      return first;
+    if (oldest <= last)
+      return oldest;
+    return std::nullopt;
   }
   EventBucket& create(std::int64_t bucket) { return m_buckets[bucket]; }
   /// Evicts the oldest buckets outside [keep_first, keep_last] (a look-up holds references
@@ -266,16 +289,29 @@ public:
       if (oldest == m_buckets.end())
         return;
       m_buckets.erase(oldest);
+      m_evicted = true;
     }
   }
+  /// After an insert (no look-up holds a bucket): the oldest go, the inserted one too when
+  /// it is the oldest.
+  void trim() { trim(std::numeric_limits<std::int64_t>::max(), 0); }
   [[nodiscard]] std::size_t entries() const {
     std::size_t n = 0;
     for (const auto& [k, b] : m_buckets)
       n += b.size();
     return n;
   }
+  [[nodiscard]] std::size_t bytes() const {
+    std::size_t n = 0;
+    for (const auto& [k, b] : m_buckets)
+      n += b.bytes();
+    return n;
+  }
   void forget(std::int64_t bucket) { m_buckets.erase(bucket); }
-  void clear() { m_buckets.clear(); }
+  void clear() {
+    m_buckets.clear();
+    m_evicted = false;
+  }
   void move_story(std::int64_t from, std::int64_t into) {
     for (auto& [k, b] : m_buckets)
       b.move_story(from, into);
@@ -283,6 +319,7 @@ public:
 
 private:
   std::unordered_map<std::int64_t, EventBucket> m_buckets;
+  bool m_evicted = false; ///< since the last clear()
 };
 
 } // namespace reelfeed::store

@@ -68,6 +68,7 @@ void Store::Impl::add_entry_keys(const RowKeys& row, const dedup::Signature& sig
     }
     if (auto* b = m_events.loaded(bucket)) {
       b->add({row.entry_id, t, row.story_id, row.source_id, *row.terms}, m_term_stats);
+      m_events.trim(); // a cold poll fills buckets by inserts, not by loads
     }
   }
   if (bands) {
@@ -261,6 +262,7 @@ Store::Impl::event_bucket(std::int64_t bucket, std::int64_t keep_first, std::int
       b.add({r.entry_id, r.t, e->getColumn(0).getInt64(), r.source_id, std::move(*terms)}, stats);
     }
   }
+  b.shrink();
   m_events.trim(keep_first, keep_last);
   return b;
 }

@@ -286,6 +286,8 @@ Store::MemoryUse Store::memory_use() const {
   m.identity_index_bytes = m_impl->m_idents.bytes();
   m.lsh_bytes = m_impl->m_lsh.bytes();
   m.lsh_entries = m_impl->m_lsh.entries();
+  m.event_bytes = m_impl->m_events.bytes() + m_impl->m_term_stats.bytes();
+  m.event_entries = m_impl->m_events.entries();
   m.sqlite_bytes = static_cast<std::size_t>(sqlite3_memory_used());
   return m;
 }

@@ -245,6 +245,8 @@ public:
     std::size_t identity_index_bytes = 0; ///< (source, identity) -> entries
     std::size_t lsh_bytes = 0;            ///< the loaded LSH buckets
     std::size_t lsh_entries = 0;
+    std::size_t event_bytes = 0; ///< the loaded event buckets and the term statistics
+    std::size_t event_entries = 0;
     std::size_t sqlite_bytes = 0; ///< every SQLite connection of the process (page caches...)
   };
   [[nodiscard]] MemoryUse memory_use() const;

@@ -62,13 +62,13 @@ void fill(EventBucket& b, std::size_t n, const TermStats& stats) {
   }
 }
 
-TEST(EventIndex, KeepsTheNewestBucketsAndTurnsAwayOlderLookUpsOnceFull) {
+TEST(EventIndex, KeepsTheNewestBucketsAndOnlyMovesForwardOnceOneWasEvicted) {
   const TermStats stats;
   EventIndex index;
   const std::size_t half = EventIndex::k_max_entries / 2;
   // Buckets 10, 11 and 12, half the budget each: loading 12 evicts the oldest, 10.
   for (const std::int64_t b : {10, 11, 12}) {
-    EXPECT_TRUE(index.admits(b - 1, b + 1)) << b;
+    EXPECT_EQ(index.admitted_from(b - 1, b + 1), std::optional<std::int64_t>(b - 1)) << b;
     fill(index.create(b), half, stats);
     index.trim(b - 1, b + 1);
   }
@@ -76,16 +76,21 @@ TEST(EventIndex, KeepsTheNewestBucketsAndTurnsAwayOlderLookUpsOnceFull) {
   EXPECT_NE(index.loaded(11), nullptr);
   EXPECT_NE(index.loaded(12), nullptr);
   EXPECT_LE(index.entries(), EventIndex::k_max_entries);
-  // A window before every loaded bucket would evict newer ones: turned away. One that
-  // overlaps what is loaded, or is newer, may load.
-  EXPECT_FALSE(index.admits(8, 10));
-  EXPECT_TRUE(index.admits(11, 12));
-  EXPECT_TRUE(index.admits(12, 14));
+  // A window before every loaded bucket would reload what was evicted: turned away. One
+  // that reaches into what is loaded searches from the oldest loaded bucket on; a newer
+  // one may load.
+  EXPECT_EQ(index.admitted_from(7, 9), std::nullopt);
+  EXPECT_EQ(index.admitted_from(9, 11), std::optional<std::int64_t>(11));
+  EXPECT_EQ(index.admitted_from(11, 12), std::optional<std::int64_t>(11));
+  EXPECT_EQ(index.admitted_from(12, 14), std::optional<std::int64_t>(12));
   // The window's own buckets are never evicted, even over budget.
   fill(index.create(13), half, stats);
   index.trim(11, 13);
   EXPECT_NE(index.loaded(11), nullptr);
   EXPECT_NE(index.loaded(13), nullptr);
+  // After a clear (a failed ingest, a prune) every window may load again.
+  index.clear();
+  EXPECT_EQ(index.admitted_from(1, 3), std::optional<std::int64_t>(1));
 }
 
 TEST(EventIndex, UnderBudgetEveryWindowIsAdmittedHoweverOld) {
@@ -93,7 +98,29 @@ TEST(EventIndex, UnderBudgetEveryWindowIsAdmittedHoweverOld) {
   EventIndex index;
   fill(index.create(500), 100, stats);
   index.trim(499, 501);
-  EXPECT_TRUE(index.admits(1, 3)); // years earlier: a store of history still clusters
+  // Years earlier: a store of history still clusters.
+  EXPECT_EQ(index.admitted_from(1, 3), std::optional<std::int64_t>(1));
+}
+
+TEST(EventIndex, InsertsPastTheBudgetEvictTheOldestBucketEvenTheOneInsertedInto) {
+  // A cold poll fills buckets by inserts into buckets it created empty, not by loads, and
+  // each feed walks back in time.
+  const TermStats stats;
+  EventIndex index;
+  for (const std::int64_t b : {20, 21, 22, 23})
+    index.create(b);
+  const std::size_t quarter = EventIndex::k_max_entries / 4 + 1;
+  for (const std::int64_t b : {23, 22, 21, 20}) {
+    fill(*index.loaded(b), quarter, stats);
+    index.trim();
+  }
+  EXPECT_LE(index.entries(), EventIndex::k_max_entries);
+  EXPECT_EQ(index.loaded(20), nullptr);
+  EXPECT_NE(index.loaded(21), nullptr);
+  EXPECT_NE(index.loaded(23), nullptr);
+  // The feed's next, older items are not clustered by event rather than reloading 20.
+  EXPECT_EQ(index.admitted_from(18, 20), std::nullopt);
+  EXPECT_EQ(index.admitted_from(19, 21), std::optional<std::int64_t>(21));
 }
 
 } // namespace
