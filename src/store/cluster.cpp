@@ -227,8 +227,9 @@ Store::Impl::Placement Store::Impl::place_copy(const NewSighting& n) {
   const auto lo = to_db(n.t) - window;
   const auto hi = to_db(n.t) + window;
   std::unordered_map<std::int64_t, int> shared; // candidate -> bands it shares
-  if (const auto bands = band_hashes(*n.sig)) {
-    for (auto bucket = bucket_of(lo); bucket <= bucket_of(hi); ++bucket) {
+  const auto from = m_lsh.admitted_from(bucket_of(lo), bucket_of(hi));
+  if (const auto bands = band_hashes(*n.sig); bands && from) {
+    for (auto bucket = *from; bucket <= bucket_of(hi); ++bucket) {
       const LshBucket& b = lsh_bucket(bucket);
       for (std::size_t band = 0; band < k_bands; ++band) {
         b.prefetch(band, (*bands)[band]);
@@ -302,7 +303,7 @@ std::vector<Store::Impl::StoryScore> Store::Impl::event_candidates(const EventVe
   EventRule rule;
   rule.window = to_db(Timestamp{m_options.window});
   // Every bucket the window touches is loaded first: a load evicts none of them
-  // (EventIndex::trim), so candidates are scored where their buckets hold them, without a
+  // (NewestBuckets::trim), so candidates are scored where their buckets hold them, without a
   // copy.
   auto lo = t - rule.window;
   const auto hi = t + rule.window;

@@ -17,13 +17,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <limits>
 #include <optional>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "dedup/event_terms.hpp"
+#include "store/newest_buckets.hpp"
 
 namespace reelfeed::store {
 
@@ -235,91 +234,16 @@ private:
   std::size_t m_used = 0;
 };
 
-/// Loaded time buckets, keyed by bucket number, holding about k_max_entries entries
-/// (300-450 bytes each) besides the buckets of the look-up under way; past that, the oldest
-/// go, after a load as after an insert. The newest are kept, not the most recently used: a
-/// cold poll's feeds each walk back in time across many buckets, and evicting the farthest
-/// or least recently used bucket made feed after feed reload the same ones (300 feeds of
-/// gen_corpus --recent: 1,500 loads, re-reading 49 rows per new entry). Once a bucket has
-/// been evicted, the index only moves forward in time (admitted_from()): a look-up searches
-/// only the part of its window from the oldest loaded bucket on, and a sighting whose
-/// window lies before every loaded bucket is not clustered by event. It is older than what
-/// the store is folding now, and copies and URLs still fold it; letting it reload an
-/// evicted bucket would evict it again at the next insert, feed after feed.
-class EventIndex {
+/// The loaded event buckets: about 16,384 entries (300-450 bytes each, about 7 MB) besides
+/// the buckets of the look-up under way (see newest_buckets.hpp). A sighting whose window
+/// lies before every loaded bucket is not clustered by event; copies and URLs still fold
+/// it.
+class EventIndex : public NewestBuckets<EventBucket, std::size_t{1} << 14> {
 public:
-  static constexpr std::size_t k_max_entries = std::size_t{1} << 14;
-
-  [[nodiscard]] EventBucket* loaded(std::int64_t bucket) {
-    const auto it = m_buckets.find(bucket);
-    return it == m_buckets.end() ? nullptr : &it->second;
-  }
-  /// The first bucket of [first, last] a look-up may load or use: `first` when they are
-  /// all loaded, or nothing was evicted yet and the budget is not spent, or the window
-  /// begins at or after the oldest loaded bucket; else the oldest loaded bucket when the
-  /// window reaches it (the rest of the window was evicted: its oldest part is not
-  /// searched); none when the window lies before every loaded bucket.
-  [[nodiscard]] std::optional<std::int64_t> admitted_from(std::int64_t first,
-                                                          std::int64_t last) const {
-    bool all = true;
-    for (auto b = first; b <= last && all; ++b)
-      all = m_buckets.count(b) != 0;
-    if (all || m_buckets.empty() || (!m_evicted && entries() < k_max_entries))
-      return first;
-    const auto oldest =
-        std::min_element(m_buckets.begin(), m_buckets.end(), [](const auto& x, const auto& y) {
-          return x.first < y.first;
-        })->first;
-    if (oldest <= first)
-      return first;
-    if (oldest <= last)
-      return oldest;
-    return std::nullopt;
-  }
-  EventBucket& create(std::int64_t bucket) { return m_buckets[bucket]; }
-  /// Evicts the oldest buckets outside [keep_first, keep_last] (a look-up holds references
-  /// into its window's buckets) while the budget is exceeded.
-  void trim(std::int64_t keep_first, std::int64_t keep_last) {
-    while (entries() > k_max_entries) {
-      auto oldest = m_buckets.end();
-      for (auto it = m_buckets.begin(); it != m_buckets.end(); ++it)
-        if ((it->first < keep_first || it->first > keep_last) &&
-            (oldest == m_buckets.end() || it->first < oldest->first))
-          oldest = it;
-      if (oldest == m_buckets.end())
-        return;
-      m_buckets.erase(oldest);
-      m_evicted = true;
-    }
-  }
-  /// After an insert (no look-up holds a bucket): the oldest go, the inserted one too when
-  /// it is the oldest.
-  void trim() { trim(std::numeric_limits<std::int64_t>::max(), 0); }
-  [[nodiscard]] std::size_t entries() const {
-    std::size_t n = 0;
-    for (const auto& [k, b] : m_buckets)
-      n += b.size();
-    return n;
-  }
-  [[nodiscard]] std::size_t bytes() const {
-    std::size_t n = 0;
-    for (const auto& [k, b] : m_buckets)
-      n += b.bytes();
-    return n;
-  }
-  void forget(std::int64_t bucket) { m_buckets.erase(bucket); }
-  void clear() {
-    m_buckets.clear();
-    m_evicted = false;
-  }
+  /// A story folded into another: its entries now belong to `into`.
   void move_story(std::int64_t from, std::int64_t into) {
-    for (auto& [k, b] : m_buckets)
-      b.move_story(from, into);
+    for_each([&](EventBucket& b) { b.move_story(from, into); });
   }
-
-private:
-  std::unordered_map<std::int64_t, EventBucket> m_buckets;
-  bool m_evicted = false; ///< since the last clear()
 };
 
 } // namespace reelfeed::store

@@ -74,6 +74,7 @@ void Store::Impl::add_entry_keys(const RowKeys& row, const dedup::Signature& sig
   if (bands) {
     if (auto* b = m_lsh.loaded(bucket)) {
       b->add(row.entry_id, t, bands->data(), k_bands);
+      m_lsh.trim();
     }
   }
   if (m_hashes_loaded) {
@@ -224,6 +225,7 @@ LshBucket& Store::Impl::lsh_bucket(std::int64_t bucket) {
       b.add(r.entry_id, r.t, r.bands.data(), k_bands);
     }
   }
+  m_lsh.trim(bucket, bucket);
   return b;
 }
 

@@ -19,9 +19,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "store/newest_buckets.hpp"
 
 namespace reelfeed::store {
 
@@ -117,38 +118,10 @@ private:
   std::size_t m_used = 0;
 };
 
-/// Loaded time buckets, keyed by bucket number.
-class LshIndex {
-public:
-  [[nodiscard]] LshBucket* loaded(std::int64_t bucket) {
-    const auto it = m_buckets.find(bucket);
-    return it == m_buckets.end() ? nullptr : &it->second;
-  }
-  LshBucket& create(std::int64_t bucket) {
-    // Bounded memory: a store touching many distant buckets starts over (they reload).
-    if (m_buckets.size() >= k_max_buckets)
-      m_buckets.clear();
-    return m_buckets[bucket];
-  }
-  void forget(std::int64_t bucket) { m_buckets.erase(bucket); }
-  void clear() { m_buckets.clear(); }
-  /// Entries and bytes of the loaded buckets (the memory figures in ARCHITECTURE.md).
-  [[nodiscard]] std::size_t entries() const {
-    std::size_t n = 0;
-    for (const auto& [k, b] : m_buckets)
-      n += b.size();
-    return n;
-  }
-  [[nodiscard]] std::size_t bytes() const {
-    std::size_t n = 0;
-    for (const auto& [k, b] : m_buckets)
-      n += b.bytes();
-    return n;
-  }
-
-private:
-  static constexpr std::size_t k_max_buckets = 32;
-  std::unordered_map<std::int64_t, LshBucket> m_buckets;
-};
+/// The loaded LSH buckets: about 131,072 entries (98-124 bytes each, about 14 MB) besides
+/// the bucket of the look-up under way (see newest_buckets.hpp). A sighting whose window
+/// lies before every loaded bucket is compared with no earlier near-copy; its URL and
+/// identity still fold it.
+using LshIndex = NewestBuckets<LshBucket, std::size_t{1} << 17>;
 
 } // namespace reelfeed::store

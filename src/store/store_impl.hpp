@@ -227,7 +227,7 @@ public:
   /// than half the window from `t` (coverage of one event starts within a day or so), and
   /// stories scoring less than `at_least`.
   /// With `within_budget`, a sighting older than every loaded bucket once the event index's
-  /// budget is spent has none (EventIndex::admits); explain looks anywhere.
+  /// budget is spent has none (NewestBuckets::admitted_from); explain looks anywhere.
   std::vector<StoryScore> event_candidates(const EventVector& v,
                                            std::int64_t source_id,
                                            std::int64_t t,

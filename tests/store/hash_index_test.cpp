@@ -103,6 +103,33 @@ TEST(LshBucket, ReturnsEachEntrysIdAndTimeAroundTheFirstEntrysTime) {
   EXPECT_EQ(b.size(), 3u);
 }
 
+TEST(LshIndex, KeepsTheNewestBucketsWithinItsBudgetAndThenOnlyMovesForward) {
+  // A cold poll: each feed walks back in time, inserting into buckets it created empty.
+  LshIndex index;
+  for (const std::int64_t b : {40, 41, 42})
+    index.create(b);
+  const std::size_t half = LshIndex::k_max_entries / 2 + 1;
+  const std::int64_t t0 = 1'780'000'000;
+  std::int64_t id = 0;
+  for (const std::int64_t b : {42, 41, 40}) {
+    for (std::size_t i = 0; i < half; ++i) {
+      const std::uint32_t bands[2] = {static_cast<std::uint32_t>(i + 1), 7};
+      LshBucket* bucket = index.loaded(b);
+      if (bucket == nullptr)
+        break; // evicted as the oldest: the store then indexes this bucket's items no more
+      bucket->add(++id, t0 + b * 345'600, bands, 2);
+      index.trim();
+    }
+  }
+  EXPECT_LE(index.entries(), LshIndex::k_max_entries);
+  EXPECT_EQ(index.loaded(40), nullptr);
+  EXPECT_EQ(index.loaded(41), nullptr);
+  ASSERT_NE(index.loaded(42), nullptr);
+  EXPECT_EQ(index.loaded(42)->size(), half);
+  EXPECT_EQ(index.admitted_from(39, 41), std::nullopt);
+  EXPECT_EQ(index.admitted_from(41, 43), std::optional<std::int64_t>(42));
+}
+
 class UrlLookups : public test::StoreTest {};
 
 // Entry ids are max(id) + 1, so pruning the newest entry hands its id to the next one:
