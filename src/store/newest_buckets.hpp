@@ -54,12 +54,17 @@ public:
   }
   Bucket& create(std::int64_t bucket) { return m_buckets[bucket]; }
   /// Evicts the oldest buckets outside [keep_first, keep_last] (a look-up holds references
-  /// into its window's buckets) while the budget is exceeded.
+  /// into its window's buckets) while the budget is exceeded, never the newest: news
+  /// arrives there, and a newest bucket larger than the budget on its own, evicted, would
+  /// leave nothing loaded and every look-up free to reload it.
   void trim(std::int64_t keep_first, std::int64_t keep_last) {
     while (entries() > k_max_entries) {
+      std::int64_t newest = std::numeric_limits<std::int64_t>::min();
+      for (const auto& kv : m_buckets)
+        newest = std::max(newest, kv.first);
       auto oldest = m_buckets.end();
       for (auto it = m_buckets.begin(); it != m_buckets.end(); ++it)
-        if ((it->first < keep_first || it->first > keep_last) &&
+        if ((it->first < keep_first || it->first > keep_last) && it->first != newest &&
             (oldest == m_buckets.end() || it->first < oldest->first))
           oldest = it;
       if (oldest == m_buckets.end())
@@ -69,7 +74,7 @@ public:
     }
   }
   /// After an insert (no look-up holds a bucket): the oldest go, the inserted one too when
-  /// it is the oldest.
+  /// it is the oldest and not the newest.
   void trim() { trim(std::numeric_limits<std::int64_t>::max(), 0); }
   [[nodiscard]] std::size_t entries() const {
     std::size_t n = 0;

@@ -123,5 +123,21 @@ TEST(EventIndex, InsertsPastTheBudgetEvictTheOldestBucketEvenTheOneInsertedInto)
   EXPECT_EQ(index.admitted_from(19, 21), std::optional<std::int64_t>(21));
 }
 
+TEST(EventIndex, TheNewestBucketStaysEvenWhenItAloneExceedsTheBudget) {
+  // A busy day: the bucket news arrives in holds more than the budget. Evicting it would
+  // leave nothing loaded, and every next look-up would reload it from the database.
+  const TermStats stats;
+  EventIndex index;
+  index.create(30);
+  fill(*index.loaded(30), EventIndex::k_max_entries / 2, stats);
+  index.create(31);
+  fill(*index.loaded(31), EventIndex::k_max_entries + 1, stats);
+  index.trim();
+  EXPECT_EQ(index.loaded(30), nullptr);
+  ASSERT_NE(index.loaded(31), nullptr);
+  EXPECT_EQ(index.admitted_from(29, 31), std::optional<std::int64_t>(31));
+  EXPECT_EQ(index.admitted_from(27, 29), std::nullopt);
+}
+
 } // namespace
 } // namespace reelfeed::store
