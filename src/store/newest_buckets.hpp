@@ -25,6 +25,7 @@ namespace reelfeed::store {
 template <typename Bucket, std::size_t MaxEntries> class NewestBuckets {
 public:
   static constexpr std::size_t k_max_entries = MaxEntries;
+  static constexpr std::size_t k_hard_entries = 3 * MaxEntries;
 
   [[nodiscard]] Bucket* loaded(std::int64_t bucket) {
     const auto it = m_buckets.find(bucket);
@@ -54,21 +55,28 @@ public:
   }
   Bucket& create(std::int64_t bucket) { return m_buckets[bucket]; }
   /// Evicts the oldest buckets outside [keep_first, keep_last] (a look-up holds references
-  /// into its window's buckets) while the budget is exceeded, never the newest: news
-  /// arrives there, and a newest bucket larger than the budget on its own, evicted, would
-  /// leave nothing loaded and every look-up free to reload it.
+  /// into its window's buckets) while the budget is exceeded, never the newest that holds
+  /// entries: news arrives there, and a newest bucket larger than the budget on its own,
+  /// evicted, would leave nothing loaded and every look-up free to reload it. (Newer, empty
+  /// buckets are a look-up's window reaching into the future: they do not count.) The one
+  /// before it goes only past k_hard_entries: news of the first hours of a bucket is
+  /// coverage of what the last hours of the one before reported.
   void trim(std::int64_t keep_first, std::int64_t keep_last) {
-    while (entries() > k_max_entries) {
+    for (auto n = entries(); n > k_max_entries;) {
       std::int64_t newest = std::numeric_limits<std::int64_t>::min();
       for (const auto& kv : m_buckets)
-        newest = std::max(newest, kv.first);
+        if (kv.second.size() > 0)
+          newest = std::max(newest, kv.first);
+      const bool keep_previous = n <= k_hard_entries;
       auto oldest = m_buckets.end();
       for (auto it = m_buckets.begin(); it != m_buckets.end(); ++it)
         if ((it->first < keep_first || it->first > keep_last) && it->first != newest &&
+            !(keep_previous && it->first == newest - 1) &&
             (oldest == m_buckets.end() || it->first < oldest->first))
           oldest = it;
       if (oldest == m_buckets.end())
         return;
+      n -= oldest->second.size();
       m_buckets.erase(oldest);
       m_evicted = true;
     }

@@ -125,18 +125,29 @@ TEST(EventIndex, InsertsPastTheBudgetEvictTheOldestBucketEvenTheOneInsertedInto)
 
 TEST(EventIndex, TheNewestBucketStaysEvenWhenItAloneExceedsTheBudget) {
   // A busy day: the bucket news arrives in holds more than the budget. Evicting it would
-  // leave nothing loaded, and every next look-up would reload it from the database.
+  // leave nothing loaded, and every next look-up would reload it from the database. The
+  // bucket before it stays too, up to the hard limit: the first hours of a bucket report
+  // what the last hours of the one before did.
   const TermStats stats;
   EventIndex index;
-  index.create(30);
-  fill(*index.loaded(30), EventIndex::k_max_entries / 2, stats);
-  index.create(31);
-  fill(*index.loaded(31), EventIndex::k_max_entries + 1, stats);
+  const std::size_t k = EventIndex::k_max_entries;
+  for (const std::int64_t b : {29, 30, 31, 32})
+    index.create(b); // 32: a look-up's window reaching past now, empty
+  fill(*index.loaded(29), k / 2, stats);
+  fill(*index.loaded(30), k / 2, stats);
+  fill(*index.loaded(31), k + 1, stats);
+  index.trim();
+  EXPECT_EQ(index.loaded(29), nullptr);
+  EXPECT_NE(index.loaded(30), nullptr);
+  ASSERT_NE(index.loaded(31), nullptr);
+  EXPECT_EQ(index.admitted_from(28, 30), std::optional<std::int64_t>(30));
+  EXPECT_EQ(index.admitted_from(27, 29), std::nullopt);
+  // Past the hard limit the bucket before goes as well; the newest still stays.
+  fill(*index.loaded(30), 3 * k, stats);
   index.trim();
   EXPECT_EQ(index.loaded(30), nullptr);
   ASSERT_NE(index.loaded(31), nullptr);
   EXPECT_EQ(index.admitted_from(29, 31), std::optional<std::int64_t>(31));
-  EXPECT_EQ(index.admitted_from(27, 29), std::nullopt);
 }
 
 } // namespace
