@@ -226,8 +226,9 @@ public:
   /// report of `source_id` (one outlet's two reports are two stories), stories begun more
   /// than half the window from `t` (coverage of one event starts within a day or so), and
   /// stories scoring less than `at_least`.
-  /// With `within_budget`, a sighting older than every loaded bucket once the event index's
-  /// budget is spent has none (NewestBuckets::admitted_from); explain looks anywhere.
+  /// With `within_budget`, only the part of the window the event index admits is searched,
+  /// and a sighting older than every loaded bucket once one was evicted has none
+  /// (NewestBuckets::admitted_from); explain looks anywhere.
   std::vector<StoryScore> event_candidates(const EventVector& v,
                                            std::int64_t source_id,
                                            std::int64_t t,
